@@ -1,0 +1,45 @@
+import type { Config } from 'jest';
+import { join } from 'node:path';
+
+// One transform for every project: SWC with legacy decorators and decorator metadata,
+// because handler discovery reads `design:paramtypes` to find a handler's message type.
+const transform: Config['transform'] = {
+  '^.+\\.ts$': [
+    '@swc/jest',
+    {
+      jsc: {
+        target: 'es2022',
+        parser: { syntax: 'typescript', decorators: true },
+        transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
+      },
+      module: { type: 'commonjs' },
+      sourceMaps: 'inline',
+    },
+  ],
+};
+
+// Tests import the packages by name, as users do; the names resolve to the sources, so no
+// build is needed before a test run.
+const moduleNameMapper: Config['moduleNameMapper'] = {
+  '^@smart-message/([a-z-]+)$': join(__dirname, 'packages/$1/src/index.ts'),
+};
+
+const project = (displayName: string, rootDir: string, testMatch: string[]): Config => ({
+  displayName,
+  rootDir: join(__dirname, rootDir),
+  testEnvironment: 'node',
+  transform,
+  moduleNameMapper,
+  testMatch,
+});
+
+const config: Config = {
+  projects: [
+    project('nestjs', 'packages/nestjs', ['<rootDir>/test/**/*.spec.ts']),
+    project('testing', 'packages/testing', ['<rootDir>/test/**/*.spec.ts']),
+    project('sample-app', 'sample-app', ['<rootDir>/test/**/*.spec.ts']),
+    project('e2e', 'e2e', ['<rootDir>/**/*.e2e-spec.ts']),
+  ],
+};
+
+export default config;

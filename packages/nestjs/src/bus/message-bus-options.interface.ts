@@ -1,0 +1,28 @@
+import { ValidatorOptions } from 'class-validator';
+import { MessageLogger } from '../interfaces/message-logger.interface';
+import { PayloadSerializer } from '../interfaces/serializer.interface';
+import { Transport } from '../interfaces/transport.interface';
+import { UndeliverableListener } from '../interfaces/undeliverable.interface';
+
+export interface MessageBusOptions {
+  /** This service's name: the `from` of messages whose class names none, and the consumer group on durable transports. */
+  entity?: string;
+  /** Configured transports by name (default: one `MemoryTransport` named `memory`). */
+  transports?: Record<string, Transport>;
+  /** Transport of message types that name none (default: the first configured). */
+  defaultTransport?: string;
+  /** Serializers beside the built-in `json`. */
+  serializers?: PayloadSerializer[];
+  /** Handler concurrency when `@Subscribe` gives none (default 100). */
+  defaultConcurrency?: number;
+  /** Validate messages before they are sent (default true). */
+  validateOnPublish?: boolean;
+  /** Validate messages before handlers see them (default true). */
+  validateOnReceive?: boolean;
+  validatorOptions?: ValidatorOptions;
+  /** How long shutdown waits for running handlers (default 10000 ms). */
+  shutdownTimeoutMs?: number;
+  logger?: MessageLogger;
+  /** Called for every message a handler did not handle (the dead letter queue's intake). */
+  onUndeliverable?: UndeliverableListener;
+}

@@ -1,0 +1,409 @@
+import { MessageTypeMetadata } from '../catalog/message-type-metadata.interface';
+import { MessageTypeRegistry, messageTypeRegistry } from '../catalog/message-type-registry';
+import { SerializerRegistry } from '../codec/serializer-registry';
+import {
+  DEFAULT_HANDLER_CONCURRENCY,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  DEFAULT_SHUTDOWN_TIMEOUT_MS,
+  DEFAULT_TRANSPORT_NAME,
+} from '../constants';
+import { Dispatcher } from '../dispatcher/dispatcher';
+import { HandlerDefinition } from '../dispatcher/handler-definition.interface';
+import { createHeader } from '../envelope/header-factory';
+import { MessageContext } from '../envelope/message-context';
+import {
+  BusClosedError,
+  HandlerRegistrationError,
+  MessageValidationError,
+  RequestTimeoutError,
+  SmartMessageError,
+  UnknownTransportError,
+} from '../errors';
+import { SubscriptionFilter } from '../filters/subscription-filter';
+import { Envelope } from '../interfaces/envelope.interface';
+import { MessageHeader } from '../interfaces/message-header.interface';
+import { MessageLogger } from '../interfaces/message-logger.interface';
+import { MessageType } from '../interfaces/message-type.interface';
+import { PublishOptions, RequestOptions } from '../interfaces/publish-options.interface';
+import { SubscribeOptions } from '../interfaces/subscribe-options.interface';
+import { Transport, TransportSubscription } from '../interfaces/transport.interface';
+import { MessageStatistics } from '../statistics/message-statistics';
+import { MemoryTransport } from '../transports/memory.transport';
+import { headerViolations } from '../validation/header-validator';
+import { MessageValidator } from '../validation/message-validator';
+import { currentMessage } from './conversation';
+import { MessageBusOptions } from './message-bus-options.interface';
+import { ShutdownReport } from './shutdown-report.interface';
+
+/** A handler for `MessageBus.addHandler`: discovered `@Subscribe` methods and `bus.subscribe` callbacks. */
+export interface MessageHandlerRegistration<T extends object = object> {
+  id: string;
+  type: MessageType<T>;
+  options?: SubscribeOptions;
+  invoke(message: T, context: MessageContext): unknown;
+}
+
+/** The routing table row of one handler, as logged at startup. */
+export interface RouteDescription {
+  messageClass: string;
+  version: number;
+  handlerId: string;
+  filter: string;
+  transport: string;
+  concurrency: number;
+}
+
+interface PendingRequest {
+  readonly replyType: MessageTypeMetadata;
+  resolve(reply: object): void;
+  reject(error: Error): void;
+}
+
+interface SealedMessage {
+  readonly metadata: MessageTypeMetadata;
+  readonly envelope: Envelope;
+}
+
+interface ActiveSubscription {
+  readonly ready: Promise<TransportSubscription>;
+}
+
+type BusState = 'open' | 'draining' | 'closed';
+
+const silentLogger: MessageLogger = { log: () => undefined, warn: () => undefined, error: () => undefined };
+
+/**
+ * Publishes, requests and subscribes. Nest-free: the Nest module builds one per application,
+ * and tests or scripts can build their own.
+ */
+export class MessageBus {
+  readonly statistics = new MessageStatistics();
+  readonly serializers: SerializerRegistry;
+  readonly dispatcher: Dispatcher;
+  private readonly registry: MessageTypeRegistry;
+  private readonly validator: MessageValidator;
+  private readonly logger: MessageLogger;
+  private readonly transports: ReadonlyMap<string, Transport>;
+  private readonly defaultTransport: string;
+  private readonly subscriptions = new Map<string, ActiveSubscription>();
+  private readonly pending = new Map<string, PendingRequest>();
+  private readonly replyListeners = new Set<MessageTypeMetadata>();
+  private readonly handlerIds = new Set<string>();
+  private nextCallbackId = 1;
+  private started = false;
+  private state: BusState = 'open';
+
+  constructor(
+    private readonly options: MessageBusOptions = {},
+    registry: MessageTypeRegistry = messageTypeRegistry,
+  ) {
+    this.registry = registry;
+    this.logger = options.logger ?? silentLogger;
+    this.serializers = new SerializerRegistry(options.serializers);
+    this.validator = new MessageValidator(options.validatorOptions);
+    const transports = options.transports ?? { [DEFAULT_TRANSPORT_NAME]: new MemoryTransport() };
+    this.transports = new Map(Object.entries(transports));
+    const names = [...this.transports.keys()];
+    this.defaultTransport = options.defaultTransport ?? (names[0] as string);
+    if (!this.transports.has(this.defaultTransport)) throw new UnknownTransportError(this.defaultTransport, names);
+    this.dispatcher = new Dispatcher({
+      serializers: this.serializers,
+      validator: this.validator,
+      statistics: this.statistics,
+      logger: this.logger,
+      validateOnReceive: options.validateOnReceive ?? true,
+      onUndeliverable: options.onUndeliverable,
+    });
+  }
+
+  get entity(): string | undefined {
+    return this.options.entity;
+  }
+
+  transport(name: string): Transport {
+    const transport = this.transports.get(name);
+    if (!transport) throw new UnknownTransportError(name, [...this.transports.keys()]);
+    return transport;
+  }
+
+  transportNames(): string[] {
+    return [...this.transports.keys()];
+  }
+
+  /** Name of the transport a message type travels on. */
+  transportOf(type: MessageType): string {
+    return this.registry.get(type).transport ?? this.defaultTransport;
+  }
+
+  /**
+   * Validates the message and its header, then hands it to its transport. Resolves with the
+   * header once the transport took it; rejects with `MessageValidationError` (nothing sent).
+   */
+  async publish(message: object, options: PublishOptions = {}): Promise<MessageHeader> {
+    const sealed = this.seal(message, options);
+    await this.send(sealed);
+    return sealed.envelope.header;
+  }
+
+  /**
+   * Publishes a message and resolves with the reply its handler returns: an instance of
+   * `replyType` whose `correlationId` is this message's uuid. Rejects with `RequestTimeoutError`.
+   */
+  async request<R extends object>(message: object, options: RequestOptions<R>): Promise<R> {
+    const replyType = this.registry.get(options.replyType);
+    const timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    await this.listenForReplies(replyType);
+    const sealed = this.seal(message, options);
+    const { uuid, messageClass } = sealed.envelope.header;
+    const reply = new Promise<R>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(uuid);
+        reject(new RequestTimeoutError(messageClass, uuid, timeoutMs));
+      }, timeoutMs);
+      this.pending.set(uuid, {
+        replyType,
+        resolve: (value) => {
+          clearTimeout(timer);
+          this.pending.delete(uuid);
+          resolve(value as R);
+        },
+        reject: (error) => {
+          clearTimeout(timer);
+          this.pending.delete(uuid);
+          reject(error);
+        },
+      });
+    });
+    try {
+      await this.send(sealed);
+    } catch (error) {
+      this.pending.get(uuid)?.reject(error as Error);
+    }
+    return reply;
+  }
+
+  /**
+   * Subscribes a callback outside any provider; resolves with a function that unsubscribes it.
+   * Callbacks take the same filters and concurrency as `@Subscribe`.
+   */
+  async subscribe<T extends object>(
+    type: MessageType<T>,
+    handler: (message: T, context: MessageContext) => unknown,
+    options: SubscribeOptions = {},
+  ): Promise<() => Promise<void>> {
+    const name = this.registry.find(type)?.name ?? type.name;
+    return this.addHandler({ id: `${name}.subscriber_${this.nextCallbackId++}`, type, options, invoke: handler });
+  }
+
+  /** Registers a handler; transports start delivering to it once the bus has started. */
+  async addHandler<T extends object>(registration: MessageHandlerRegistration<T>): Promise<() => Promise<void>> {
+    if (this.state !== 'open') throw new BusClosedError('the message bus is shutting down and takes no new handlers');
+    const definition = this.define(registration);
+    this.handlerIds.add(definition.id);
+    const remove = this.dispatcher.add(definition);
+    if (this.started) await this.ensureSubscription(definition.transport, definition.messageType.name);
+    return async () => {
+      remove();
+      this.handlerIds.delete(definition.id);
+      await this.releaseSubscription(definition.transport, definition.messageType.name);
+    };
+  }
+
+  /** Starts transport subscriptions for every registered handler and logs the routing table once. */
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    this.registry.assertUnique(this.dispatcher.handlers().map((handler) => handler.messageType.target));
+    const keys = new Set(
+      this.dispatcher.handlers().map((handler) => `${handler.transport}\u0000${handler.messageType.name}`),
+    );
+    await Promise.all([...keys].map((key) => this.ensureSubscription(...(key.split('\u0000') as [string, string]))));
+    const routes = this.routes();
+    this.logger.log(
+      `Routing table (${routes.length} handler${routes.length === 1 ? '' : 's'}):` +
+        routes
+          .map(
+            (r) =>
+              `\n  ${r.messageClass} v${r.version} -> ${r.handlerId} [${r.filter}] via ${r.transport}, concurrency ${r.concurrency}`,
+          )
+          .join(''),
+      { routes },
+    );
+  }
+
+  routes(): RouteDescription[] {
+    return this.dispatcher
+      .handlers()
+      .filter((handler) => !handler.id.startsWith(REPLY_LISTENER_PREFIX))
+      .map((handler) => ({
+        messageClass: handler.messageType.name,
+        version: handler.messageType.version,
+        handlerId: handler.id,
+        filter: handler.filter.toString(),
+        transport: handler.transport,
+        concurrency: handler.concurrency,
+      }));
+  }
+
+  /**
+   * Graceful shutdown: stop taking messages, let handlers finish up to the timeout, report and
+   * abandon what did not, then close the transports. Publishing still works while draining.
+   */
+  async shutdown(
+    timeoutMs: number = this.options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS,
+  ): Promise<ShutdownReport> {
+    if (this.state !== 'open') return { drained: true, unfinished: [] };
+    this.state = 'draining';
+    const subscriptions = [...this.subscriptions.values()];
+    this.subscriptions.clear();
+    const drained = await withinTimeout(
+      Promise.all(subscriptions.map(async (s) => (await s.ready).unsubscribe())).then(() => this.dispatcher.idle()),
+      timeoutMs,
+    );
+    const unfinished = drained ? [] : this.dispatcher.abandonInFlight();
+    if (unfinished.length > 0) {
+      this.logger.error(
+        `Shutdown timed out after ${timeoutMs} ms; ${unfinished.length} handler call(s) did not finish`,
+        { unfinished },
+      );
+    }
+    for (const request of this.pending.values())
+      request.reject(new BusClosedError('the message bus shut down before a reply came'));
+    this.state = 'closed';
+    await withinTimeout(
+      Promise.all([...this.transports.values()].map((transport) => transport.close())),
+      drained ? timeoutMs : 0,
+    );
+    return { drained, unfinished };
+  }
+
+  private seal(message: object, options: PublishOptions): SealedMessage {
+    if (this.state === 'closed') throw new BusClosedError('the message bus is closed');
+    const metadata = this.registry.get(message?.constructor);
+    const conversation = currentMessage.getStore();
+    const header = createHeader(
+      metadata,
+      conversation
+        ? { correlationId: conversation.correlationId ?? conversation.uuid, causationId: conversation.uuid, ...options }
+        : options,
+      this.options.entity,
+    );
+    const violations = headerViolations(header);
+    if (this.options.validateOnPublish ?? true) violations.push(...this.validator.violations(message));
+    if (violations.length > 0) throw new MessageValidationError(metadata.name, violations);
+    return { metadata, envelope: { header, payload: this.serializers.get(metadata.serializer).encode(message) } };
+  }
+
+  private async send({ metadata, envelope }: SealedMessage): Promise<void> {
+    const name = metadata.transport ?? this.defaultTransport;
+    await this.transport(name).publish(envelope);
+    this.statistics.countPublished(metadata.name);
+    this.logger.debug?.(`Published ${metadata.name}`, { ...envelope.header, transport: name });
+  }
+
+  private define<T extends object>(registration: MessageHandlerRegistration<T>): HandlerDefinition {
+    const { id, type, options = {} } = registration;
+    if (this.handlerIds.has(id)) throw new HandlerRegistrationError(id, 'a handler with this id is already registered');
+    const messageType = this.registry.find(type);
+    if (!messageType) {
+      throw new HandlerRegistrationError(
+        id,
+        `its message type ${type?.name || String(type)} is not decorated with @Message()`,
+      );
+    }
+    const concurrency = options.concurrency ?? this.options.defaultConcurrency ?? DEFAULT_HANDLER_CONCURRENCY;
+    if (!Number.isInteger(concurrency) || concurrency < 1) {
+      throw new HandlerRegistrationError(id, `concurrency must be a positive integer, got ${String(concurrency)}`);
+    }
+    let filter: SubscriptionFilter;
+    try {
+      filter = new SubscriptionFilter(options);
+    } catch (error) {
+      throw new HandlerRegistrationError(id, (error as SmartMessageError).message);
+    }
+    const transport = messageType.transport ?? this.defaultTransport;
+    if (!this.transports.has(transport)) {
+      throw new HandlerRegistrationError(id, new UnknownTransportError(transport, [...this.transports.keys()]).message);
+    }
+    return {
+      id,
+      messageType,
+      filter,
+      concurrency,
+      transport,
+      invoke: (message, context) =>
+        currentMessage.run(context.header, () => this.invokeAndReply(registration, message as T, context)),
+    };
+  }
+
+  /** A handler's return value that is a message is its reply, addressed back to the requester. */
+  private async invokeAndReply<T extends object>(
+    registration: MessageHandlerRegistration<T>,
+    message: T,
+    context: MessageContext,
+  ): Promise<void> {
+    const result = await registration.invoke(message, context);
+    if (result === null || typeof result !== 'object' || !this.registry.find(result.constructor)) return;
+    const { header } = context;
+    await this.publish(result, {
+      to: header.replyTo ?? header.from,
+      correlationId: header.uuid,
+      causationId: header.uuid,
+    });
+  }
+
+  private async listenForReplies(replyType: MessageTypeMetadata): Promise<void> {
+    if (this.replyListeners.has(replyType)) return;
+    this.replyListeners.add(replyType);
+    await this.addHandler({
+      id: `${REPLY_LISTENER_PREFIX}${replyType.name}@${replyType.version}`,
+      type: replyType.target,
+      options: { concurrency: 1000 },
+      invoke: (reply, context) => {
+        const request =
+          context.header.correlationId === undefined ? undefined : this.pending.get(context.header.correlationId);
+        if (request?.replyType === replyType) request.resolve(reply);
+      },
+    });
+  }
+
+  private async ensureSubscription(transportName: string, messageClass: string): Promise<void> {
+    const key = `${transportName}\u0000${messageClass}`;
+    let active = this.subscriptions.get(key);
+    if (!active) {
+      const handlers = this.dispatcher.handlers(messageClass).filter((handler) => handler.transport === transportName);
+      const concurrency = handlers.reduce((sum, handler) => sum + handler.concurrency, 0) || 1;
+      const ready = this.transport(transportName).subscribe(
+        messageClass,
+        (envelope, delivery) => this.dispatcher.dispatch(envelope, transportName, delivery).then(() => undefined),
+        { concurrency, group: this.options.entity ?? 'default' },
+      );
+      active = { ready };
+      this.subscriptions.set(key, active);
+    }
+    await active.ready;
+  }
+
+  private async releaseSubscription(transportName: string, messageClass: string): Promise<void> {
+    const key = `${transportName}\u0000${messageClass}`;
+    const active = this.subscriptions.get(key);
+    if (!active || this.dispatcher.handlers(messageClass).some((handler) => handler.transport === transportName))
+      return;
+    this.subscriptions.delete(key);
+    await (await active.ready).unsubscribe();
+  }
+}
+
+const REPLY_LISTENER_PREFIX = 'SmartMessage.replies:';
+
+async function withinTimeout(work: Promise<unknown>, timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  try {
+    return await Promise.race([work.then(() => true as const), timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,7 @@
+import { InFlightDelivery } from '../dispatcher/dispatcher';
+
+/** What a shutdown left behind: nothing, when every accepted message was handled in time. */
+export interface ShutdownReport {
+  drained: boolean;
+  unfinished: InFlightDelivery[];
+}

@@ -1,0 +1,149 @@
+import { getMetadataStorage } from 'class-validator';
+import { DESCRIBE_METADATA } from '../constants';
+import { MessageType } from '../interfaces/message-type.interface';
+import { MessageTypeMetadata } from './message-type-metadata.interface';
+import { MessageTypeRegistry, messageTypeRegistry } from './message-type-registry';
+
+export interface PropertyRule {
+  /** class-validator's constraint name, e.g. `isString`, `min`, `isEmail`. */
+  name: string;
+  constraints: unknown[];
+  /** The rule applies to each element of an array, set or map. */
+  each: boolean;
+}
+
+export interface MessagePropertyDescription {
+  name: string;
+  /** `string`, `number`, `boolean`, `Date`, `array`, `object` or a class name, from TypeScript's metadata. */
+  type: string;
+  required: boolean;
+  rules: PropertyRule[];
+  description?: string;
+}
+
+export interface MessageTypeDescription {
+  name: string;
+  version: number;
+  from?: string;
+  to?: string;
+  replyTo?: string;
+  transport?: string;
+  serializer: string;
+  description: string;
+  properties: MessagePropertyDescription[];
+}
+
+/** class-validator does not export this type from its entry point. */
+type ValidationMetadata = ReturnType<ReturnType<typeof getMetadataStorage>['getTargetValidationMetadatas']>[number];
+
+const OPTIONAL_MARKERS = new Set(['isOptional']);
+
+/**
+ * Describes every registered message type from the decorators it already carries:
+ * `@Message()` for the header, class-validator's rules and `@Describe()` for the properties.
+ */
+export class MessageCatalog {
+  constructor(private readonly registry: MessageTypeRegistry = messageTypeRegistry) {}
+
+  list(): MessageTypeDescription[] {
+    return this.registry
+      .all()
+      .map((metadata) => this.describeMetadata(metadata))
+      .sort((a, b) => a.name.localeCompare(b.name) || a.version - b.version);
+  }
+
+  find(name: string, version?: number): MessageTypeDescription | undefined {
+    const matches = this.list().filter((type) => type.name === name);
+    return version === undefined ? matches[matches.length - 1] : matches.find((type) => type.version === version);
+  }
+
+  describe(type: MessageType): MessageTypeDescription {
+    return this.describeMetadata(this.registry.get(type));
+  }
+
+  private describeMetadata(metadata: MessageTypeMetadata): MessageTypeDescription {
+    const descriptions = describedProperties(metadata.target);
+    const rulesByProperty = new Map<string, ValidationMetadata[]>();
+    for (const rule of getMetadataStorage().getTargetValidationMetadatas(metadata.target, '', true, false)) {
+      const list = rulesByProperty.get(rule.propertyName) ?? [];
+      list.push(rule);
+      rulesByProperty.set(rule.propertyName, list);
+    }
+    const names = [...new Set([...rulesByProperty.keys(), ...descriptions.keys()])];
+    return {
+      name: metadata.name,
+      version: metadata.version,
+      from: metadata.from,
+      to: metadata.to,
+      replyTo: metadata.replyTo,
+      transport: metadata.transport,
+      serializer: metadata.serializer,
+      description: metadata.description ?? descriptions.get(CLASS_KEY) ?? `${metadata.name} is a SmartMessage`,
+      properties: names
+        .filter((name) => name !== CLASS_KEY)
+        .map((name) =>
+          describeProperty(metadata.target, name, rulesByProperty.get(name) ?? [], descriptions.get(name)),
+        ),
+    };
+  }
+}
+
+/** Key under which a class-level `@Describe()` is stored beside the property ones. */
+export const CLASS_KEY = '';
+
+export function describedProperties(target: MessageType): Map<string, string> {
+  const chain: Map<string, string>[] = [];
+  for (
+    let type: unknown = target;
+    typeof type === 'function' && type !== Function.prototype;
+    type = Object.getPrototypeOf(type)
+  ) {
+    const own = Reflect.getOwnMetadata(DESCRIBE_METADATA, type) as Map<string, string> | undefined;
+    if (own) chain.unshift(own);
+  }
+  return new Map(chain.flatMap((map) => [...map]));
+}
+
+function describeProperty(
+  target: MessageType,
+  name: string,
+  rules: ValidationMetadata[],
+  description: string | undefined,
+): MessagePropertyDescription {
+  const designType = Reflect.getMetadata('design:type', target.prototype, name) as unknown;
+  return {
+    name,
+    type: typeName(designType),
+    required: !rules.some((rule) => rule.name !== undefined && OPTIONAL_MARKERS.has(rule.name)),
+    rules: rules
+      .filter((rule) => !(rule.name !== undefined && OPTIONAL_MARKERS.has(rule.name)))
+      .map((rule) => ({ name: ruleName(rule), constraints: rule.constraints ?? [], each: rule.each })),
+    ...(description === undefined ? {} : { description }),
+  };
+}
+
+function ruleName(rule: ValidationMetadata): string {
+  if (rule.name) return rule.name;
+  const constraint = getMetadataStorage().getTargetValidatorConstraints(rule.constraintCls)[0];
+  return constraint?.name ?? rule.type;
+}
+
+function typeName(designType: unknown): string {
+  switch (designType) {
+    case String:
+      return 'string';
+    case Number:
+      return 'number';
+    case Boolean:
+      return 'boolean';
+    case Array:
+      return 'array';
+    case Date:
+      return 'Date';
+    case undefined:
+    case Object:
+      return 'object';
+    default:
+      return typeof designType === 'function' ? designType.name : 'object';
+  }
+}

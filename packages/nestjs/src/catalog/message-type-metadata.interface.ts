@@ -1,0 +1,14 @@
+import { MessageType } from '../interfaces/message-type.interface';
+
+/** What `@Message()` records about a class, with defaults applied. */
+export interface MessageTypeMetadata {
+  readonly target: MessageType;
+  readonly name: string;
+  readonly version: number;
+  readonly from?: string;
+  readonly to?: string;
+  readonly replyTo?: string;
+  readonly description?: string;
+  readonly transport?: string;
+  readonly serializer: string;
+}

@@ -1,0 +1,143 @@
+import { FrameDecodeError } from '../errors';
+import { EncodedPayload, Envelope } from '../interfaces/envelope.interface';
+import { FrameCodec } from '../interfaces/frame-codec.interface';
+import { MessageHeader } from '../interfaces/message-header.interface';
+
+/**
+ * The CloudEvents 1.0 attributes of a frame. Header fields CloudEvents has no attribute for
+ * travel as extension attributes (lower-case letters only, as the spec requires).
+ */
+export interface CloudEventFrame {
+  specversion: '1.0';
+  id: string;
+  source: string;
+  type: string;
+  time: string;
+  datacontenttype: string;
+  smversion: number;
+  smfrom: string;
+  smto?: string;
+  smreplyto?: string;
+  smpublisherpid: number;
+  smserializer: string;
+  smcorrelationid?: string;
+  smcausationid?: string;
+  data?: unknown;
+  data_base64?: string;
+}
+
+/** Maps serializer names to the `datacontenttype` a frame declares. */
+export type ContentTypeResolver = (serializer: string) => string;
+
+const JSON_CONTENT = /^application\/(?:[\w.+-]+\+)?json\b/;
+const FAST_PREFIX = '{"specversion":"1.0","id":';
+const DATA_KEY = ',"data":';
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Writes and reads frames as CloudEvents 1.0 structured-mode JSON events, so any CloudEvents
+ * tool can read SmartMessage traffic. JSON payloads are embedded as `data` without re-parsing;
+ * binary payloads travel as `data_base64`. See docs/wire-format.md.
+ */
+export class CloudEventsFrameCodec implements FrameCodec {
+  readonly name = 'cloudevents';
+
+  constructor(private readonly contentTypeOf: ContentTypeResolver = () => 'application/json') {}
+
+  encode(envelope: Envelope): string {
+    const { header, payload } = envelope;
+    const contentType = this.contentTypeOf(header.serializer);
+    const attributes: CloudEventFrame = {
+      specversion: '1.0',
+      id: header.uuid,
+      source: `/${encodeURIComponent(header.from)}`,
+      type: header.messageClass,
+      time: header.publishedAt,
+      datacontenttype: contentType,
+      smversion: header.version,
+      smfrom: header.from,
+      ...(header.to === undefined ? {} : { smto: header.to }),
+      ...(header.replyTo === undefined ? {} : { smreplyto: header.replyTo }),
+      smpublisherpid: header.publisherPid,
+      smserializer: header.serializer,
+      ...(header.correlationId === undefined ? {} : { smcorrelationid: header.correlationId }),
+      ...(header.causationId === undefined ? {} : { smcausationid: header.causationId }),
+    };
+    const head = JSON.stringify(attributes).slice(0, -1);
+    // `data` is always the last member: the reader relies on it to slice JSON payloads out unparsed.
+    if (typeof payload !== 'string') return `${head},"data_base64":"${Buffer.from(payload).toString('base64')}"}`;
+    return JSON_CONTENT.test(contentType)
+      ? `${head}${DATA_KEY}${payload}}`
+      : `${head}${DATA_KEY}${JSON.stringify(payload)}}`;
+  }
+
+  decode(frame: string | Uint8Array): Envelope {
+    let text: string;
+    try {
+      text = typeof frame === 'string' ? frame : utf8.decode(frame);
+    } catch {
+      throw new FrameDecodeError('frame is not UTF-8 text');
+    }
+    return this.decodeOwnFrame(text) ?? this.decodeAnyFrame(text);
+  }
+
+  /** Frames this codec wrote: parse the small attribute part, hand the JSON payload on as text. */
+  private decodeOwnFrame(text: string): Envelope | undefined {
+    if (!text.startsWith(FAST_PREFIX)) return undefined;
+    const dataAt = text.indexOf(DATA_KEY);
+    if (dataAt < 0 || text.charCodeAt(text.length - 1) !== 125 /* } */) return undefined;
+    let attributes: Partial<CloudEventFrame>;
+    try {
+      attributes = JSON.parse(`${text.slice(0, dataAt)}}`) as Partial<CloudEventFrame>;
+    } catch {
+      return undefined;
+    }
+    if (typeof attributes.datacontenttype !== 'string' || !JSON_CONTENT.test(attributes.datacontenttype))
+      return undefined;
+    return { header: toHeader(attributes), payload: text.slice(dataAt + DATA_KEY.length, -1) };
+  }
+
+  private decodeAnyFrame(text: string): Envelope {
+    let event: Partial<CloudEventFrame>;
+    try {
+      event = JSON.parse(text) as Partial<CloudEventFrame>;
+    } catch (error) {
+      throw new FrameDecodeError(`frame is not JSON: ${(error as Error).message}`);
+    }
+    if (event === null || typeof event !== 'object' || Array.isArray(event))
+      throw new FrameDecodeError('frame is not a JSON object');
+    return { header: toHeader(event), payload: payloadOf(event) };
+  }
+}
+
+function payloadOf(event: Partial<CloudEventFrame>): EncodedPayload {
+  if (typeof event.data_base64 === 'string') return Buffer.from(event.data_base64, 'base64');
+  if (!('data' in event)) throw new FrameDecodeError('frame has neither data nor data_base64');
+  const contentType = typeof event.datacontenttype === 'string' ? event.datacontenttype : 'application/json';
+  if (JSON_CONTENT.test(contentType)) return JSON.stringify(event.data);
+  if (typeof event.data === 'string') return event.data;
+  throw new FrameDecodeError(`frame data of content type ${contentType} is not text`);
+}
+
+function toHeader(event: Partial<CloudEventFrame>): MessageHeader {
+  const missing = (['id', 'type', 'time', 'smfrom', 'smserializer'] as const).filter(
+    (key) => typeof event[key] !== 'string',
+  );
+  if (event.specversion !== '1.0') missing.unshift('specversion' as never);
+  if (!Number.isInteger(event.smversion)) missing.push('smversion' as never);
+  if (missing.length > 0) throw new FrameDecodeError(`frame lacks valid attributes: ${missing.join(', ')}`);
+  const header: MessageHeader = {
+    uuid: event.id as string,
+    messageClass: event.type as string,
+    version: event.smversion as number,
+    publishedAt: event.time as string,
+    publisherPid: typeof event.smpublisherpid === 'number' ? event.smpublisherpid : 0,
+    from: event.smfrom as string,
+    serializer: event.smserializer as string,
+  };
+  if (typeof event.smto === 'string') header.to = event.smto;
+  if (typeof event.smreplyto === 'string') header.replyTo = event.smreplyto;
+  if (typeof event.smcorrelationid === 'string') header.correlationId = event.smcorrelationid;
+  if (typeof event.smcausationid === 'string') header.causationId = event.smcausationid;
+  return header;
+}

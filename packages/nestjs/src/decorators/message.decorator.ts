@@ -1,0 +1,32 @@
+import { messageTypeRegistry } from '../catalog/message-type-registry';
+import { InvalidMessageOptionsError } from '../errors';
+import { MessageOptions } from '../interfaces/message-options.interface';
+import { MessageType } from '../interfaces/message-type.interface';
+import { JSON_SERIALIZER_NAME } from '../codec/json.serializer';
+
+/**
+ * Marks a DTO class as a message type. Properties keep their class-validator rules; the options
+ * give the routing name, schema version and header defaults.
+ */
+export function Message(options: MessageOptions = {}): ClassDecorator {
+  return (target) => {
+    const type = target as unknown as MessageType;
+    const name = options.name ?? type.name;
+    const version = options.version ?? 1;
+    if (!name) throw new InvalidMessageOptionsError('@Message() needs a name for an anonymous class');
+    if (!Number.isInteger(version) || version < 1) {
+      throw new InvalidMessageOptionsError(`${name}: version must be a positive integer, got ${String(version)}`);
+    }
+    messageTypeRegistry.register({
+      target: type,
+      name,
+      version,
+      from: options.from,
+      to: options.to,
+      replyTo: options.replyTo,
+      description: options.description,
+      transport: options.transport,
+      serializer: options.serializer ?? JSON_SERIALIZER_NAME,
+    });
+  };
+}

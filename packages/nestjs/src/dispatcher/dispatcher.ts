@@ -1,0 +1,295 @@
+import { MessageTypeMetadata } from '../catalog/message-type-metadata.interface';
+import { SerializerRegistry } from '../codec/serializer-registry';
+import { MessageContext } from '../envelope/message-context';
+import { MessageValidationError, SmartMessageError, VersionMismatchError } from '../errors';
+import { Envelope } from '../interfaces/envelope.interface';
+import { DeliveryInfo } from '../interfaces/transport.interface';
+import { MessageLogger } from '../interfaces/message-logger.interface';
+import {
+  UndeliverableListener,
+  UndeliverableMessage,
+  UndeliverableReason,
+} from '../interfaces/undeliverable.interface';
+import { MessageStatistics } from '../statistics/message-statistics';
+import { ConcurrencyLimiter } from '../util/concurrency-limiter';
+import { MessageValidator } from '../validation/message-validator';
+import { HandlerDefinition } from './handler-definition.interface';
+
+export interface DispatcherOptions {
+  serializers: SerializerRegistry;
+  validator: MessageValidator;
+  statistics: MessageStatistics;
+  logger: MessageLogger;
+  validateOnReceive: boolean;
+  onUndeliverable?: UndeliverableListener;
+}
+
+/** What became of one envelope: handlers that completed it and handlers it did not reach or failed in. */
+export interface DispatchResult {
+  succeeded: string[];
+  failed: { handlerId: string; reason: UndeliverableReason; error: Error }[];
+}
+
+/** A handler call not yet finished, for shutdown reports. */
+export interface InFlightDelivery {
+  handlerId: string;
+  uuid: string;
+  messageClass: string;
+  state: 'queued' | 'running';
+}
+
+interface TrackedDelivery {
+  readonly info: InFlightDelivery;
+  readonly envelope: Envelope;
+  readonly transport: string;
+  readonly attempt: number;
+}
+
+interface RegisteredHandler {
+  readonly definition: HandlerDefinition;
+  readonly limiter: ConcurrencyLimiter;
+}
+
+/**
+ * Routes received envelopes to handlers: filters and versions on the header alone, then one
+ * decode, then an instance per message class, validated, then each handler within its own
+ * concurrency. A handler that throws affects nobody else.
+ */
+export class Dispatcher {
+  private readonly byMessageClass = new Map<string, RegisteredHandler[]>();
+  private readonly inFlight = new Map<number, TrackedDelivery>();
+  private nextDeliveryId = 0;
+
+  constructor(private readonly options: DispatcherOptions) {}
+
+  /** Registers a handler; the returned function removes it again. */
+  add(definition: HandlerDefinition): () => void {
+    const registered: RegisteredHandler = { definition, limiter: new ConcurrencyLimiter(definition.concurrency) };
+    const name = definition.messageType.name;
+    this.byMessageClass.set(name, [...(this.byMessageClass.get(name) ?? []), registered]);
+    return () => {
+      const remaining = (this.byMessageClass.get(name) ?? []).filter((handler) => handler !== registered);
+      if (remaining.length > 0) this.byMessageClass.set(name, remaining);
+      else this.byMessageClass.delete(name);
+    };
+  }
+
+  handlers(messageClass?: string): HandlerDefinition[] {
+    const lists =
+      messageClass === undefined ? [...this.byMessageClass.values()] : [this.byMessageClass.get(messageClass) ?? []];
+    return lists.flat().map((handler) => handler.definition);
+  }
+
+  inFlightDeliveries(): InFlightDelivery[] {
+    return [...this.inFlight.values()].map((tracked) => ({ ...tracked.info }));
+  }
+
+  /** How many handler calls are queued or running. */
+  get inFlightCount(): number {
+    return this.inFlight.size;
+  }
+
+  /**
+   * Gives up on every unfinished handler call (at a shutdown that timed out): each is reported
+   * as undeliverable with reason `shutdown`, and returned.
+   */
+  abandonInFlight(): InFlightDelivery[] {
+    const abandoned = [...this.inFlight.values()];
+    for (const tracked of abandoned) {
+      const error = new Error(`shut down while ${tracked.info.state}`);
+      error.name = 'ShutdownError';
+      this.reject(
+        { succeeded: [], failed: [] },
+        'shutdown',
+        error,
+        tracked.envelope,
+        tracked.transport,
+        { attempt: tracked.attempt },
+        tracked.info.handlerId,
+      );
+    }
+    return abandoned.map((tracked) => ({ ...tracked.info }));
+  }
+
+  /** Settles when every handler the envelope reached has finished with it. Never rejects. */
+  dispatch(envelope: Envelope, transport: string, delivery: DeliveryInfo = { attempt: 1 }): Promise<DispatchResult> {
+    const { header } = envelope;
+    const { statistics } = this.options;
+    statistics.countReceived(header.messageClass);
+    const result: DispatchResult = { succeeded: [], failed: [] };
+    const registered = this.byMessageClass.get(header.messageClass);
+    if (!registered) return Promise.resolve(result);
+
+    const accepted: RegisteredHandler[] = [];
+    for (const handler of registered) {
+      const { definition } = handler;
+      if (definition.transport !== transport) continue;
+      if (!definition.filter.matches(header)) {
+        statistics.count(definition.id, header.messageClass, 'filteredOut');
+      } else if (definition.messageType.version !== header.version) {
+        statistics.count(definition.id, header.messageClass, 'versionMismatched');
+        const error = new VersionMismatchError(
+          definition.messageType.name,
+          definition.messageType.version,
+          header.version,
+        );
+        this.reject(result, 'version-mismatch', error, envelope, transport, delivery, definition.id);
+      } else {
+        accepted.push(handler);
+      }
+    }
+    if (accepted.length === 0) return Promise.resolve(result);
+
+    let data: unknown;
+    try {
+      data = this.options.serializers.get(header.serializer).decode(envelope.payload);
+    } catch (error) {
+      for (const { definition } of accepted) statistics.count(definition.id, header.messageClass, 'rejected');
+      this.reject(result, 'undecodable', error as Error, envelope, transport, delivery);
+      return Promise.resolve(result);
+    }
+
+    const instances = new Map<MessageTypeMetadata, object | MessageValidationError>();
+    const runs: Promise<void>[] = [];
+    for (const handler of accepted) {
+      const { definition } = handler;
+      let instance = instances.get(definition.messageType);
+      if (instance === undefined) {
+        instance = this.instantiate(definition.messageType, data);
+        instances.set(definition.messageType, instance);
+      }
+      if (instance instanceof MessageValidationError) {
+        statistics.count(definition.id, header.messageClass, 'rejected');
+        this.reject(result, 'invalid', instance, envelope, transport, delivery, definition.id);
+        continue;
+      }
+      statistics.count(definition.id, header.messageClass, 'delivered');
+      runs.push(this.schedule(handler, instance, envelope, transport, delivery, result));
+    }
+    return runs.length === 0 ? Promise.resolve(result) : Promise.all(runs).then(() => result);
+  }
+
+  /** Resolves when no handler call is queued or running. */
+  async idle(): Promise<void> {
+    const limiters = [...this.byMessageClass.values()].flat().map((handler) => handler.limiter.idle());
+    await Promise.all(limiters);
+  }
+
+  private instantiate(messageType: MessageTypeMetadata, data: unknown): object | MessageValidationError {
+    try {
+      return this.options.validator.instantiate(
+        messageType.target,
+        data,
+        messageType.name,
+        this.options.validateOnReceive,
+      );
+    } catch (error) {
+      if (error instanceof MessageValidationError) return error;
+      return new MessageValidationError(messageType.name, [
+        { property: '(payload)', source: 'payload', constraints: { transform: (error as Error).message } },
+      ]);
+    }
+  }
+
+  private schedule(
+    handler: RegisteredHandler,
+    message: object,
+    envelope: Envelope,
+    transport: string,
+    delivery: DeliveryInfo,
+    result: DispatchResult,
+  ): Promise<void> {
+    const { definition } = handler;
+    const id = this.nextDeliveryId++;
+    const tracked: TrackedDelivery = {
+      info: {
+        handlerId: definition.id,
+        uuid: envelope.header.uuid,
+        messageClass: envelope.header.messageClass,
+        state: 'queued',
+      },
+      envelope,
+      transport,
+      attempt: delivery.attempt,
+    };
+    this.inFlight.set(id, tracked);
+    return new Promise<void>((done) => {
+      handler.limiter.run(async () => {
+        if (!this.inFlight.has(id)) return done(); // abandoned at shutdown before it started
+        tracked.info.state = 'running';
+        const started = performance.now();
+        try {
+          await definition.invoke(message, new MessageContext(envelope, transport, delivery.attempt, definition.id));
+          this.options.statistics.recordOutcome(
+            definition.id,
+            envelope.header.messageClass,
+            true,
+            performance.now() - started,
+          );
+          result.succeeded.push(definition.id);
+        } catch (error) {
+          this.options.statistics.recordOutcome(
+            definition.id,
+            envelope.header.messageClass,
+            false,
+            performance.now() - started,
+          );
+          this.reject(result, 'handler-failed', asError(error), envelope, transport, delivery, definition.id);
+        } finally {
+          this.inFlight.delete(id);
+          done();
+        }
+      });
+    });
+  }
+
+  private reject(
+    result: DispatchResult,
+    reason: UndeliverableReason,
+    error: Error,
+    envelope: Envelope,
+    transport: string,
+    delivery: DeliveryInfo,
+    handlerId?: string,
+  ): void {
+    const { header } = envelope;
+    result.failed.push({ handlerId: handlerId ?? '(all)', reason, error });
+    const fields = {
+      reason,
+      handler: handlerId,
+      uuid: header.uuid,
+      messageClass: header.messageClass,
+      version: header.version,
+      from: header.from,
+      to: header.to,
+      attempt: delivery.attempt,
+      error: error.message,
+    };
+    if (reason === 'handler-failed')
+      this.options.logger.error(`Handler ${handlerId} failed on ${header.messageClass}`, fields);
+    else this.options.logger.warn(`${header.messageClass} ${header.uuid} not delivered: ${reason}`, fields);
+    const event: UndeliverableMessage = {
+      reason,
+      envelope,
+      handlerId,
+      transport,
+      attempt: delivery.attempt,
+      error: describeError(error),
+    };
+    this.options.onUndeliverable?.(event);
+  }
+}
+
+function asError(value: unknown): Error {
+  return value instanceof Error ? value : new Error(String(value));
+}
+
+export function describeError(error: Error): UndeliverableMessage['error'] {
+  const code = error instanceof SmartMessageError ? error.code : (error as { code?: unknown }).code;
+  return {
+    name: error.name,
+    message: error.message,
+    ...(typeof code === 'string' ? { code } : {}),
+    ...(error.stack === undefined ? {} : { stack: error.stack }),
+  };
+}

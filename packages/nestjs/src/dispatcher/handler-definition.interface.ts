@@ -1,0 +1,15 @@
+import { MessageTypeMetadata } from '../catalog/message-type-metadata.interface';
+import { MessageContext } from '../envelope/message-context';
+import { SubscriptionFilter } from '../filters/subscription-filter';
+
+/** A message handler as the dispatcher knows it: what it takes, which messages pass, how to call it. */
+export interface HandlerDefinition {
+  /** Unique id: `ClassName.methodName` for discovered handlers. */
+  id: string;
+  messageType: MessageTypeMetadata;
+  filter: SubscriptionFilter;
+  concurrency: number;
+  /** Name of the configured transport the message type travels on. */
+  transport: string;
+  invoke(message: object, context: MessageContext): unknown;
+}

@@ -1,0 +1,31 @@
+import { randomUUID } from 'node:crypto';
+import { MessageTypeMetadata } from '../catalog/message-type-metadata.interface';
+import { MessageHeader } from '../interfaces/message-header.interface';
+import { PublishOptions } from '../interfaces/publish-options.interface';
+
+/**
+ * Builds the header of a message about to be published. Addressing resolves publish option,
+ * then class default, then (for `from`) the module's entity.
+ */
+export function createHeader(
+  metadata: MessageTypeMetadata,
+  options: PublishOptions,
+  entity: string | undefined,
+): MessageHeader {
+  const header: MessageHeader = {
+    uuid: randomUUID(),
+    messageClass: metadata.name,
+    version: metadata.version,
+    publishedAt: new Date().toISOString(),
+    publisherPid: process.pid,
+    from: (options.from ?? metadata.from ?? entity) as string,
+    serializer: metadata.serializer,
+  };
+  const to = options.to === null ? undefined : (options.to ?? metadata.to);
+  const replyTo = options.replyTo ?? metadata.replyTo;
+  if (to !== undefined) header.to = to;
+  if (replyTo !== undefined) header.replyTo = replyTo;
+  if (options.correlationId !== undefined) header.correlationId = options.correlationId;
+  if (options.causationId !== undefined) header.causationId = options.causationId;
+  return header;
+}

@@ -1,0 +1,29 @@
+import { SmartMessageError } from './smart-message.error';
+
+/** One failing property: its path (`address.city` for nested ones) and class-validator's messages by constraint. */
+export interface PropertyViolation {
+  property: string;
+  source: 'payload' | 'header';
+  constraints: Record<string, string>;
+  value?: unknown;
+}
+
+/** A message (or its header) broke its rules; nothing was sent or delivered. */
+export class MessageValidationError extends SmartMessageError {
+  readonly code = 'SM_VALIDATION_FAILED' as const;
+
+  constructor(
+    readonly messageType: string,
+    readonly violations: PropertyViolation[],
+  ) {
+    super(
+      `${messageType} is invalid: ` +
+        violations
+          .map(
+            (v) =>
+              `${v.source === 'header' ? 'header.' : ''}${v.property} (${Object.values(v.constraints).join('; ')})`,
+          )
+          .join(', '),
+    );
+  }
+}

@@ -1,0 +1,10 @@
+import { SmartMessageError } from './smart-message.error';
+
+/** Thrown when a value or class is used as a message but its class carries no `@Message()`. */
+export class NotAMessageError extends SmartMessageError {
+  readonly code = 'SM_NOT_A_MESSAGE' as const;
+
+  constructor(readonly typeName: string) {
+    super(`${typeName} is not a message type: decorate the class with @Message()`);
+  }
+}

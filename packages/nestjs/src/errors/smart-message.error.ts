@@ -1,0 +1,25 @@
+/** Every error the library throws carries a stable `code`, so callers branch on codes, not texts. */
+export type SmartMessageErrorCode =
+  | 'SM_VALIDATION_FAILED'
+  | 'SM_NOT_A_MESSAGE'
+  | 'SM_INVALID_MESSAGE_OPTIONS'
+  | 'SM_MESSAGE_TYPE_CONFLICT'
+  | 'SM_INVALID_FILTER'
+  | 'SM_HANDLER_REGISTRATION'
+  | 'SM_UNKNOWN_TRANSPORT'
+  | 'SM_UNKNOWN_SERIALIZER'
+  | 'SM_FRAME_DECODE'
+  | 'SM_PAYLOAD_DECODE'
+  | 'SM_VERSION_MISMATCH'
+  | 'SM_REQUEST_TIMEOUT'
+  | 'SM_BUS_CLOSED'
+  | 'SM_TRANSPORT_CLOSED';
+
+export abstract class SmartMessageError extends Error {
+  abstract readonly code: SmartMessageErrorCode;
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}

@@ -1,0 +1,52 @@
+// Messages and handlers
+export * from './decorators';
+export { MessageContext } from './envelope/message-context';
+export { MessageBus } from './bus/message-bus';
+export type { MessageHandlerRegistration, RouteDescription } from './bus/message-bus';
+export type { MessageBusOptions } from './bus/message-bus-options.interface';
+export type { ShutdownReport } from './bus/shutdown-report.interface';
+
+// Nest module
+export { SmartMessageModule } from './module/smart-message.module';
+export { SMART_MESSAGE_MODULE_OPTIONS } from './module/smart-message.module-definition';
+export type { SmartMessageModuleOptions, SmartMessageModuleExtras } from './interfaces/module-options.interface';
+
+// Catalog and statistics
+export { MessageCatalog } from './catalog/message-catalog';
+export type { MessageTypeDescription, MessagePropertyDescription, PropertyRule } from './catalog/message-catalog';
+export type { MessageTypeMetadata } from './catalog/message-type-metadata.interface';
+export { MessageStatistics } from './statistics/message-statistics';
+export type {
+  StatisticsSnapshot,
+  HandlerCounters,
+  MessageTypeCounters,
+  DurationSummary,
+} from './statistics/message-statistics';
+
+// Envelope, codec and the transport contract
+export { JsonSerializer, JSON_SERIALIZER_NAME } from './codec/json.serializer';
+export { SerializerRegistry } from './codec/serializer-registry';
+export { CloudEventsFrameCodec } from './codec/cloud-events-frame.codec';
+export type { CloudEventFrame, ContentTypeResolver } from './codec/cloud-events-frame.codec';
+export { MemoryTransport } from './transports/memory.transport';
+export type { MemoryTransportOptions } from './transports/memory.transport';
+export { SubscriptionFilter } from './filters/subscription-filter';
+export { Dispatcher } from './dispatcher/dispatcher';
+export type { DispatchResult, InFlightDelivery, DispatcherOptions } from './dispatcher/dispatcher';
+export type { HandlerDefinition } from './dispatcher/handler-definition.interface';
+export { DEFAULT_HANDLER_CONCURRENCY, DEFAULT_SHUTDOWN_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from './constants';
+export type * from './interfaces/address-filter.interface';
+export type * from './interfaces/envelope.interface';
+export type * from './interfaces/frame-codec.interface';
+export type * from './interfaces/message-header.interface';
+export type * from './interfaces/message-logger.interface';
+export type * from './interfaces/message-options.interface';
+export type * from './interfaces/message-type.interface';
+export type * from './interfaces/publish-options.interface';
+export type * from './interfaces/serializer.interface';
+export type * from './interfaces/subscribe-options.interface';
+export type * from './interfaces/transport.interface';
+export type * from './interfaces/undeliverable.interface';
+
+// Errors
+export * from './errors';

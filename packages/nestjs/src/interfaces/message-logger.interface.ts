@@ -1,0 +1,7 @@
+/** The part of Nest's LoggerService the library writes to; structured fields travel as the last argument. */
+export interface MessageLogger {
+  log(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+  debug?(message: string, fields?: Record<string, unknown>): void;
+}

@@ -1,0 +1,19 @@
+import { MessageBusOptions } from '../bus/message-bus-options.interface';
+import { MessageLogger } from './message-logger.interface';
+
+/** Options of `SmartMessageModule.forRoot()`, or what `forRootAsync()`'s factory returns. */
+export interface SmartMessageModuleOptions extends Omit<MessageBusOptions, 'logger'> {
+  /** Where the library logs (default: Nest's `Logger` with context `SmartMessage`); `false` silences it. */
+  logger?: MessageLogger | false;
+}
+
+/** Options that shape the module itself rather than the bus. */
+export interface SmartMessageModuleExtras {
+  /** Register the module globally (default true). */
+  isGlobal?: boolean;
+  /**
+   * Transport names to make injectable with `@InjectTransport()`. `forRoot()` takes them from
+   * `transports`; `forRootAsync()` cannot see its factory's result in advance and needs them listed.
+   */
+  transportNames?: string[];
+}

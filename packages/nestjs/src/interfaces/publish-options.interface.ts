@@ -1,0 +1,18 @@
+import { MessageType } from './message-type.interface';
+
+/** Addressing for one message, over the class defaults. */
+export interface PublishOptions {
+  from?: string;
+  /** A recipient, or `null` to broadcast a type whose class names a default `to`. */
+  to?: string | null;
+  replyTo?: string;
+  correlationId?: string;
+  causationId?: string;
+}
+
+export interface RequestOptions<R extends object> extends PublishOptions {
+  /** The message type the responder returns; the promise resolves to an instance of it. */
+  replyType: MessageType<R>;
+  /** Rejects with `RequestTimeoutError` after this long (default 5000). */
+  timeoutMs?: number;
+}

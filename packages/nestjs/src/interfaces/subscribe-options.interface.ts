@@ -1,0 +1,16 @@
+import { AddressFilter } from './address-filter.interface';
+
+/** Which messages of a type reach a handler, with the original SmartMessage's filter semantics. */
+export interface SubscriptionFilters {
+  /** The sender must match (AND-ed with the rest). */
+  from?: AddressFilter;
+  /** The recipient must match; with `broadcast`, either may let a message through. */
+  to?: AddressFilter;
+  /** Accept messages without a recipient. `false` alone filters nothing, as in the original. */
+  broadcast?: boolean;
+}
+
+export interface SubscribeOptions extends SubscriptionFilters {
+  /** Messages this handler runs at once (default 100); 1 keeps publish order. */
+  concurrency?: number;
+}

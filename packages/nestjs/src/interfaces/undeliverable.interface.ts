@@ -1,0 +1,19 @@
+import { Envelope } from './envelope.interface';
+
+/** Why a received message did not reach a handler, or reached it and failed there. */
+export type UndeliverableReason = 'undecodable' | 'invalid' | 'version-mismatch' | 'handler-failed' | 'shutdown';
+
+/** Reported for every message a handler did not handle; the dead letter queue stores these. */
+export interface UndeliverableMessage {
+  reason: UndeliverableReason;
+  /** The envelope as received (for `undecodable`, as much of it as could be read). */
+  envelope?: Envelope;
+  /** The raw frame, when the envelope itself could not be read. */
+  frame?: string | Uint8Array;
+  handlerId?: string;
+  transport: string;
+  attempt: number;
+  error: { name: string; message: string; code?: string; stack?: string };
+}
+
+export type UndeliverableListener = (event: UndeliverableMessage) => void;

@@ -1,0 +1,110 @@
+export interface DurationSummary {
+  count: number;
+  totalMs: number;
+  minMs: number;
+  maxMs: number;
+  meanMs: number;
+}
+
+export interface MessageTypeCounters {
+  published: number;
+  received: number;
+}
+
+export interface HandlerCounters {
+  messageType: string;
+  /** Passed the filters and the version check, and was queued for the handler. */
+  delivered: number;
+  filteredOut: number;
+  versionMismatched: number;
+  /** Failed decoding or validation on receipt and never reached the handler. */
+  rejected: number;
+  succeeded: number;
+  failed: number;
+  duration: DurationSummary;
+}
+
+export interface StatisticsSnapshot {
+  messageTypes: Record<string, MessageTypeCounters>;
+  handlers: Record<string, HandlerCounters>;
+}
+
+type HandlerCounter = Exclude<keyof HandlerCounters, 'messageType' | 'duration'>;
+
+/** Counts what happens to each message type and each handler, as the original's SimpleStats did and more. */
+export class MessageStatistics {
+  private types = new Map<string, MessageTypeCounters>();
+  private handlers = new Map<string, HandlerCounters>();
+
+  countPublished(messageType: string): void {
+    this.type(messageType).published++;
+  }
+
+  countReceived(messageType: string): void {
+    this.type(messageType).received++;
+  }
+
+  count(handlerId: string, messageType: string, counter: HandlerCounter): void {
+    this.handler(handlerId, messageType)[counter]++;
+  }
+
+  recordOutcome(handlerId: string, messageType: string, succeeded: boolean, durationMs: number): void {
+    const counters = this.handler(handlerId, messageType);
+    if (succeeded) counters.succeeded++;
+    else counters.failed++;
+    const duration = counters.duration;
+    duration.count++;
+    duration.totalMs += durationMs;
+    duration.minMs = duration.count === 1 ? durationMs : Math.min(duration.minMs, durationMs);
+    duration.maxMs = Math.max(duration.maxMs, durationMs);
+    duration.meanMs = duration.totalMs / duration.count;
+  }
+
+  forType(messageType: string): MessageTypeCounters {
+    return { ...(this.types.get(messageType) ?? { published: 0, received: 0 }) };
+  }
+
+  forHandler(handlerId: string): HandlerCounters | undefined {
+    const counters = this.handlers.get(handlerId);
+    return counters && { ...counters, duration: { ...counters.duration } };
+  }
+
+  snapshot(): StatisticsSnapshot {
+    return {
+      messageTypes: Object.fromEntries([...this.types].map(([name, counters]) => [name, { ...counters }])),
+      handlers: Object.fromEntries([...this.handlers.keys()].map((id) => [id, this.forHandler(id) as HandlerCounters])),
+    };
+  }
+
+  reset(): void {
+    this.types = new Map();
+    this.handlers = new Map();
+  }
+
+  private type(messageType: string): MessageTypeCounters {
+    let counters = this.types.get(messageType);
+    if (!counters) {
+      counters = { published: 0, received: 0 };
+      this.types.set(messageType, counters);
+    }
+    return counters;
+  }
+
+  private handler(handlerId: string, messageType: string): HandlerCounters {
+    let counters = this.handlers.get(handlerId);
+    if (!counters) {
+      counters = {
+        messageType,
+        delivered: 0,
+        filteredOut: 0,
+        versionMismatched: 0,
+        rejected: 0,
+        succeeded: 0,
+        failed: 0,
+        duration: { count: 0, totalMs: 0, minMs: 0, maxMs: 0, meanMs: 0 },
+      };
+      this.handlers.set(handlerId, counters);
+    }
+    return counters;
+  }
+}

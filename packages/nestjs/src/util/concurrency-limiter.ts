@@ -1,0 +1,63 @@
+type Task = () => Promise<void>;
+
+/**
+ * Runs tasks at most `limit` at a time, starting them in the order they were queued, so a
+ * limit of 1 keeps order. Tasks must not reject: callers handle their own errors.
+ */
+export class ConcurrencyLimiter {
+  private readonly queue: Task[] = [];
+  private head = 0;
+  private running = 0;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(readonly limit: number) {
+    if (!Number.isInteger(limit) || limit < 1)
+      throw new RangeError(`concurrency must be a positive integer, got ${limit}`);
+  }
+
+  get active(): number {
+    return this.running;
+  }
+
+  get pending(): number {
+    return this.queue.length - this.head;
+  }
+
+  run(task: Task): void {
+    if (this.running < this.limit) {
+      this.start(task);
+    } else {
+      this.queue.push(task);
+    }
+  }
+
+  /** Resolves once nothing runs and nothing waits. */
+  idle(): Promise<void> {
+    if (this.running === 0 && this.pending === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private start(task: Task): void {
+    this.running++;
+    task().then(this.finish, this.finish);
+  }
+
+  private readonly finish = (): void => {
+    this.running--;
+    if (this.head < this.queue.length) {
+      const next = this.queue[this.head] as Task;
+      this.queue[this.head++] = undefined as unknown as Task;
+      if (this.head > 1024 && this.head * 2 > this.queue.length) {
+        this.queue.splice(0, this.head);
+        this.head = 0;
+      }
+      this.start(next);
+    } else if (this.running === 0) {
+      this.queue.length = 0;
+      this.head = 0;
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const resolve of waiters) resolve();
+    }
+  };
+}
