@@ -9,6 +9,7 @@ export type { ShutdownReport } from './bus/shutdown-report.interface';
 // Nest module
 export { SmartMessageModule } from './module/smart-message.module';
 export { SMART_MESSAGE_MODULE_OPTIONS } from './module/smart-message.module-definition';
+export { NestMessageLogger } from './module/nest-message-logger';
 export type { SmartMessageModuleOptions, SmartMessageModuleExtras } from './interfaces/module-options.interface';
 
 // Catalog and statistics
@@ -29,9 +30,12 @@ export { SerializerRegistry } from './codec/serializer-registry';
 export { CloudEventsFrameCodec } from './codec/cloud-events-frame.codec';
 export type { CloudEventFrame, ContentTypeResolver } from './codec/cloud-events-frame.codec';
 export { MemoryTransport } from './transports/memory.transport';
+export { DeliveryQueue } from './transports/delivery-queue';
+export type { DeliveryQueueOptions } from './transports/delivery-queue';
 export type { MemoryTransportOptions } from './transports/memory.transport';
 export { SubscriptionFilter } from './filters/subscription-filter';
 export { Dispatcher } from './dispatcher/dispatcher';
+export { ConcurrencyLimiter } from './util/concurrency-limiter';
 export type { DispatchResult, InFlightDelivery, DispatcherOptions } from './dispatcher/dispatcher';
 export type { HandlerDefinition } from './dispatcher/handler-definition.interface';
 export { DEFAULT_HANDLER_CONCURRENCY, DEFAULT_SHUTDOWN_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from './constants';

@@ -254,12 +254,15 @@ export class MessageBus {
   ): Promise<ShutdownReport> {
     if (this.state !== 'open') return { drained: true, unfinished: [] };
     this.state = 'draining';
-    const subscriptions = [...this.subscriptions.values()];
+    const subscriptions = (await Promise.allSettled([...this.subscriptions.values()].map((active) => active.ready)))
+      .filter((settled) => settled.status === 'fulfilled')
+      .map((settled) => settled.value);
     this.subscriptions.clear();
     const drained = await withinTimeout(
-      Promise.all(subscriptions.map(async (s) => (await s.ready).unsubscribe())).then(() => this.dispatcher.idle()),
+      Promise.all(subscriptions.map((subscription) => subscription.unsubscribe())).then(() => this.dispatcher.idle()),
       timeoutMs,
     );
+    if (!drained) for (const subscription of subscriptions) subscription.abandon?.();
     const unfinished = drained ? [] : this.dispatcher.abandonInFlight();
     if (unfinished.length > 0) {
       this.logger.error(
@@ -375,8 +378,16 @@ export class MessageBus {
       const concurrency = handlers.reduce((sum, handler) => sum + handler.concurrency, 0) || 1;
       const ready = this.transport(transportName).subscribe(
         messageClass,
-        (envelope, delivery) => this.dispatcher.dispatch(envelope, transportName, delivery).then(() => undefined),
-        { concurrency, group: this.options.entity ?? 'default' },
+        async (envelope, delivery) => {
+          const result = await this.dispatcher.dispatch(envelope, transportName, delivery);
+          const failure = result.failed.find((failed) => failed.reason === 'handler-failed');
+          if (failure) throw failure.error;
+        },
+        {
+          concurrency,
+          group: this.options.entity ?? 'default',
+          onReject: (rejection) => this.dispatcher.reportRejection(rejection, transportName),
+        },
       );
       active = { ready };
       this.subscriptions.set(key, active);

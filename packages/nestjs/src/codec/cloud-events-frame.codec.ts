@@ -94,7 +94,10 @@ export class CloudEventsFrameCodec implements FrameCodec {
     }
     if (typeof attributes.datacontenttype !== 'string' || !JSON_CONTENT.test(attributes.datacontenttype))
       return undefined;
-    return { header: toHeader(attributes), payload: text.slice(dataAt + DATA_KEY.length, -1) };
+    const payload = text.slice(dataAt + DATA_KEY.length, -1);
+    // Another writer may put members after `data`; such frames take the slow path.
+    if (!isSingleJsonValue(payload)) return undefined;
+    return { header: toHeader(attributes), payload };
   }
 
   private decodeAnyFrame(text: string): Envelope {
@@ -108,6 +111,24 @@ export class CloudEventsFrameCodec implements FrameCodec {
       throw new FrameDecodeError('frame is not a JSON object');
     return { header: toHeader(event), payload: payloadOf(event) };
   }
+}
+
+/** True when `text` is one JSON value with no further members after it: no comma outside strings and brackets. */
+function isSingleJsonValue(text: string): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (inString) {
+      if (code === 92 /* \ */) i++;
+      else if (code === 34 /* " */) inString = false;
+    } else if (code === 34 /* " */) inString = true;
+    else if (code === 123 /* { */ || code === 91 /* [ */) depth++;
+    else if (code === 125 /* } */ || code === 93 /* ] */) {
+      if (--depth < 0) return false;
+    } else if (code === 44 /* , */ && depth === 0) return false;
+  }
+  return depth === 0 && !inString;
 }
 
 function payloadOf(event: Partial<CloudEventFrame>): EncodedPayload {

@@ -3,7 +3,7 @@ import { SerializerRegistry } from '../codec/serializer-registry';
 import { MessageContext } from '../envelope/message-context';
 import { MessageValidationError, SmartMessageError, VersionMismatchError } from '../errors';
 import { Envelope } from '../interfaces/envelope.interface';
-import { DeliveryInfo } from '../interfaces/transport.interface';
+import { DeliveryInfo, FrameRejection } from '../interfaces/transport.interface';
 import { MessageLogger } from '../interfaces/message-logger.interface';
 import {
   UndeliverableListener,
@@ -169,6 +169,19 @@ export class Dispatcher {
     return runs.length === 0 ? Promise.resolve(result) : Promise.all(runs).then(() => result);
   }
 
+  /** Reports a frame a transport set aside (undecodable, poison, trimmed, overflow) like any undelivered message. */
+  reportRejection(rejection: FrameRejection, transport: string): void {
+    this.report(
+      rejection.reason,
+      rejection.error,
+      transport,
+      rejection.attempt,
+      rejection.envelope,
+      undefined,
+      rejection.frame,
+    );
+  }
+
   /** Resolves when no handler call is queued or running. */
   async idle(): Promise<void> {
     const limiters = [...this.byMessageClass.values()].flat().map((handler) => handler.limiter.idle());
@@ -252,28 +265,42 @@ export class Dispatcher {
     delivery: DeliveryInfo,
     handlerId?: string,
   ): void {
-    const { header } = envelope;
     result.failed.push({ handlerId: handlerId ?? '(all)', reason, error });
+    this.report(reason, error, transport, delivery.attempt, envelope, handlerId);
+  }
+
+  private report(
+    reason: UndeliverableReason,
+    error: Error,
+    transport: string,
+    attempt: number,
+    envelope?: Envelope,
+    handlerId?: string,
+    frame?: string | Uint8Array,
+  ): void {
+    const header = envelope?.header;
     const fields = {
       reason,
       handler: handlerId,
-      uuid: header.uuid,
-      messageClass: header.messageClass,
-      version: header.version,
-      from: header.from,
-      to: header.to,
-      attempt: delivery.attempt,
+      uuid: header?.uuid,
+      messageClass: header?.messageClass,
+      version: header?.version,
+      from: header?.from,
+      to: header?.to,
+      transport,
+      attempt,
       error: error.message,
     };
-    if (reason === 'handler-failed')
-      this.options.logger.error(`Handler ${handlerId} failed on ${header.messageClass}`, fields);
-    else this.options.logger.warn(`${header.messageClass} ${header.uuid} not delivered: ${reason}`, fields);
+    const subject = header ? `${header.messageClass} ${header.uuid}` : 'A frame';
+    if (reason === 'handler-failed') this.options.logger.error(`Handler ${handlerId} failed on ${subject}`, fields);
+    else this.options.logger.warn(`${subject} not delivered: ${reason}`, fields);
     const event: UndeliverableMessage = {
       reason,
-      envelope,
-      handlerId,
+      ...(envelope === undefined ? {} : { envelope }),
+      ...(frame === undefined ? {} : { frame }),
+      ...(handlerId === undefined ? {} : { handlerId }),
       transport,
-      attempt: delivery.attempt,
+      attempt,
       error: describeError(error),
     };
     this.options.onUndeliverable?.(event);

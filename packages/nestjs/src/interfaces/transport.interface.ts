@@ -1,7 +1,26 @@
 import { Envelope } from './envelope.interface';
 
-/** Called by a transport for each delivered envelope; the returned promise settles when handling ended. */
+/**
+ * Called by a transport for each delivered envelope; the returned promise settles when handling
+ * ended. It rejects when a handler failed and the message should be delivered again: durable
+ * transports then leave it pending, at-most-once transports just go on.
+ */
 export type EnvelopeHandler = (envelope: Envelope, delivery: DeliveryInfo) => Promise<void>;
+
+/** Why a transport could not hand a received frame to the subscription. */
+export type FrameRejectionReason = 'undecodable' | 'poison' | 'trimmed' | 'overflow' | 'shutdown';
+
+/** A frame the transport set aside instead of delivering (or delivering again). */
+export interface FrameRejection {
+  reason: FrameRejectionReason;
+  /** The decoded envelope, when the frame could be decoded. */
+  envelope?: Envelope;
+  /** The raw frame, when it could not. */
+  frame?: string | Uint8Array;
+  /** Deliveries so far (durable transports). */
+  attempt: number;
+  error: Error;
+}
 
 export interface DeliveryInfo {
   /** 1 on first delivery; durable transports count redeliveries. */
@@ -13,11 +32,19 @@ export interface TransportSubscribeOptions {
   concurrency: number;
   /** The subscribing service (the module's `entity`); durable transports name consumer groups after it. */
   group: string;
+  /** Told about every frame the transport set aside rather than delivered. */
+  onReject?: (rejection: FrameRejection) => void;
 }
 
 export interface TransportSubscription {
   /** Stops deliveries; resolves once in-flight deliveries of this subscription have ended. */
   unsubscribe(): Promise<void>;
+  /**
+   * At a shutdown that ran out of time: give up on deliveries that have not started. A
+   * transport that keeps no other copy of them reports each through `onReject` as `shutdown`;
+   * a durable one leaves them with the broker. Returns how many were given up.
+   */
+  abandon?(): number;
 }
 
 /**

@@ -1,7 +1,18 @@
 import { Envelope } from './envelope.interface';
 
 /** Why a received message did not reach a handler, or reached it and failed there. */
-export type UndeliverableReason = 'undecodable' | 'invalid' | 'version-mismatch' | 'handler-failed' | 'shutdown';
+export type UndeliverableReason =
+  | 'undecodable'
+  | 'invalid'
+  | 'version-mismatch'
+  | 'handler-failed'
+  | 'shutdown'
+  /** Delivered more often than a durable transport allows. */
+  | 'poison'
+  /** Still pending when a bounded stream trimmed it away. */
+  | 'trimmed'
+  /** Dropped because the local delivery queue was full. */
+  | 'overflow';
 
 /** Reported for every message a handler did not handle; the dead letter queue stores these. */
 export interface UndeliverableMessage {

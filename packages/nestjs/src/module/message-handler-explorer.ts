@@ -18,13 +18,22 @@ export class MessageHandlerExplorer {
 
   explore(): MessageHandlerRegistration[] {
     const wrappers = [...this.discovery.getProviders(), ...this.discovery.getControllers()];
-    return wrappers.flatMap((wrapper) => this.exploreWrapper(wrapper));
+    // An alias (`useExisting`) is a second wrapper around the same instance: register it once.
+    const seen = new Set<unknown>();
+    return wrappers.flatMap((wrapper) => {
+      const { instance } = wrapper;
+      if (instance !== null && instance !== undefined) {
+        if (seen.has(instance)) return [];
+        seen.add(instance);
+      }
+      return this.exploreWrapper(wrapper);
+    });
   }
 
   private exploreWrapper(wrapper: InstanceWrapper): MessageHandlerRegistration[] {
-    const { metatype } = wrapper;
-    if (typeof metatype !== 'function' || !metatype.prototype) return [];
-    const prototype = metatype.prototype as Record<string, unknown>;
+    const prototype = handlerPrototype(wrapper);
+    if (!prototype) return [];
+    const className = (prototype.constructor as { name?: string } | undefined)?.name ?? 'anonymous';
     return this.scanner.getAllMethodNames(prototype).flatMap((methodName) => {
       const method = prototype[methodName];
       const subscriptions =
@@ -32,13 +41,21 @@ export class MessageHandlerExplorer {
           (Reflect.getMetadata(SUBSCRIBE_METADATA, method) as SubscribeMetadata[] | undefined)) ||
         [];
       return subscriptions.map((subscription, index) =>
-        this.register(wrapper, metatype.name, methodName, subscription, subscriptions.length > 1 ? index : undefined),
+        this.register(
+          wrapper,
+          prototype,
+          className,
+          methodName,
+          subscription,
+          subscriptions.length > 1 ? index : undefined,
+        ),
       );
     });
   }
 
   private register(
     wrapper: InstanceWrapper,
+    prototype: object,
     className: string,
     methodName: string,
     subscription: SubscribeMetadata,
@@ -51,7 +68,7 @@ export class MessageHandlerExplorer {
         'it is in a request-scoped or transient provider; message handlers must live in singleton providers',
       );
     }
-    const type = subscription.type ?? this.firstParameterType(wrapper, methodName);
+    const type = subscription.type ?? firstParameterType(prototype, methodName);
     if (typeof type !== 'function' || type === Object || !messageTypeRegistry.find(type)) {
       const seen =
         typeof type === 'function' && type !== Object
@@ -71,13 +88,21 @@ export class MessageHandlerExplorer {
       invoke: (message, context) => instance[methodName]!(message, context),
     };
   }
+}
 
-  private firstParameterType(wrapper: InstanceWrapper, methodName: string): unknown {
-    const types = Reflect.getMetadata(
-      'design:paramtypes',
-      (wrapper.metatype as { prototype: object }).prototype,
-      methodName,
-    ) as unknown[] | undefined;
-    return types?.[0];
-  }
+/**
+ * The prototype that carries the `@Subscribe` methods: the instance's, because factory and value
+ * providers have a factory function or nothing as metatype, yet their instances are classes with handlers.
+ */
+function handlerPrototype(wrapper: InstanceWrapper): Record<string, unknown> | undefined {
+  const { instance, metatype } = wrapper;
+  if (typeof instance === 'object' && instance !== null)
+    return Object.getPrototypeOf(instance) as Record<string, unknown>;
+  if (typeof metatype === 'function' && metatype.prototype) return metatype.prototype as Record<string, unknown>;
+  return undefined;
+}
+
+function firstParameterType(prototype: object, methodName: string): unknown {
+  const types = Reflect.getMetadata('design:paramtypes', prototype, methodName) as unknown[] | undefined;
+  return types?.[0];
 }

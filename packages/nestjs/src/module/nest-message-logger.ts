@@ -3,7 +3,11 @@ import { MessageLogger } from '../interfaces/message-logger.interface';
 
 /** Writes the library's log lines through Nest's `Logger`, with scalar fields appended as key=value. */
 export class NestMessageLogger implements MessageLogger {
-  private readonly logger = new Logger('SmartMessage');
+  private readonly logger: Logger;
+
+  constructor(context = 'SmartMessage') {
+    this.logger = new Logger(context);
+  }
 
   log(message: string, fields?: Record<string, unknown>): void {
     this.logger.log(withFields(message, fields));

@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { TransportClosedError } from '../errors';
 import { Envelope } from '../interfaces/envelope.interface';
 import {
@@ -6,7 +7,7 @@ import {
   TransportSubscribeOptions,
   TransportSubscription,
 } from '../interfaces/transport.interface';
-import { ConcurrencyLimiter } from '../util/concurrency-limiter';
+import { DeliveryQueue } from './delivery-queue';
 
 export interface MemoryTransportOptions {
   /**
@@ -16,10 +17,7 @@ export interface MemoryTransportOptions {
   retain?: number;
 }
 
-interface MemorySubscription {
-  readonly handler: EnvelopeHandler;
-  readonly limiter: ConcurrencyLimiter;
-}
+const FIRST_DELIVERY = Object.freeze({ attempt: 1 });
 
 /**
  * In-process transport. Envelopes are delivered asynchronously (publish resolves before any
@@ -28,10 +26,11 @@ interface MemorySubscription {
  */
 export class MemoryTransport implements Transport {
   readonly kind = 'memory';
-  private readonly subscriptions = new Map<string, Set<MemorySubscription>>();
+  private readonly subscriptions = new Map<string, Set<DeliveryQueue>>();
   private readonly retained: Envelope[] = [];
   private readonly retain: number;
   private closed = false;
+  private turn?: Promise<void>;
 
   constructor(options: MemoryTransportOptions = {}) {
     this.retain = options.retain ?? 0;
@@ -43,11 +42,9 @@ export class MemoryTransport implements Transport {
       this.retained.push(envelope);
       if (this.retained.length > this.retain) this.retained.shift();
     }
-    const subscribers = this.subscriptions.get(envelope.header.messageClass);
-    if (!subscribers) return;
-    for (const subscription of subscribers) {
-      subscription.limiter.run(() => subscription.handler(envelope, FIRST_DELIVERY));
-    }
+    const queues = this.subscriptions.get(envelope.header.messageClass);
+    if (!queues) return;
+    for (const queue of queues) queue.push(envelope, FIRST_DELIVERY).catch(ignore);
   }
 
   async subscribe(
@@ -56,23 +53,27 @@ export class MemoryTransport implements Transport {
     options: TransportSubscribeOptions,
   ): Promise<TransportSubscription> {
     if (this.closed) throw new TransportClosedError(this.kind);
-    const subscription: MemorySubscription = {
-      handler: guard(handler),
-      limiter: new ConcurrencyLimiter(options.concurrency),
-    };
+    // Handlers start on a later turn of the event loop, never inside `publish()`; one turn is
+    // shared by every envelope published in the same turn.
+    const queue = new DeliveryQueue(async (envelope, delivery) => {
+      await this.nextTurn();
+      await handler(envelope, delivery);
+    }, options);
     let set = this.subscriptions.get(messageClass);
     if (!set) {
       set = new Set();
       this.subscriptions.set(messageClass, set);
     }
-    set.add(subscription);
+    set.add(queue);
     return {
       unsubscribe: async () => {
         // Envelopes already handed to this subscription were accepted: let them finish.
-        set.delete(subscription);
+        set.delete(queue);
         if (set.size === 0 && this.subscriptions.get(messageClass) === set) this.subscriptions.delete(messageClass);
-        await subscription.limiter.idle();
+        await queue.idle();
       },
+      // Nothing else holds a copy of a waiting envelope, so each one abandoned is reported.
+      abandon: () => queue.abandonWaiting(true),
     };
   }
 
@@ -85,23 +86,22 @@ export class MemoryTransport implements Transport {
     this.retained.length = 0;
   }
 
+  /** Stops taking envelopes and resolves once every accepted delivery has ended. */
   async close(): Promise<void> {
     this.closed = true;
-    const all = [...this.subscriptions.values()].flatMap((set) => [...set]);
+    const queues = [...this.subscriptions.values()].flatMap((set) => [...set]);
     this.subscriptions.clear();
-    await Promise.all(all.map((subscription) => subscription.limiter.idle()));
+    await Promise.all(queues.map((queue) => queue.idle()));
+  }
+
+  private nextTurn(): Promise<void> {
+    this.turn ??= nextTurn().then(() => {
+      this.turn = undefined;
+    });
+    return this.turn;
   }
 }
 
-const FIRST_DELIVERY = Object.freeze({ attempt: 1 });
-
-/** A handler that rejects must not stall its subscription's queue. */
-function guard(handler: EnvelopeHandler): EnvelopeHandler {
-  return async (envelope, delivery) => {
-    try {
-      await handler(envelope, delivery);
-    } catch {
-      // The dispatcher reports handler failures itself; a transport only keeps delivering.
-    }
-  };
+function ignore(): void {
+  // The dispatcher reports handler failures; the memory transport has no redelivery.
 }

@@ -2,7 +2,7 @@ type Task = () => Promise<void>;
 
 /**
  * Runs tasks at most `limit` at a time, starting them in the order they were queued, so a
- * limit of 1 keeps order. Tasks must not reject: callers handle their own errors.
+ * limit of 1 keeps order. Callers handle their tasks' errors; a failing task only frees its slot.
  */
 export class ConcurrencyLimiter {
   private readonly queue: Task[] = [];
@@ -39,7 +39,14 @@ export class ConcurrencyLimiter {
 
   private start(task: Task): void {
     this.running++;
-    task().then(this.finish, this.finish);
+    let settled: Promise<void>;
+    try {
+      settled = task();
+    } catch {
+      // A task that throws before returning its promise must not stall the queue.
+      settled = Promise.resolve();
+    }
+    settled.then(this.finish, this.finish);
   }
 
   private readonly finish = (): void => {
