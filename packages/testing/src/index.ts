@@ -1,0 +1,4 @@
+export { describeTransportConformance } from './describe-transport-conformance';
+export type { TransportConformanceOptions, TransportConformanceFeatures } from './transport-conformance-options';
+export { waitFor } from './wait-for';
+export type { WaitForOptions } from './wait-for';
