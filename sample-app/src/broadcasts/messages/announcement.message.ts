@@ -1,0 +1,22 @@
+import { Describe, Message } from '@smart-message/nestjs';
+import { IsIn, IsNotEmpty, IsString, MaxLength } from 'class-validator';
+
+export const ANNOUNCEMENT_SEVERITIES = ['info', 'warning'] as const;
+export type AnnouncementSeverity = (typeof ANNOUNCEMENT_SEVERITIES)[number];
+
+/**
+ * News for every service, or for one when published with `to`. The class names no sender, so
+ * `from` is the module's entity. It doubles as the HTTP body of `POST /broadcasts`.
+ */
+@Message({ name: 'Announcement' })
+@Describe('News from the shop to its services')
+export class Announcement {
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(280)
+  text!: string;
+
+  @Describe('How loudly services should pass it on')
+  @IsIn(ANNOUNCEMENT_SEVERITIES)
+  severity: AnnouncementSeverity = 'info';
+}

@@ -1,0 +1,51 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { MessageBus, MessageContext, Subscribe } from '@smart-message/nestjs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ActivityJournal } from '../activity/activity-journal';
+import { Announcement } from '../broadcasts/messages/announcement.message';
+import { CustomerNotice } from '../notifications/messages/customer-notice.message';
+import { OrderPlaced } from '../orders/messages/order-placed.message';
+import { OrderShipped } from './messages/order-shipped.message';
+
+/**
+ * Stands in for warehouse work. It also gives a shutdown right after an order a handler in
+ * flight to wait for.
+ */
+const PACKING_TIME_MS = 30;
+
+@Injectable()
+export class FulfillmentService {
+  private readonly logger = new Logger(FulfillmentService.name);
+
+  constructor(
+    private readonly bus: MessageBus,
+    private readonly journal: ActivityJournal,
+  ) {}
+
+  /** Point-to-point: only orders addressed to fulfillment. */
+  @Subscribe({ to: 'fulfillment' })
+  async onOrderPlaced(order: OrderPlaced, context: MessageContext): Promise<void> {
+    this.journal.record(context);
+    await sleep(PACKING_TIME_MS);
+    const trackingNumber = `TRK-${order.orderId.slice(0, 8).toUpperCase()}`;
+    // Published while handling OrderPlaced, so both carry its uuid as their causation.
+    await this.bus.publish(
+      Object.assign(new OrderShipped(), { orderId: order.orderId, trackingNumber } satisfies OrderShipped),
+    );
+    await this.bus.publish(
+      Object.assign(new CustomerNotice(), {
+        orderId: order.orderId,
+        customerEmail: order.customerEmail,
+        text: `Your order is on its way: ${trackingNumber}.`,
+      } satisfies CustomerNotice),
+      { from: 'fulfillment' },
+    );
+  }
+
+  /** Addressed announcements only: fulfillment ignores broadcasts. */
+  @Subscribe({ to: 'fulfillment' })
+  onAnnouncement(announcement: Announcement, context: MessageContext): void {
+    this.journal.record(context);
+    this.logger.log(`Announcement for the warehouse (${announcement.severity}): ${announcement.text}`);
+  }
+}

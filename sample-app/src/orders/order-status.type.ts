@@ -1,0 +1,1 @@
+export type OrderStatus = 'placed' | 'declined' | 'shipped';

@@ -1,0 +1,18 @@
+import { Describe, Message } from '@smart-message/nestjs';
+import { IsEmail, IsInt, IsUUID, Min } from 'class-validator';
+
+/** The request half of request–reply: orders asks payments, which answers with `PaymentAuthorized`. */
+@Message({ name: 'PaymentRequested', from: 'orders', to: 'payments' })
+@Describe('Orders asks payments to charge the customer for an order')
+export class PaymentRequested {
+  @IsUUID()
+  orderId!: string;
+
+  @IsEmail()
+  customerEmail!: string;
+
+  @Describe('Amount to charge, in cents')
+  @IsInt()
+  @Min(1)
+  totalCents!: number;
+}
