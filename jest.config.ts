@@ -24,19 +24,24 @@ const moduleNameMapper: Config['moduleNameMapper'] = {
   '^@smart-message/([a-z-]+)$': join(__dirname, 'packages/$1/src/index.ts'),
 };
 
-const project = (displayName: string, rootDir: string, testMatch: string[]): Config => ({
+const project = (displayName: string, rootDir: string, testMatch: string[], extra: Config = {}): Config => ({
   displayName,
   rootDir: join(__dirname, rootDir),
   testEnvironment: 'node',
   transform,
   moduleNameMapper,
   testMatch,
+  ...extra,
 });
+
+// Suites that talk to Redis start it when nothing listens on 6379 (see ensure-redis.ts).
+const needsRedis: Config = { globalSetup: join(__dirname, 'packages/redis/test/support/ensure-redis.ts') };
 
 const config: Config = {
   projects: [
     project('nestjs', 'packages/nestjs', ['<rootDir>/test/**/*.spec.ts']),
     project('testing', 'packages/testing', ['<rootDir>/test/**/*.spec.ts']),
+    project('redis', 'packages/redis', ['<rootDir>/test/**/*.spec.ts'], needsRedis),
     project('sample-app', 'sample-app', ['<rootDir>/test/**/*.spec.ts']),
     project('e2e', 'e2e', ['<rootDir>/**/*.e2e-spec.ts']),
   ],

@@ -1,0 +1,2 @@
+export * from './redis-unavailable.error';
+export * from './publish-buffer-full.error';

@@ -1,0 +1,23 @@
+import type { Redis, RedisOptions } from 'ioredis';
+import type { MessageLogger } from '@smart-message/nestjs';
+
+/** How a Redis transport reaches Redis. */
+export interface RedisConnectionOptions {
+  /**
+   * `redis://[[username]:password@]host[:port][/db]`, or `rediss://` for TLS
+   * (default `redis://127.0.0.1:6379`).
+   */
+  url?: string;
+  /**
+   * An existing client to share for plain commands. Subscriber and blocking connections are
+   * duplicated from it. The transport never closes a client it was given.
+   */
+  client?: Redis;
+  /** More ioredis options for the connections the transport opens itself. */
+  redisOptions?: RedisOptions;
+  /** How long a publish waits for Redis to come back before it fails (default 10000 ms). */
+  publishTimeoutMs?: number;
+  /** Publishes that may wait for a reconnect at once; one more fails at once (default 10000). */
+  maxBufferedPublishes?: number;
+  logger?: MessageLogger;
+}

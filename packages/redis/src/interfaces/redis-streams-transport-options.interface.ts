@@ -1,0 +1,30 @@
+import type { FrameCodec } from '@smart-message/nestjs';
+import { RedisConnectionOptions } from './redis-connection-options.interface';
+
+export interface RedisStreamsTransportOptions extends RedisConnectionOptions {
+  /** Stream of a message type: `<prefix><name>` (default prefix `smart-message:`). */
+  prefix?: string;
+  /** Frame format (default CloudEvents JSON). */
+  codec?: FrameCodec;
+  /** This instance's consumer name in its group (default `<hostname>-<pid>-<random>`). A stable name lets a restarted instance take its own pending messages back at once. */
+  consumerName?: string;
+  /**
+   * Approximate bound on each stream's length (XADD MAXLEN ~, default 100000; 0 = unbounded).
+   * Keep it above the largest backlog: a pending entry trimmed away is reported and acknowledged, not lost silently.
+   */
+  maxLen?: number;
+  /** Most entries one XREADGROUP returns per stream (default 100). */
+  batchSize?: number;
+  /** How long a read blocks waiting for entries (default 2000 ms). */
+  blockMs?: number;
+  /** A pending entry idle this long belongs to a dead or stuck consumer and may be claimed (default 30000 ms). */
+  claimIdleMs?: number;
+  /** How often pending entries are looked at for claiming (default 5000 ms; also once at start). */
+  claimIntervalMs?: number;
+  /** A message delivered this many times is poison: set aside with its reason instead of delivered again (default 5). */
+  maxDeliveries?: number;
+  /** Where a new consumer group starts reading: `$` only new messages (default), `0` the whole stream. */
+  startFrom?: '$' | '0';
+  /** Suffix of the stream where set-aside entries are kept, beside each message stream (default `:dead-letters`). */
+  deadLetterSuffix?: string;
+}

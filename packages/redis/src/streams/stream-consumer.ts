@@ -1,0 +1,402 @@
+import type { Redis } from 'ioredis';
+import {
+  DeliveryQueue,
+  Envelope,
+  FrameCodec,
+  FrameRejection,
+  MessageLogger,
+  TransportSubscribeOptions,
+} from '@smart-message/nestjs';
+import { AckBatcher } from './ack-batcher';
+import { DeadLetterStream } from './dead-letter-stream';
+import { StreamEntry, toStreamEntries } from './stream-entry';
+
+export interface StreamSubscription {
+  readonly options: TransportSubscribeOptions;
+  readonly queue: DeliveryQueue;
+}
+
+interface ConsumedStream {
+  readonly key: string;
+  readonly subscriptions: Set<StreamSubscription>;
+  /** Entries read and not yet finished by every subscription. */
+  inFlight: number;
+}
+
+export interface StreamConsumerSettings {
+  group: string;
+  consumer: string;
+  batchSize: number;
+  blockMs: number;
+  claimIdleMs: number;
+  claimIntervalMs: number;
+  maxDeliveries: number;
+}
+
+export interface StreamConsumerDependencies {
+  reader: Redis;
+  commands: () => Redis;
+  codec: FrameCodec;
+  logger: MessageLogger;
+  deadLetters: DeadLetterStream;
+  ensureGroup(stream: string, startFrom?: '$' | '0'): Promise<void>;
+}
+
+interface PendingCandidate {
+  id: string;
+  deliveries: number;
+}
+
+/**
+ * One consumer of one consumer group: a blocking read loop over every stream this instance
+ * subscribes to, reading only as many entries as its handlers have room for, acknowledging an
+ * entry once every local subscription handled it, and claiming entries that other (dead)
+ * consumers left pending.
+ */
+export class StreamConsumer {
+  private readonly streams = new Map<string, ConsumedStream>();
+  private readonly acks: AckBatcher;
+  private running = false;
+  private loopDone: Promise<void> = Promise.resolve();
+  private claimTimer?: NodeJS.Timeout;
+  private claiming = false;
+  private readerId?: number;
+  private readerIdStale = true;
+  private inRead = false;
+  private wakeLoop?: () => void;
+  private failures = 0;
+
+  constructor(
+    private readonly settings: StreamConsumerSettings,
+    private readonly deps: StreamConsumerDependencies,
+  ) {
+    this.acks = new AckBatcher(deps.commands, settings.group, 200, (error) =>
+      this.deps.logger.warn('Acknowledging stream entries failed; they stay pending and will be delivered again', {
+        error: error.message,
+        group: settings.group,
+      }),
+    );
+    deps.reader.on('ready', () => {
+      this.readerIdStale = true;
+    });
+  }
+
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  /** Entries read and not finished, over all streams. */
+  get inFlight(): number {
+    let total = 0;
+    for (const stream of this.streams.values()) total += stream.inFlight;
+    return total;
+  }
+
+  async add(key: string, subscription: StreamSubscription, startFrom: '$' | '0'): Promise<void> {
+    await this.deps.ensureGroup(key, startFrom);
+    let stream = this.streams.get(key);
+    const isNew = !stream;
+    if (!stream) {
+      stream = { key, subscriptions: new Set(), inFlight: 0 };
+      this.streams.set(key, stream);
+    }
+    stream.subscriptions.add(subscription);
+    if (isNew) await this.recoverOwnPending(stream);
+    if (!this.running) this.start();
+    else await this.interruptRead();
+  }
+
+  async remove(key: string, subscription: StreamSubscription): Promise<void> {
+    const stream = this.streams.get(key);
+    if (!stream) return;
+    stream.subscriptions.delete(subscription);
+    if (stream.subscriptions.size === 0) this.streams.delete(key);
+    await this.interruptRead();
+    await subscription.queue.idle();
+    await this.acks.flush();
+  }
+
+  /** Stops reading, lets in-flight entries finish and acknowledges them; the rest stays pending. */
+  async close(): Promise<void> {
+    this.running = false;
+    clearInterval(this.claimTimer);
+    await this.interruptRead();
+    await this.loopDone;
+    const subscriptions = [...this.streams.values()].flatMap((stream) => [...stream.subscriptions]);
+    await Promise.all(subscriptions.map((subscription) => subscription.queue.idle()));
+    await this.acks.flush();
+  }
+
+  private start(): void {
+    this.running = true;
+    this.loopDone = this.readLoop();
+    this.claimTimer = setInterval(() => void this.claimIdle(), this.settings.claimIntervalMs);
+    this.claimTimer.unref();
+    void this.claimIdle();
+  }
+
+  private free(stream: ConsumedStream): number {
+    let room = Infinity;
+    for (const subscription of stream.subscriptions) room = Math.min(room, subscription.options.concurrency);
+    return room - stream.inFlight;
+  }
+
+  private async readLoop(): Promise<void> {
+    const { reader } = this.deps;
+    const { group, consumer, batchSize, blockMs } = this.settings;
+    while (this.running) {
+      const ready = [...this.streams.values()].filter((stream) => this.free(stream) > 0);
+      if (ready.length === 0) {
+        await new Promise<void>((resolve) => (this.wakeLoop = resolve));
+        continue;
+      }
+      const count = Math.min(batchSize, ...ready.map((stream) => this.free(stream)));
+      const keys = ready.map((stream) => stream.key);
+      let reply: unknown;
+      try {
+        if (this.readerIdStale) {
+          this.readerId = (await reader.client('ID')) as number;
+          this.readerIdStale = false;
+        }
+        if (!this.running) break;
+        this.inRead = true;
+        reply = await reader.callBuffer(
+          'XREADGROUP',
+          'GROUP',
+          group,
+          consumer,
+          'COUNT',
+          count,
+          'BLOCK',
+          blockMs,
+          'STREAMS',
+          ...keys,
+          ...keys.map(() => '>'),
+        );
+        this.failures = 0;
+      } catch (error) {
+        this.inRead = false;
+        if (!this.running) break;
+        await this.recoverFromReadError(error as Error, keys);
+        continue;
+      } finally {
+        this.inRead = false;
+      }
+      if (!Array.isArray(reply)) continue;
+      for (const [rawKey, rawEntries] of reply as [Buffer, unknown][]) {
+        const stream = this.streams.get(rawKey.toString());
+        if (!stream) continue;
+        for (const entry of toStreamEntries(rawEntries)) this.deliver(stream, entry, 1);
+      }
+    }
+  }
+
+  private async recoverFromReadError(error: Error, keys: string[]): Promise<void> {
+    this.failures++;
+    if (/NOGROUP/.test(error.message)) {
+      // Redis lost the group (restarted without persistence): recreate it and read what arrived since.
+      this.deps.logger.warn('Consumer group missing; recreating it', { group: this.settings.group, streams: keys });
+      await Promise.all(keys.map((key) => this.deps.ensureGroup(key, '0').catch(() => undefined)));
+    } else if (this.failures === 1) {
+      this.deps.logger.warn('Reading streams failed; retrying until Redis answers', { error: error.message });
+    }
+    await sleep(Math.min(1000, 50 * 2 ** Math.min(this.failures, 5)));
+  }
+
+  private deliver(stream: ConsumedStream, entry: StreamEntry, attempt: number): void {
+    if (entry.frame === null) {
+      this.reject(stream, {
+        reason: 'trimmed',
+        attempt,
+        error: new Error(`entry ${entry.id} was trimmed from ${stream.key}`),
+      });
+      this.acks.add(stream.key, entry.id);
+      return;
+    }
+    let envelope: Envelope;
+    try {
+      envelope = this.deps.codec.decode(entry.frame);
+    } catch (error) {
+      this.setAside(stream, entry.id, entry.frame, 'undecodable', attempt, error as Error);
+      return;
+    }
+    stream.inFlight++;
+    const subscriptions = [...stream.subscriptions];
+    void Promise.allSettled(subscriptions.map((subscription) => subscription.queue.push(envelope, { attempt }))).then(
+      (results) => {
+        // Acknowledged only when every local subscription handled it; otherwise it stays pending
+        // and is delivered again once it has been idle for claimIdleMs.
+        if (results.every((result) => result.status === 'fulfilled')) this.acks.add(stream.key, entry.id);
+        stream.inFlight--;
+        this.wake();
+      },
+    );
+  }
+
+  /** Records the entry in the dead-letter stream, then acknowledges it: never redelivered forever, never lost. */
+  private setAside(
+    stream: ConsumedStream,
+    id: string,
+    frame: Buffer | null,
+    reason: 'undecodable' | 'poison',
+    deliveries: number,
+    error: Error,
+  ): void {
+    void this.deps.deadLetters.record({ stream: stream.key, id, reason, error: error.message, deliveries, frame }).then(
+      () => {
+        this.acks.add(stream.key, id);
+        this.reject(stream, { reason, frame: frame ?? undefined, attempt: deliveries, error });
+      },
+      (recordError: Error) =>
+        this.deps.logger.error('Could not record a set-aside entry; it stays pending', {
+          stream: stream.key,
+          id,
+          reason,
+          error: recordError.message,
+        }),
+    );
+  }
+
+  private reject(stream: ConsumedStream, rejection: FrameRejection): void {
+    for (const subscription of stream.subscriptions) subscription.options.onReject?.(rejection);
+  }
+
+  /** At start: entries this consumer name left pending before a restart come back at once. */
+  private async recoverOwnPending(stream: ConsumedStream): Promise<void> {
+    try {
+      const pending = (await this.deps
+        .commands()
+        .xpending(stream.key, this.settings.group, '-', '+', this.settings.batchSize, this.settings.consumer)) as [
+        string,
+        string,
+        number,
+        number,
+      ][];
+      await this.reclaim(
+        stream,
+        pending.map(([id, , , deliveries]) => ({ id, deliveries })),
+        0,
+      );
+    } catch (error) {
+      this.deps.logger.warn('Could not look at own pending entries; the claim timer will', {
+        error: (error as Error).message,
+      });
+    }
+  }
+
+  /** Claims entries other consumers left idle for claimIdleMs, within this consumer's free room. */
+  private async claimIdle(): Promise<void> {
+    if (this.claiming || !this.running) return;
+    this.claiming = true;
+    try {
+      for (const stream of [...this.streams.values()]) {
+        const room = Math.min(this.free(stream), this.settings.batchSize);
+        if (room <= 0) continue;
+        const pending = (await this.deps
+          .commands()
+          .xpending(stream.key, this.settings.group, 'IDLE', this.settings.claimIdleMs, '-', '+', room)) as [
+          string,
+          string,
+          number,
+          number,
+        ][];
+        await this.reclaim(
+          stream,
+          pending.map(([id, , , deliveries]) => ({ id, deliveries })),
+          this.settings.claimIdleMs,
+        );
+      }
+    } catch (error) {
+      this.deps.logger.warn('Claiming idle entries failed; trying again later', { error: (error as Error).message });
+    } finally {
+      this.claiming = false;
+    }
+  }
+
+  private async reclaim(stream: ConsumedStream, candidates: PendingCandidate[], minIdleMs: number): Promise<void> {
+    if (candidates.length === 0) return;
+    const commands = this.deps.commands();
+    const poison = candidates.filter((candidate) => candidate.deliveries >= this.settings.maxDeliveries);
+    for (const candidate of poison) {
+      const [entry] = toStreamEntries(await commands.callBuffer('XRANGE', stream.key, candidate.id, candidate.id));
+      if (!entry) {
+        await commands.xack(stream.key, this.settings.group, candidate.id);
+        this.reportTrimmed(stream, candidate);
+        continue;
+      }
+      this.setAside(
+        stream,
+        candidate.id,
+        entry.frame,
+        'poison',
+        candidate.deliveries,
+        new Error(
+          `delivered ${candidate.deliveries} times without being handled (maxDeliveries ${this.settings.maxDeliveries})`,
+        ),
+      );
+    }
+    const rest = candidates.filter((candidate) => candidate.deliveries < this.settings.maxDeliveries);
+    if (rest.length === 0) return;
+    const claimed = toStreamEntries(
+      await commands.callBuffer(
+        'XCLAIM',
+        stream.key,
+        this.settings.group,
+        this.settings.consumer,
+        minIdleMs,
+        ...rest.map((candidate) => candidate.id),
+      ),
+    );
+    const claimedIds = new Set(claimed.map((entry) => entry.id));
+    for (const entry of claimed) {
+      const deliveries = rest.find((candidate) => candidate.id === entry.id)?.deliveries ?? 1;
+      this.deliver(stream, entry, deliveries + 1);
+    }
+    for (const candidate of rest.filter((c) => !claimedIds.has(c.id))) {
+      // Not claimed: another consumer took it first, or the entry was trimmed (Redis then drops it from the pending list).
+      const exists = toStreamEntries(await commands.callBuffer('XRANGE', stream.key, candidate.id, candidate.id));
+      if (exists.length === 0) this.reportTrimmed(stream, candidate);
+    }
+  }
+
+  private reportTrimmed(stream: ConsumedStream, candidate: PendingCandidate): void {
+    const error = new Error(`pending entry ${candidate.id} was trimmed from ${stream.key} before it was handled`);
+    this.deps.logger.error('A pending stream entry was trimmed away before it was handled', {
+      stream: stream.key,
+      id: candidate.id,
+      deliveries: candidate.deliveries,
+    });
+    this.reject(stream, { reason: 'trimmed', attempt: candidate.deliveries, error });
+    void this.deps.deadLetters
+      .record({
+        stream: stream.key,
+        id: candidate.id,
+        reason: 'trimmed',
+        error: error.message,
+        deliveries: candidate.deliveries,
+        frame: null,
+      })
+      .catch(() => undefined);
+  }
+
+  private wake(): void {
+    const wake = this.wakeLoop;
+    this.wakeLoop = undefined;
+    wake?.();
+  }
+
+  /** Ends a blocking read early, so changes to the stream set or shutdown take effect at once. */
+  private async interruptRead(): Promise<void> {
+    this.wake();
+    if (this.inRead && this.readerId !== undefined) {
+      await this.deps
+        .commands()
+        .client('UNBLOCK', this.readerId)
+        .catch(() => undefined);
+    }
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
