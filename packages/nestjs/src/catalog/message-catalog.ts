@@ -113,7 +113,7 @@ function describeProperty(
   const designType = Reflect.getMetadata('design:type', target.prototype, name) as unknown;
   return {
     name,
-    type: typeName(designType),
+    type: typeName(designType, rules),
     required: !rules.some((rule) => rule.name !== undefined && OPTIONAL_MARKERS.has(rule.name)),
     rules: rules
       .filter((rule) => !(rule.name !== undefined && OPTIONAL_MARKERS.has(rule.name)))
@@ -128,7 +128,23 @@ function ruleName(rule: ValidationMetadata): string {
   return constraint?.name ?? rule.type;
 }
 
-function typeName(designType: unknown): string {
+/** A field with an initializer but no annotation has no design type; its rules often tell. */
+const TYPE_FROM_RULE: Record<string, string> = {
+  isString: 'string',
+  isNumber: 'number',
+  isInt: 'number',
+  isBoolean: 'boolean',
+  isDate: 'Date',
+  isArray: 'array',
+  isEmail: 'string',
+  isUUID: 'string',
+};
+
+function typeName(designType: unknown, rules: ValidationMetadata[]): string {
+  if (designType === undefined || designType === Object) {
+    const typed = rules.find((rule) => !rule.each && rule.name !== undefined && rule.name in TYPE_FROM_RULE);
+    if (typed) return TYPE_FROM_RULE[typed.name as string] as string;
+  }
   switch (designType) {
     case String:
       return 'string';

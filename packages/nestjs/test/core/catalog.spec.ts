@@ -163,6 +163,17 @@ describe('MessageCatalog', () => {
     expect(catalog.find('CustomerRegistered', 1)).toBeUndefined();
   });
 
+  it('infers the type of an unannotated field from its rules', () => {
+    @Message({ name: 'CatalogInference' })
+    class CatalogInference {
+      // No annotations: TypeScript records no design type for these.
+      @IsBoolean() newsletter = false;
+      @IsInt() retries = 3;
+    }
+    const types = Object.fromEntries(catalog.describe(CatalogInference).properties.map((p) => [p.name, p.type]));
+    expect(types).toEqual({ newsletter: 'boolean', retries: 'number' });
+  });
+
   it('refuses to describe a class without @Message()', () => {
     expect(() => catalog.describe(NotAMessage)).toThrow(NotAMessageError);
   });
