@@ -12,6 +12,6 @@ export interface ConformanceSuite {
   test(
     title: string,
     body: (harness: ConformanceHarness) => Promise<void>,
-    requires?: keyof TransportConformanceFeatures,
+    requires?: keyof TransportConformanceFeatures | 'broker' | ('durable' | 'broker')[],
   ): void;
 }

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, it } from '@jest/globals';
+import { describeBrokerFailureCases } from './cases/broker-failure.cases';
 import { describeCloseCases } from './cases/close.cases';
 import { describeConcurrencyCases } from './cases/concurrency.cases';
 import { describeDeliveryCases } from './cases/delivery.cases';
@@ -36,8 +37,10 @@ export function describeTransportConformance(name: string, options: TransportCon
     const suite: ConformanceSuite = {
       options: resolved,
       test(title, body, requires) {
-        if (requires !== undefined && !resolved.features[requires]) {
-          it.skip(`${title} [needs feature ${requires}]`, () => undefined);
+        const needed = requires === undefined ? [] : Array.isArray(requires) ? requires : [requires];
+        const missing = needed.filter((feature) => !resolved.features[feature]);
+        if (missing.length > 0) {
+          it.skip(`${title} [needs ${missing.join(', ')}]`, () => undefined);
           return;
         }
         it(
@@ -59,5 +62,6 @@ export function describeTransportConformance(name: string, options: TransportCon
     describeHandlerFailureCases(suite);
     describeUnsubscribeCases(suite);
     describeCloseCases(suite);
+    describeBrokerFailureCases(suite);
   });
 }

@@ -1,6 +1,10 @@
 import { Transport } from '@smart-message/nestjs';
 import { randomBytes } from 'node:crypto';
-import { TransportConformanceFeatures, TransportConformanceOptions } from './transport-conformance-options';
+import {
+  ConformanceBrokerControl,
+  TransportConformanceFeatures,
+  TransportConformanceOptions,
+} from './transport-conformance-options';
 import { DEFAULT_POLL_INTERVAL_MS, DEFAULT_WAIT_TIMEOUT_MS } from './wait-for';
 
 export interface ResolvedConformanceOptions {
@@ -9,7 +13,8 @@ export interface ResolvedConformanceOptions {
   deliveryTimeoutMs: number;
   pollIntervalMs: number;
   messageCount: number;
-  features: Required<TransportConformanceFeatures>;
+  features: Required<TransportConformanceFeatures> & { broker: boolean };
+  broker?: ConformanceBrokerControl;
   /** Jest's limit per test and hook: above the few waits a failing test may sit through. */
   testTimeoutMs: number;
 }
@@ -23,7 +28,12 @@ export function resolveConformanceOptions(options: TransportConformanceOptions):
     deliveryTimeoutMs,
     pollIntervalMs: positiveInteger('pollIntervalMs', options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS),
     messageCount: positiveInteger('messageCount', options.messageCount ?? 200),
-    features: { fanOutWithinInstance: options.features?.fanOutWithinInstance ?? true },
+    features: {
+      fanOutWithinInstance: options.features?.fanOutWithinInstance ?? true,
+      durable: options.features?.durable ?? false,
+      broker: options.broker !== undefined,
+    },
+    broker: options.broker,
     testTimeoutMs: deliveryTimeoutMs * 3 + 5_000,
   };
 }

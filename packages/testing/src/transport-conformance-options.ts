@@ -8,6 +8,19 @@ export interface TransportConformanceFeatures {
    * registered as skipped, so the test report shows what was not checked.
    */
   fanOutWithinInstance?: boolean;
+  /**
+   * Messages published while the broker or a subscriber is away are still delivered once both
+   * are back (Redis Streams, not pub/sub). Needs `broker`. Default false.
+   */
+  durable?: boolean;
+}
+
+/** Lets the suite hurt the broker the transport talks to; enables the broker-failure cases. */
+export interface ConformanceBrokerControl {
+  /** Closes every client connection the broker holds (e.g. Redis CLIENT KILL); the transport must reconnect by itself. */
+  dropConnections(): Promise<void>;
+  /** Kills the broker and starts it again, keeping what it had persisted. */
+  restart(): Promise<void>;
 }
 
 export interface TransportConformanceOptions {
@@ -26,4 +39,6 @@ export interface TransportConformanceOptions {
   /** Messages published by the "all arrive exactly once" case. Default 200. */
   messageCount?: number;
   features?: TransportConformanceFeatures;
+  /** Without it, the broker-failure cases are registered as skipped. */
+  broker?: ConformanceBrokerControl;
 }

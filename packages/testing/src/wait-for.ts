@@ -14,14 +14,14 @@ export const DEFAULT_POLL_INTERVAL_MS = 5;
  * shows the state at the moment of giving up (e.g. "37 of 200 messages received").
  */
 export async function waitFor(
-  condition: () => boolean,
+  condition: () => boolean | Promise<boolean>,
   description: string | (() => string),
   options: WaitForOptions = {},
 ): Promise<void> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_WAIT_TIMEOUT_MS;
   const intervalMs = options.intervalMs ?? DEFAULT_POLL_INTERVAL_MS;
   const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() >= deadline) {
       const what = typeof description === 'function' ? description() : description;
       throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
