@@ -18,7 +18,7 @@ export class PublishGate {
 
   async run<T>(command: () => Promise<T>): Promise<T> {
     const deadline = Date.now() + this.timeoutMs;
-    for (;;) {
+    for (let failures = 0; ; failures++) {
       if (this.client.status !== 'ready') await this.waitForReady(deadline);
       try {
         return await command();
@@ -26,6 +26,7 @@ export class PublishGate {
         // A command error on a healthy connection is the caller's; a dropped connection is retried.
         if (this.client.status === 'ready' && !isConnectionError(error)) throw error;
         if (Date.now() >= deadline) throw new RedisUnavailableError(this.timeoutMs, { cause: error });
+        await new Promise((resolve) => setTimeout(resolve, Math.min(500, 10 * 2 ** Math.min(failures, 6))));
       }
     }
   }

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 
 export const INSTALL_HINT =
   'redis-server is not installed. Install Redis 7 (Debian/Ubuntu: `apt-get install redis-server`; macOS: `brew install redis`) or point REDIS_URL at a running server.';
@@ -29,6 +30,14 @@ export function hasRedisServerBinary(): boolean {
   } catch {
     return false;
   }
+}
+
+function isPortFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
 }
 
 export function freePort(): Promise<number> {
@@ -71,6 +80,12 @@ export class TestRedisServer {
     child.kill('SIGKILL');
     await exited;
     this.process = undefined;
+    // A child Redis forked (an AOF rewrite) may hold the listening socket a moment longer.
+    const deadline = Date.now() + 10_000;
+    while ((await isRedisListening(this.port)) || !(await isPortFree(this.port))) {
+      if (Date.now() > deadline) throw new Error(`port ${this.port} is still taken after killing redis-server`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   }
 
   async restart(): Promise<void> {
@@ -103,9 +118,27 @@ export class TestRedisServer {
       { stdio: 'ignore' },
     );
     const deadline = Date.now() + 10_000;
-    while (!(await isRedisListening(this.port))) {
+    while (!(await isRedisListening(this.port)) || (await this.rewritingAof())) {
       if (Date.now() > deadline) throw new Error(`redis-server did not start on port ${this.port}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  /**
+   * Redis forks a child to write the first append-only file; a SIGKILL of the server while it
+   * runs leaves that child holding the port. Tests start once it is done.
+   */
+  private async rewritingAof(): Promise<boolean> {
+    const client = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0 });
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      const info = await client.info('persistence');
+      return /aof_rewrite_in_progress:1|aof_rewrite_scheduled:1/.test(info);
+    } catch {
+      return true;
+    } finally {
+      client.disconnect();
     }
   }
 }

@@ -1,0 +1,146 @@
+import 'reflect-metadata';
+import { Redis } from 'ioredis';
+import { IsInt } from 'class-validator';
+import { Message, MessageBus, UndeliverableMessage } from '@smart-message/nestjs';
+import { RedisPubSubTransport } from '@smart-message/redis';
+import { waitFor } from '@smart-message/testing';
+import { uniquePrefix } from './support/redis-keys';
+import { TestRedisServer } from './support/redis-server';
+
+@Message({ name: 'Tick', from: 'tests' })
+class Tick {
+  @IsInt() seq!: number;
+}
+
+@Message({ name: 'Tock', from: 'tests' })
+class Tock {
+  @IsInt() seq!: number;
+}
+
+const tick = (seq: number): Tick => Object.assign(new Tick(), { seq });
+const silent = { log: () => undefined, warn: () => undefined, error: () => undefined };
+
+describe('Redis pub/sub transport', () => {
+  const redis = new Redis();
+  const buses: MessageBus[] = [];
+  let prefix: string;
+  let undeliverable: UndeliverableMessage[];
+
+  const bus = (transport: RedisPubSubTransport): MessageBus => {
+    undeliverable = [];
+    const created = new MessageBus({
+      entity: 'listeners',
+      transports: { pubsub: transport },
+      onUndeliverable: (event) => undeliverable.push(event),
+    });
+    buses.push(created);
+    return created;
+  };
+
+  beforeEach(() => {
+    prefix = uniquePrefix('pubsub');
+  });
+
+  afterEach(async () => {
+    await Promise.all(buses.splice(0).map((b) => b.shutdown(1000)));
+  });
+
+  afterAll(() => redis.disconnect());
+
+  it('reports a frame it cannot decode and keeps delivering', async () => {
+    const b = bus(new RedisPubSubTransport({ prefix, logger: silent }));
+    const seen: number[] = [];
+    await b.subscribe(Tick, (m) => void seen.push(m.seq));
+    await b.start();
+    await redis.publish(`${prefix}Tick`, Buffer.from([0xff, 0xfe, 0x00, 0x01]));
+    await b.publish(tick(1));
+    await waitFor(() => seen.length === 1 && undeliverable.length === 1, 'the tick and the rejection');
+    expect(undeliverable[0]).toMatchObject({ reason: 'undecodable', error: { code: 'SM_FRAME_DECODE' } });
+    expect(Buffer.from(undeliverable[0]!.frame as Uint8Array)).toEqual(Buffer.from([0xff, 0xfe, 0x00, 0x01]));
+  });
+
+  it('sets aside what overflows a full local queue and says so, dropping nothing silently', async () => {
+    const transport = new RedisPubSubTransport({ prefix, logger: silent, maxQueuedDeliveries: 5 });
+    const b = bus(transport);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let handled = 0;
+    await b.subscribe(
+      Tick,
+      async () => {
+        await held;
+        handled++;
+      },
+      { concurrency: 1 },
+    );
+    await b.start();
+    for (let seq = 0; seq < 20; seq++) await b.publish(tick(seq));
+    await waitFor(
+      () => undeliverable.length === 14,
+      () => `14 overflow reports (${undeliverable.length})`,
+    );
+    release();
+    await waitFor(
+      () => handled === 6,
+      () => `6 handled (${handled})`,
+    );
+
+    expect(undeliverable.every((event) => event.reason === 'overflow')).toBe(true);
+    expect(handled + undeliverable.length).toBe(20);
+    expect(transport.status().overflowed).toBe(14);
+  });
+
+  it('subscribes to exactly the channels its handlers need, following handlers added and removed at run time', async () => {
+    const b = bus(new RedisPubSubTransport({ prefix, logger: silent }));
+    const channels = async (): Promise<string[]> => (await redis.pubsub('CHANNELS', `${prefix}*`)) as string[];
+    await b.subscribe(Tick, () => undefined);
+    await b.start();
+    expect(await channels()).toEqual([`${prefix}Tick`]);
+
+    const unsubscribe = await b.subscribe(Tock, () => undefined);
+    expect((await channels()).sort()).toEqual([`${prefix}Tick`, `${prefix}Tock`]);
+    await unsubscribe();
+    await waitFor(async () => (await channels()).length === 1, 'the Tock channel to be dropped');
+    expect(await channels()).toEqual([`${prefix}Tick`]);
+  });
+
+  describe('when Redis drops the subscriber', () => {
+    let server: TestRedisServer;
+
+    beforeAll(async () => {
+      server = await TestRedisServer.start();
+    });
+
+    afterAll(() => server.stop());
+
+    it('counts and reports the disconnect, re-subscribes once, and then delivers each message exactly once', async () => {
+      const transport = new RedisPubSubTransport({ url: server.url, prefix, logger: silent });
+      const b = bus(transport);
+      const seen: number[] = [];
+      await b.subscribe(Tick, (m) => void seen.push(m.seq));
+      await b.start();
+      await b.publish(tick(0));
+      await waitFor(() => seen.length === 1, 'the first tick');
+
+      const admin = new Redis(server.url);
+      await admin.client('KILL', 'TYPE', 'pubsub');
+      await waitFor(() => transport.status().subscriberDisconnects === 1, 'the disconnect to be counted');
+      await waitFor(
+        async () => ((await admin.pubsub('NUMSUB', `${prefix}Tick`)) as [string, number])[1] === 1,
+        're-subscription',
+      );
+      admin.disconnect();
+
+      for (let seq = 1; seq <= 50; seq++) await b.publish(tick(seq));
+      await waitFor(
+        () => seen.length >= 51,
+        () => `51 ticks (${seen.length})`,
+      );
+      await b.publish(tick(1000));
+      await waitFor(() => seen.includes(1000), 'a last tick, after which nothing else may arrive');
+
+      expect(seen.filter((seq) => seq < 1000).sort((a, b) => a - b)).toEqual(Array.from({ length: 51 }, (_, i) => i));
+      expect(transport.status().subscriber).toBe('ready');
+    });
+  });
+});
