@@ -104,6 +104,33 @@ describe('Redis pub/sub transport', () => {
     expect(await channels()).toEqual([`${prefix}Tick`]);
   });
 
+  it('keeps at most maxInFlightPublishes PUBLISH commands awaiting Redis, and sends them all', async () => {
+    const transport = new RedisPubSubTransport({ prefix, logger: silent, maxInFlightPublishes: 2 });
+    const b = bus(transport);
+    const seen: number[] = [];
+    await b.subscribe(Tick, (m) => void seen.push(m.seq));
+    await b.start();
+    await Promise.all(Array.from({ length: 50 }, (_, seq) => b.publish(tick(seq))));
+    await waitFor(() => seen.length === 50, () => `50 ticks (${seen.length})`);
+    expect(transport.status().highestPublishesInFlight).toBe(2);
+  });
+
+  it('shares a client it is given and leaves it open when it closes', async () => {
+    const shared = new Redis();
+    try {
+      const b = bus(new RedisPubSubTransport({ prefix, logger: silent, client: shared }));
+      const seen: number[] = [];
+      await b.subscribe(Tick, (m) => void seen.push(m.seq));
+      await b.start();
+      await b.publish(tick(1));
+      await waitFor(() => seen.length === 1, 'the tick');
+      await b.shutdown(1000);
+      expect(await shared.ping()).toBe('PONG');
+    } finally {
+      shared.disconnect();
+    }
+  });
+
   describe('when Redis drops the subscriber', () => {
     let server: TestRedisServer;
 
@@ -141,6 +168,27 @@ describe('Redis pub/sub transport', () => {
 
       expect(seen.filter((seq) => seq < 1000).sort((a, b) => a - b)).toEqual(Array.from({ length: 51 }, (_, i) => i));
       expect(transport.status().subscriber).toBe('ready');
+    });
+
+    it('recovers by itself when Redis restarts: publishing and receiving resume', async () => {
+      const b = bus(new RedisPubSubTransport({ url: server.url, prefix, logger: silent }));
+      const seen: number[] = [];
+      await b.subscribe(Tick, (m) => void seen.push(m.seq));
+      await b.start();
+      await b.publish(tick(0));
+      await waitFor(() => seen.includes(0), 'a tick before the restart');
+
+      await server.restart();
+      // At-most-once: ticks sent before the subscriber is back may be lost; later ones arrive.
+      let seq = 1;
+      await waitFor(
+        async () => {
+          await b.publish(tick(seq++));
+          return seen.some((received) => received > 0);
+        },
+        'a tick after the restart',
+        { timeoutMs: 15_000, intervalMs: 50 },
+      );
     });
   });
 });

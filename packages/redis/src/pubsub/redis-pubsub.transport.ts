@@ -32,6 +32,8 @@ export interface RedisPubSubStatus {
   lastSubscriberDisconnectAt?: string;
   /** Messages set aside because a subscription's local queue was full. */
   overflowed: number;
+  /** With `maxInFlightPublishes`: most PUBLISH commands that were ever awaiting Redis at once. */
+  highestPublishesInFlight?: number;
 }
 
 const FIRST_DELIVERY = Object.freeze({ attempt: 1 });
@@ -120,6 +122,7 @@ export class RedisPubSubTransport implements Transport {
         ? { lastSubscriberDisconnectAt: this.lastSubscriberDisconnectAt.toISOString() }
         : {}),
       overflowed: this.overflowed,
+      ...(this.bound ? { highestPublishesInFlight: this.bound.highestRunning } : {}),
     };
   }
 
