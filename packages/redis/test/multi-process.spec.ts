@@ -114,4 +114,36 @@ describe('Redis Streams across consumer processes', () => {
     const redelivered = survivor.handled().filter((event) => (event.attempt ?? 1) > 1);
     expect(redelivered.length).toBeGreaterThanOrEqual(duplicates);
   });
+
+  it('takes its own pending entries back at once when a consumer restarts under the same name', async () => {
+    const prefix = uniquePrefix('mp-restart');
+    prefixes.push(prefix);
+    // The claim timer would wait 10 minutes: only the start-up recovery can bring entries back in time.
+    const env = {
+      ENTITY: 'workers',
+      CONSUMER: `stable-${randomUUID()}`,
+      HANDLER_DELAY_MS: '300',
+      CONCURRENCY: '4',
+      CLAIM_IDLE_MS: '600000',
+    };
+    const first = start(prefix, env);
+    await first.ready();
+    const count = 12;
+    const publisher = start(prefix, {
+      ROLE: 'publisher',
+      ENTITY: 'orders',
+      PUBLISH: JSON.stringify(range(count).map((seq) => ({ seq }))),
+    });
+    await publisher.waitFor((events) => events.some((event) => event.event === 'done'));
+    await first.waitFor(() => first.handled().length >= 1);
+    await first.kill();
+
+    const second = start(prefix, env);
+    const all = (): ChildEvent[] => [...first.handled(), ...second.handled()];
+    await second.waitFor(() => new Set(all().map((event) => event.seq)).size >= count, 60_000);
+
+    expect([...new Set(all().map((event) => event.seq as number))].sort((a, b) => a - b)).toEqual(range(count));
+    // What the killed instance held came back to its successor as a redelivery.
+    expect(second.handled().some((event) => (event.attempt ?? 1) > 1)).toBe(true);
+  });
 });

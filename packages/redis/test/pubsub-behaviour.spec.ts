@@ -111,7 +111,10 @@ describe('Redis pub/sub transport', () => {
     await b.subscribe(Tick, (m) => void seen.push(m.seq));
     await b.start();
     await Promise.all(Array.from({ length: 50 }, (_, seq) => b.publish(tick(seq))));
-    await waitFor(() => seen.length === 50, () => `50 ticks (${seen.length})`);
+    await waitFor(
+      () => seen.length === 50,
+      () => `50 ticks (${seen.length})`,
+    );
     expect(transport.status().highestPublishesInFlight).toBe(2);
   });
 

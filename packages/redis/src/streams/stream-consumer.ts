@@ -263,20 +263,11 @@ export class StreamConsumer {
 
   /** At start: entries this consumer name left pending before a restart come back at once. */
   private async recoverOwnPending(stream: ConsumedStream): Promise<void> {
+    const room = Math.min(this.free(stream), this.settings.batchSize);
+    if (room <= 0) return;
     try {
-      const pending = (await this.deps
-        .commands()
-        .xpending(stream.key, this.settings.group, '-', '+', this.settings.batchSize, this.settings.consumer)) as [
-        string,
-        string,
-        number,
-        number,
-      ][];
-      await this.reclaim(
-        stream,
-        pending.map(([id, , , deliveries]) => ({ id, deliveries })),
-        0,
-      );
+      const own = await this.pendingEntries(stream, '-', '+', room, this.settings.consumer);
+      await this.reclaim(stream, own, 0);
     } catch (error) {
       this.deps.logger.warn('Could not look at own pending entries; the claim timer will', {
         error: (error as Error).message,
@@ -292,25 +283,25 @@ export class StreamConsumer {
       for (const stream of [...this.streams.values()]) {
         const room = Math.min(this.free(stream), this.settings.batchSize);
         if (room <= 0) continue;
-        const pending = (await this.deps
-          .commands()
-          .xpending(stream.key, this.settings.group, 'IDLE', this.settings.claimIdleMs, '-', '+', room)) as [
-          string,
-          string,
-          number,
-          number,
-        ][];
-        await this.reclaim(
-          stream,
-          pending.map(([id, , , deliveries]) => ({ id, deliveries })),
-          this.settings.claimIdleMs,
-        );
+        const idle = await this.pendingEntries(stream, 'IDLE', this.settings.claimIdleMs, '-', '+', room);
+        await this.reclaim(stream, idle, this.settings.claimIdleMs);
       }
     } catch (error) {
       this.deps.logger.warn('Claiming idle entries failed; trying again later', { error: (error as Error).message });
     } finally {
       this.claiming = false;
     }
+  }
+
+  /** XPENDING's extended form: id and delivery count of each pending entry that matches. */
+  private async pendingEntries(stream: ConsumedStream, ...range: (string | number)[]): Promise<PendingCandidate[]> {
+    const rows = (await this.deps.commands().call('XPENDING', stream.key, this.settings.group, ...range)) as [
+      string,
+      string,
+      number,
+      number,
+    ][];
+    return rows.map(([id, , , deliveries]) => ({ id, deliveries }));
   }
 
   private async reclaim(stream: ConsumedStream, candidates: PendingCandidate[], minIdleMs: number): Promise<void> {
