@@ -43,7 +43,7 @@ const config: Config = {
     project('testing', 'packages/testing', ['<rootDir>/test/**/*.spec.ts']),
     project('redis', 'packages/redis', ['<rootDir>/test/**/*.spec.ts'], needsRedis),
     project('sample-app', 'sample-app', ['<rootDir>/test/**/*.spec.ts']),
-    project('e2e', 'e2e', ['<rootDir>/**/*.e2e-spec.ts']),
+    project('e2e', 'e2e', ['<rootDir>/**/*.e2e-spec.ts'], needsRedis),
   ],
 };
 

@@ -1,29 +1,36 @@
-import { Module, ValidationPipe } from '@nestjs/common';
+import { Module, Type, ValidationPipe } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
-import { SmartMessageModule } from '@smart-message/nestjs';
 import { ActivityModule } from './activity/activity.module';
 import { BroadcastsModule } from './broadcasts/broadcasts.module';
 import { MessageValidationErrorFilter } from './common/message-validation-error.filter';
 import { FulfillmentModule } from './fulfillment/fulfillment.module';
+import { messagingModule } from './messaging/messaging.config';
+import { readMessagingSettings } from './messaging/messaging-settings';
 import { MonitoringModule } from './monitoring/monitoring.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { OrdersModule } from './orders/orders.module';
 import { PaymentsModule } from './payments/payments.module';
+import { ServiceName } from './services/service-name';
+import { entityOf, selectedServices } from './services/selected-services';
+
+const SERVICE_MODULES: Record<ServiceName, Type> = {
+  orders: OrdersModule,
+  payments: PaymentsModule,
+  fulfillment: FulfillmentModule,
+  notifications: NotificationsModule,
+};
+
+// Read when the module is loaded: which services this process runs decides what it imports.
+const services = selectedServices(process.env.SERVICES);
 
 @Module({
   imports: [
-    // No `transports`: the bus runs on one in-memory transport named `memory`, created per application.
-    SmartMessageModule.forRoot({
-      entity: 'shop',
-      // jest sets NODE_ENV=test; the tests read outcomes from /activity and /messages/stats, not from logs.
-      logger: process.env.NODE_ENV === 'test' ? false : undefined,
-    }),
+    // Two named transports, in memory by default or over Redis; each message type picks one.
+    messagingModule(readMessagingSettings(process.env), entityOf(services)),
+    // Every process answers GET /activity, GET /messages/* and POST /broadcasts.
     ActivityModule,
     MonitoringModule,
-    OrdersModule,
-    PaymentsModule,
-    FulfillmentModule,
-    NotificationsModule,
+    ...services.map((service) => SERVICE_MODULES[service]),
     BroadcastsModule,
   ],
   providers: [

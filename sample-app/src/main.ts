@@ -2,6 +2,8 @@ import 'reflect-metadata';
 import { Logger, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module';
+import { readMessagingSettings } from './messaging/messaging-settings';
+import { selectedServices } from './services/selected-services';
 
 const DEFAULT_PORT = 3000;
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
@@ -18,7 +20,9 @@ async function bootstrap(): Promise<void> {
   // SIGINT and SIGTERM then run the bus's graceful shutdown: handlers in flight finish before exit.
   app.enableShutdownHooks();
   await app.listen(Number(process.env.PORT ?? DEFAULT_PORT));
-  Logger.log(`Sample shop listening on ${await app.getUrl()}`, 'Bootstrap');
+  const services = selectedServices(process.env.SERVICES).join(', ');
+  const { mode } = readMessagingSettings(process.env);
+  Logger.log(`Sample shop (${services}; ${mode}) listening on ${await app.getUrl()}`, 'Bootstrap');
 }
 
 void bootstrap();

@@ -1,8 +1,9 @@
 import { Describe, Message } from '@smart-message/nestjs';
 import { IsEmail, IsInt, IsNotEmpty, IsString, IsUUID, Min } from 'class-validator';
+import { DURABLE_TRANSPORT } from '../../messaging/transport-names';
 
-/** Point-to-point: orders hands a paid order to fulfillment and to nobody else. */
-@Message({ name: 'OrderPlaced', from: 'orders', to: 'fulfillment' })
+/** Point-to-point: orders hands a paid order to fulfillment and to nobody else. Paid work: durable. */
+@Message({ name: 'OrderPlaced', from: 'orders', to: 'fulfillment', transport: DURABLE_TRANSPORT })
 @Describe('A paid order, ready to be packed and shipped')
 export class OrderPlaced {
   @Describe('Id the orders service gave the order')

@@ -1,8 +1,9 @@
 import { Describe, Message } from '@smart-message/nestjs';
 import { IsEmail, IsInt, IsUUID, Min } from 'class-validator';
+import { DURABLE_TRANSPORT } from '../../messaging/transport-names';
 
 /** The request half of request–reply: orders asks payments, which answers with `PaymentAuthorized`. */
-@Message({ name: 'PaymentRequested', from: 'orders', to: 'payments' })
+@Message({ name: 'PaymentRequested', from: 'orders', to: 'payments', transport: DURABLE_TRANSPORT })
 @Describe('Orders asks payments to charge the customer for an order')
 export class PaymentRequested {
   @IsUUID()
