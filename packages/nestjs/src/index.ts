@@ -7,6 +7,14 @@ export type { MessageBusOptions } from './bus/message-bus-options.interface';
 export type { ShutdownReport } from './bus/shutdown-report.interface';
 
 // Nest module
+export {
+  SMART_MESSAGE_CONTEXT_TYPE,
+  isMessageContext,
+  getMessage,
+  getMessageContext,
+} from './context/message-execution-context';
+export type { SmartMessageContextType } from './context/message-execution-context';
+export type { MessageEnhancers } from './interfaces/message-enhancers.interface';
 export { SmartMessageModule } from './module/smart-message.module';
 export { SMART_MESSAGE_MODULE_OPTIONS } from './module/smart-message.module-definition';
 export { NestMessageLogger } from './module/nest-message-logger';

@@ -1,7 +1,7 @@
 import { MessageTypeMetadata } from '../catalog/message-type-metadata.interface';
 import { SerializerRegistry } from '../codec/serializer-registry';
 import { MessageContext } from '../envelope/message-context';
-import { MessageValidationError, SmartMessageError, VersionMismatchError } from '../errors';
+import { MessageRejectedError, MessageValidationError, SmartMessageError, VersionMismatchError } from '../errors';
 import { Envelope } from '../interfaces/envelope.interface';
 import { DeliveryInfo, FrameRejection } from '../interfaces/transport.interface';
 import { MessageLogger } from '../interfaces/message-logger.interface';
@@ -247,7 +247,8 @@ export class Dispatcher {
             false,
             performance.now() - started,
           );
-          this.reject(result, 'handler-failed', asError(error), envelope, transport, delivery, definition.id);
+          const reason = error instanceof MessageRejectedError ? 'rejected' : 'handler-failed';
+          this.reject(result, reason, asError(error), envelope, transport, delivery, definition.id);
         } finally {
           this.inFlight.delete(id);
           done();

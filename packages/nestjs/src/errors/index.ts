@@ -13,3 +13,4 @@ export * from './request-timeout.error';
 export * from './bus-closed.error';
 export * from './transport-closed.error';
 export * from './version-mismatch.error';
+export * from './message-rejected.error';

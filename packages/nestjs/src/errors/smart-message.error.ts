@@ -11,6 +11,7 @@ export type SmartMessageErrorCode =
   | 'SM_FRAME_DECODE'
   | 'SM_PAYLOAD_DECODE'
   | 'SM_VERSION_MISMATCH'
+  | 'SM_GUARD_REJECTED'
   | 'SM_REQUEST_TIMEOUT'
   | 'SM_BUS_CLOSED'
   | 'SM_TRANSPORT_CLOSED';

@@ -1,10 +1,18 @@
 import { MessageBusOptions } from '../bus/message-bus-options.interface';
+import { MessageEnhancers } from './message-enhancers.interface';
 import { MessageLogger } from './message-logger.interface';
 
 /** Options of `SmartMessageModule.forRoot()`, or what `forRootAsync()`'s factory returns. */
 export interface SmartMessageModuleOptions extends Omit<MessageBusOptions, 'logger'> {
   /** Where the library logs (default: Nest's `Logger` with context `SmartMessage`); `false` silences it. */
   logger?: MessageLogger | false;
+  /** Guards, interceptors, pipes and filters for every message handler. */
+  enhancers?: MessageEnhancers;
+  /**
+   * Also run the application's global enhancers (`app.useGlobal*()`, `APP_GUARD`…) on message
+   * handlers (default false: those are usually written for HTTP requests).
+   */
+  applyAppEnhancers?: boolean;
 }
 
 /** Options that shape the module itself rather than the bus. */

@@ -6,6 +6,8 @@ export type UndeliverableReason =
   | 'invalid'
   | 'version-mismatch'
   | 'handler-failed'
+  /** A guard of the handler refused it. */
+  | 'rejected'
   | 'shutdown'
   /** Delivered more often than a durable transport allows. */
   | 'poison'

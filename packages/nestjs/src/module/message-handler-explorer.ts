@@ -7,6 +7,7 @@ import { SUBSCRIBE_METADATA } from '../constants';
 import { SubscribeMetadata } from '../decorators/subscribe.decorator';
 import { HandlerRegistrationError } from '../errors';
 import { MessageType } from '../interfaces/message-type.interface';
+import { MessageHandlerContextCreator } from './message-handler-context-creator';
 
 /** Finds `@Subscribe` methods on providers and controllers and turns them into handler registrations. */
 @Injectable()
@@ -14,6 +15,7 @@ export class MessageHandlerExplorer {
   constructor(
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
+    private readonly contextCreator: MessageHandlerContextCreator,
   ) {}
 
   explore(): MessageHandlerRegistration[] {
@@ -80,12 +82,11 @@ export class MessageHandlerExplorer {
           'Type the parameter with a class decorated with @Message(), or name the type: @Subscribe(OrderPlaced, {...})',
       );
     }
-    const instance = wrapper.instance as Record<string, (...args: unknown[]) => unknown>;
     return {
       id,
       type: type as MessageType,
       options: subscription.options,
-      invoke: (message, context) => instance[methodName]!(message, context),
+      invoke: this.contextCreator.create(wrapper.instance as object, methodName, id),
     };
   }
 }

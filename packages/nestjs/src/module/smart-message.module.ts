@@ -12,6 +12,7 @@ import { MessageCatalog } from '../catalog/message-catalog';
 import { DEFAULT_TRANSPORT_NAME } from '../constants';
 import { SmartMessageModuleOptions } from '../interfaces/module-options.interface';
 import { MessageStatistics } from '../statistics/message-statistics';
+import { MessageHandlerContextCreator } from './message-handler-context-creator';
 import { MessageHandlerExplorer } from './message-handler-explorer';
 import { NestMessageLogger } from './nest-message-logger';
 import {
@@ -30,6 +31,7 @@ import {
   imports: [DiscoveryModule],
   providers: [
     MessageHandlerExplorer,
+    MessageHandlerContextCreator,
     {
       provide: MessageBus,
       useFactory: (options: SmartMessageModuleOptions) =>

@@ -1,0 +1,21 @@
+import { ArgumentsHost } from '@nestjs/common';
+import { MessageContext } from '../envelope/message-context';
+
+/** `host.getType()` of a message handler's execution context. */
+export const SMART_MESSAGE_CONTEXT_TYPE = 'smart-message';
+export type SmartMessageContextType = typeof SMART_MESSAGE_CONTEXT_TYPE;
+
+/** True when a guard, interceptor, pipe or filter runs for a message handler. */
+export function isMessageContext(host: ArgumentsHost): boolean {
+  return host.getType<string>() === SMART_MESSAGE_CONTEXT_TYPE;
+}
+
+/** The message a handler is about to receive, from its execution context. */
+export function getMessage<T extends object = object>(host: ArgumentsHost): T {
+  return host.getArgByIndex<T>(0);
+}
+
+/** The handler's MessageContext (header, envelope, transport, attempt, handler id), from its execution context. */
+export function getMessageContext(host: ArgumentsHost): MessageContext {
+  return host.getArgByIndex<MessageContext>(1);
+}
