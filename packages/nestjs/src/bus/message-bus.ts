@@ -7,7 +7,7 @@ import {
   DEFAULT_SHUTDOWN_TIMEOUT_MS,
   DEFAULT_TRANSPORT_NAME,
 } from '../constants';
-import { Dispatcher } from '../dispatcher/dispatcher';
+import { Dispatcher, DispatchResult } from '../dispatcher/dispatcher';
 import { HandlerDefinition } from '../dispatcher/handler-definition.interface';
 import { createHeader } from '../envelope/header-factory';
 import { MessageContext } from '../envelope/message-context';
@@ -195,6 +195,35 @@ export class MessageBus {
     return this.addHandler({ id: `${name}.subscriber_${this.nextCallbackId++}`, type, options, invoke: handler });
   }
 
+  /**
+   * Sends an envelope as it is (same uuid, header and payload) through a transport: how a dead
+   * letter is replayed to every subscriber. Default: the transport its message type travels on.
+   */
+  async publishEnvelope(envelope: Envelope, transportName?: string): Promise<void> {
+    if (this.state === 'closed') throw new BusClosedError('the message bus is closed');
+    const name = transportName ?? this.transportOfEnvelope(envelope);
+    await this.transport(name).publish(envelope);
+    this.statistics.countPublished(envelope.header.messageClass);
+  }
+
+  /**
+   * Hands an envelope straight to one handler, past its filters (replay of a dead letter to the
+   * handler that failed on it). Resolves when the handler succeeded; rejects with its failure.
+   */
+  async deliverTo(handlerId: string, envelope: Envelope, transportName?: string): Promise<void> {
+    const handler = this.dispatcher.handlers().find((candidate) => candidate.id === handlerId);
+    if (!handler) throw new HandlerRegistrationError(handlerId, 'no handler with this id is registered');
+    const result = await this.dispatcher.dispatch(
+      envelope,
+      transportName ?? handler.transport,
+      { attempt: 1 },
+      { handlerId },
+    );
+    await Promise.all(result.recorded);
+    const failure = result.failed[0] ?? result.deferred[0];
+    if (failure) throw failure.error;
+  }
+
   /** Registers a handler; transports start delivering to it once the bus has started. */
   async addHandler<T extends object>(registration: MessageHandlerRegistration<T>): Promise<() => Promise<void>> {
     if (this.state !== 'open') throw new BusClosedError('the message bus is shutting down and takes no new handlers');
@@ -304,6 +333,12 @@ export class MessageBus {
     this.logger.debug?.(`Published ${metadata.name}`, { ...envelope.header, transport: name });
   }
 
+  private transportOfEnvelope(envelope: Envelope): string {
+    const { messageClass, version } = envelope.header;
+    const metadata = this.registry.all().find((type) => type.name === messageClass && type.version === version);
+    return metadata?.transport ?? this.defaultTransport;
+  }
+
   private define<T extends object>(registration: MessageHandlerRegistration<T>): HandlerDefinition {
     const { id, type, options = {} } = registration;
     if (this.handlerIds.has(id)) throw new HandlerRegistrationError(id, 'a handler with this id is already registered');
@@ -370,6 +405,11 @@ export class MessageBus {
     });
   }
 
+  /** Resolves when the transport may consider the envelope handled; rejects when it should deliver it again. */
+  private async settle(dispatched: Promise<DispatchResult>): Promise<void> {
+    await settleDispatch(dispatched);
+  }
+
   private async ensureSubscription(transportName: string, messageClass: string): Promise<void> {
     const key = `${transportName}\u0000${messageClass}`;
     let active = this.subscriptions.get(key);
@@ -378,15 +418,12 @@ export class MessageBus {
       const concurrency = handlers.reduce((sum, handler) => sum + handler.concurrency, 0) || 1;
       const ready = this.transport(transportName).subscribe(
         messageClass,
-        async (envelope, delivery) => {
-          const result = await this.dispatcher.dispatch(envelope, transportName, delivery);
-          const failure = result.failed.find((failed) => failed.reason === 'handler-failed');
-          if (failure) throw failure.error;
-        },
+        (envelope, delivery) => this.settle(this.dispatcher.dispatch(envelope, transportName, delivery)),
         {
           concurrency,
           group: this.options.entity ?? 'default',
-          onReject: (rejection) => this.dispatcher.reportRejection(rejection, transportName),
+          onReject: (rejection) =>
+            void this.dispatcher.reportRejection(rejection, transportName).catch(() => undefined),
         },
       );
       active = { ready };
@@ -406,6 +443,15 @@ export class MessageBus {
 }
 
 const REPLY_LISTENER_PREFIX = 'SmartMessage.replies:';
+
+/** A deferred failure, or a report that could not be recorded, keeps the message with a durable broker. */
+async function settleDispatch(dispatched: Promise<DispatchResult>): Promise<DispatchResult> {
+  const result = await dispatched;
+  await Promise.all(result.recorded);
+  const deferred = result.deferred[0];
+  if (deferred) throw deferred.error;
+  return result;
+}
 
 async function withinTimeout(work: Promise<unknown>, timeoutMs: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;

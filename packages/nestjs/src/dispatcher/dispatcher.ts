@@ -1,7 +1,7 @@
 import { MessageTypeMetadata } from '../catalog/message-type-metadata.interface';
 import { SerializerRegistry } from '../codec/serializer-registry';
 import { MessageContext } from '../envelope/message-context';
-import { MessageRejectedError, MessageValidationError, SmartMessageError, VersionMismatchError } from '../errors';
+import { MessageValidationError, RetriesExhaustedError, SmartMessageError, VersionMismatchError } from '../errors';
 import { Envelope } from '../interfaces/envelope.interface';
 import { DeliveryInfo, FrameRejection } from '../interfaces/transport.interface';
 import { MessageLogger } from '../interfaces/message-logger.interface';
@@ -13,6 +13,7 @@ import {
 import { MessageStatistics } from '../statistics/message-statistics';
 import { ConcurrencyLimiter } from '../util/concurrency-limiter';
 import { MessageValidator } from '../validation/message-validator';
+import { classifyFailure } from './failure-policy';
 import { HandlerDefinition } from './handler-definition.interface';
 
 export interface DispatcherOptions {
@@ -24,10 +25,20 @@ export interface DispatcherOptions {
   onUndeliverable?: UndeliverableListener;
 }
 
-/** What became of one envelope: handlers that completed it and handlers it did not reach or failed in. */
+/** What became of one envelope: handlers that completed it, that it did not reach or failed in, or that want it again. */
 export interface DispatchResult {
   succeeded: string[];
+  /** Final failures, reported as undeliverable. */
   failed: { handlerId: string; reason: UndeliverableReason; error: Error }[];
+  /** Failures to retry by redelivery (durable transports only): the message must stay with the broker. */
+  deferred: { handlerId: string; error: Error }[];
+  /** Settles once every report of this envelope was recorded (e.g. in the dead letter queue); rejects if one was not. */
+  recorded: Promise<void>[];
+}
+
+export interface DispatchOptions {
+  /** Deliver to this handler only, past its filters (replaying a dead letter straight to its handler). */
+  handlerId?: string;
 }
 
 /** A handler call not yet finished, for shutdown reports. */
@@ -99,7 +110,7 @@ export class Dispatcher {
       const error = new Error(`shut down while ${tracked.info.state}`);
       error.name = 'ShutdownError';
       this.reject(
-        { succeeded: [], failed: [] },
+        { succeeded: [], failed: [], deferred: [], recorded: [] },
         'shutdown',
         error,
         tracked.envelope,
@@ -112,21 +123,41 @@ export class Dispatcher {
   }
 
   /** Settles when every handler the envelope reached has finished with it. Never rejects. */
-  dispatch(envelope: Envelope, transport: string, delivery: DeliveryInfo = { attempt: 1 }): Promise<DispatchResult> {
+  dispatch(
+    envelope: Envelope,
+    transport: string,
+    delivery: DeliveryInfo = { attempt: 1 },
+    options: DispatchOptions = {},
+  ): Promise<DispatchResult> {
     const { header } = envelope;
-    const { statistics } = this.options;
+    const { statistics, logger } = this.options;
     statistics.countReceived(header.messageClass);
-    const result: DispatchResult = { succeeded: [], failed: [] };
+    const result: DispatchResult = { succeeded: [], failed: [], deferred: [], recorded: [] };
     const registered = this.byMessageClass.get(header.messageClass);
+    logger.debug?.(`Received ${header.messageClass}`, {
+      ...headerFields(envelope),
+      transport,
+      attempt: delivery.attempt,
+    });
     if (!registered) return Promise.resolve(result);
 
     const accepted: RegisteredHandler[] = [];
     for (const handler of registered) {
       const { definition } = handler;
-      if (definition.transport !== transport) continue;
-      if (!definition.filter.matches(header)) {
+      if (options.handlerId !== undefined) {
+        if (definition.id !== options.handlerId) continue;
+      } else if (definition.transport !== transport) {
+        continue;
+      } else if (!definition.filter.matches(header)) {
         statistics.count(definition.id, header.messageClass, 'filteredOut');
-      } else if (definition.messageType.version !== header.version) {
+        logger.debug?.(`Filtered out ${header.messageClass} for ${definition.id}`, {
+          ...headerFields(envelope),
+          handler: definition.id,
+          filter: definition.filter.toString(),
+        });
+        continue;
+      }
+      if (definition.messageType.version !== header.version) {
         statistics.count(definition.id, header.messageClass, 'versionMismatched');
         const error = new VersionMismatchError(
           definition.messageType.name,
@@ -170,8 +201,8 @@ export class Dispatcher {
   }
 
   /** Reports a frame a transport set aside (undecodable, poison, trimmed, overflow) like any undelivered message. */
-  reportRejection(rejection: FrameRejection, transport: string): void {
-    this.report(
+  reportRejection(rejection: FrameRejection, transport: string): Promise<void> {
+    return this.report(
       rejection.reason,
       rejection.error,
       transport,
@@ -213,14 +244,11 @@ export class Dispatcher {
     result: DispatchResult,
   ): Promise<void> {
     const { definition } = handler;
+    const { statistics, logger } = this.options;
+    const messageClass = envelope.header.messageClass;
     const id = this.nextDeliveryId++;
     const tracked: TrackedDelivery = {
-      info: {
-        handlerId: definition.id,
-        uuid: envelope.header.uuid,
-        messageClass: envelope.header.messageClass,
-        state: 'queued',
-      },
+      info: { handlerId: definition.id, uuid: envelope.header.uuid, messageClass, state: 'queued' },
       envelope,
       transport,
       attempt: delivery.attempt,
@@ -230,25 +258,47 @@ export class Dispatcher {
       handler.limiter.run(async () => {
         if (!this.inFlight.has(id)) return done(); // abandoned at shutdown before it started
         tracked.info.state = 'running';
+        const context = new MessageContext(envelope, transport, delivery.attempt, definition.id);
+        logger.debug?.(`Handler ${definition.id} started`, {
+          ...headerFields(envelope),
+          handler: definition.id,
+          attempt: delivery.attempt,
+        });
         const started = performance.now();
         try {
-          await definition.invoke(message, new MessageContext(envelope, transport, delivery.attempt, definition.id));
-          this.options.statistics.recordOutcome(
-            definition.id,
-            envelope.header.messageClass,
-            true,
-            performance.now() - started,
-          );
+          await definition.invoke(message, context);
+          const durationMs = performance.now() - started;
+          statistics.recordOutcome(definition.id, messageClass, true, durationMs);
           result.succeeded.push(definition.id);
-        } catch (error) {
-          this.options.statistics.recordOutcome(
-            definition.id,
-            envelope.header.messageClass,
-            false,
-            performance.now() - started,
-          );
-          const reason = error instanceof MessageRejectedError ? 'rejected' : 'handler-failed';
-          this.reject(result, reason, asError(error), envelope, transport, delivery, definition.id);
+          logger.debug?.(`Handler ${definition.id} finished`, {
+            ...headerFields(envelope),
+            handler: definition.id,
+            attempt: context.attempt,
+            durationMs,
+          });
+        } catch (thrown) {
+          statistics.recordOutcome(definition.id, messageClass, false, performance.now() - started);
+          const error = asError(thrown);
+          const outcome = classifyFailure(error, delivery.redelivers === true);
+          if (outcome.final) {
+            this.reject(
+              result,
+              outcome.reason,
+              error,
+              envelope,
+              transport,
+              { attempt: context.attempt },
+              definition.id,
+            );
+          } else {
+            result.deferred.push({ handlerId: definition.id, error });
+            logger.warn(`Handler ${definition.id} failed on ${messageClass}; the transport will deliver it again`, {
+              ...headerFields(envelope),
+              handler: definition.id,
+              attempt: context.attempt,
+              error: error.message,
+            });
+          }
         } finally {
           this.inFlight.delete(id);
           done();
@@ -267,7 +317,7 @@ export class Dispatcher {
     handlerId?: string,
   ): void {
     result.failed.push({ handlerId: handlerId ?? '(all)', reason, error });
-    this.report(reason, error, transport, delivery.attempt, envelope, handlerId);
+    result.recorded.push(this.report(reason, error, transport, delivery.attempt, envelope, handlerId));
   }
 
   private report(
@@ -278,7 +328,7 @@ export class Dispatcher {
     envelope?: Envelope,
     handlerId?: string,
     frame?: string | Uint8Array,
-  ): void {
+  ): Promise<void> {
     const header = envelope?.header;
     const fields = {
       reason,
@@ -293,8 +343,9 @@ export class Dispatcher {
       error: error.message,
     };
     const subject = header ? `${header.messageClass} ${header.uuid}` : 'A frame';
-    if (reason === 'handler-failed') this.options.logger.error(`Handler ${handlerId} failed on ${subject}`, fields);
-    else this.options.logger.warn(`${subject} not delivered: ${reason}`, fields);
+    if (reason === 'handler-failed') {
+      this.options.logger.error(`Handler ${handlerId} failed on ${subject}`, { ...fields, stack: error.stack });
+    } else this.options.logger.warn(`${subject} not delivered: ${reason}`, fields);
     const event: UndeliverableMessage = {
       reason,
       ...(envelope === undefined ? {} : { envelope }),
@@ -304,7 +355,11 @@ export class Dispatcher {
       attempt,
       error: describeError(error),
     };
-    this.options.onUndeliverable?.(event);
+    try {
+      return Promise.resolve(this.options.onUndeliverable?.(event)).then(() => undefined);
+    } catch (listenerError) {
+      return Promise.reject(listenerError as Error);
+    }
   }
 }
 
@@ -312,7 +367,9 @@ function asError(value: unknown): Error {
   return value instanceof Error ? value : new Error(String(value));
 }
 
-export function describeError(error: Error): UndeliverableMessage['error'] {
+export function describeError(failure: Error): UndeliverableMessage['error'] {
+  // After retries, what matters is why the last attempt failed.
+  const error = failure instanceof RetriesExhaustedError ? failure.lastError : failure;
   const code = error instanceof SmartMessageError ? error.code : (error as { code?: unknown }).code;
   return {
     name: error.name,
@@ -320,4 +377,10 @@ export function describeError(error: Error): UndeliverableMessage['error'] {
     ...(typeof code === 'string' ? { code } : {}),
     ...(error.stack === undefined ? {} : { stack: error.stack }),
   };
+}
+
+/** The header fields every log line about a message carries. */
+function headerFields(envelope: Envelope): Record<string, unknown> {
+  const { uuid, messageClass, version, from, to, correlationId } = envelope.header;
+  return { uuid, messageClass, version, from, to, correlationId };
 }

@@ -14,3 +14,6 @@ export * from './bus-closed.error';
 export * from './transport-closed.error';
 export * from './version-mismatch.error';
 export * from './message-rejected.error';
+export * from './non-retryable.error';
+export * from './retries-exhausted.error';
+export * from './circuit-open.error';

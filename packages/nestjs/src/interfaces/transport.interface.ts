@@ -25,6 +25,11 @@ export interface FrameRejection {
 export interface DeliveryInfo {
   /** 1 on first delivery; durable transports count redeliveries. */
   attempt: number;
+  /**
+   * The transport delivers the message again when the handler promise rejects (durable
+   * transports). Without it, a failure is final and goes to the dead letter queue.
+   */
+  redelivers?: boolean;
 }
 
 export interface TransportSubscribeOptions {

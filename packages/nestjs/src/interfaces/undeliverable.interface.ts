@@ -8,6 +8,8 @@ export type UndeliverableReason =
   | 'handler-failed'
   /** A guard of the handler refused it. */
   | 'rejected'
+  /** The handler's circuit breaker was open, on a transport that does not redeliver. */
+  | 'circuit-open'
   | 'shutdown'
   /** Delivered more often than a durable transport allows. */
   | 'poison'
@@ -26,7 +28,12 @@ export interface UndeliverableMessage {
   handlerId?: string;
   transport: string;
   attempt: number;
+  /** The failure; after retries, the last attempt's error. */
   error: { name: string; message: string; code?: string; stack?: string };
 }
 
-export type UndeliverableListener = (event: UndeliverableMessage) => void;
+/**
+ * Receives every message a handler did not handle. A returned promise is awaited before a
+ * durable transport acknowledges the message; if it rejects, the message stays with the broker.
+ */
+export type UndeliverableListener = (event: UndeliverableMessage) => unknown;

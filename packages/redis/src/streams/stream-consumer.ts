@@ -222,15 +222,15 @@ export class StreamConsumer {
     }
     stream.inFlight++;
     const subscriptions = [...stream.subscriptions];
-    void Promise.allSettled(subscriptions.map((subscription) => subscription.queue.push(envelope, { attempt }))).then(
-      (results) => {
-        // Acknowledged only when every local subscription handled it; otherwise it stays pending
-        // and is delivered again once it has been idle for claimIdleMs.
-        if (results.every((result) => result.status === 'fulfilled')) this.acks.add(stream.key, entry.id);
-        stream.inFlight--;
-        this.wake();
-      },
-    );
+    void Promise.allSettled(
+      subscriptions.map((subscription) => subscription.queue.push(envelope, { attempt, redelivers: true })),
+    ).then((results) => {
+      // Acknowledged only when every local subscription handled it; otherwise it stays pending
+      // and is delivered again once it has been idle for claimIdleMs.
+      if (results.every((result) => result.status === 'fulfilled')) this.acks.add(stream.key, entry.id);
+      stream.inFlight--;
+      this.wake();
+    });
   }
 
   /** Records the entry in the dead-letter stream, then acknowledges it: never redelivered forever, never lost. */
