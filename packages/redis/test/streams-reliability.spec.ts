@@ -146,6 +146,40 @@ describe('Redis Streams reliability', () => {
     expect(highestHeld).toBeLessThanOrEqual(3);
   });
 
+  it('keeps the entries of a handler slower than claimIdleMs from being claimed while it runs', async () => {
+    const b = bus({ claimIdleMs: 150, claimIntervalMs: 40 });
+    const attempts: number[] = [];
+    let done = 0;
+    await b.subscribe(StreamJob, async (_m, context) => {
+      attempts.push(context.attempt);
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      done++;
+    });
+    await b.start();
+    await b.publish(job(1));
+    await b.publish(job(2));
+    await waitFor(
+      () => done === 2,
+      () => `2 jobs done (${done})`,
+      { timeoutMs: 10_000 },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(attempts).toEqual([1, 1]);
+  });
+
+  it('leaves its consumer group on shutdown when it holds nothing', async () => {
+    const b = bus();
+    await b.subscribe(StreamJob, () => undefined);
+    await b.start();
+    await b.publish(job(1));
+    await waitFor(async () => (await pendingCount(redis, stream(), 'workers')) === 0, 'the job to be acknowledged');
+    const consumers = async (): Promise<unknown[]> =>
+      (await redis.xinfo('CONSUMERS', stream(), 'workers')) as unknown[];
+    expect(await consumers()).toHaveLength(1);
+    await b.shutdown(1000);
+    expect(await consumers()).toHaveLength(0);
+  });
+
   it('on shutdown finishes and acknowledges in-flight entries and leaves unread ones for another instance', async () => {
     const first = bus();
     const handledByFirst: number[] = [];

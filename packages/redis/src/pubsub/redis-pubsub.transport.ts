@@ -66,7 +66,10 @@ export class RedisPubSubTransport implements Transport {
     this.prefix = options.prefix ?? '';
     this.maxQueued = options.maxQueuedDeliveries ?? 10_000;
     this.logger = options.logger ?? new NestMessageLogger('SmartMessage:RedisPubSub');
-    if (options.maxInFlightPublishes !== undefined) this.bound = new InFlightBound(options.maxInFlightPublishes);
+    if (options.maxInFlightPublishes !== undefined) {
+      // Waiting for a slot counts against the same bound as waiting for a reconnect.
+      this.bound = new InFlightBound(options.maxInFlightPublishes, options.maxBufferedPublishes ?? 10_000);
+    }
   }
 
   channelOf(messageClass: string): string {

@@ -19,8 +19,8 @@ export interface StreamSubscription {
 interface ConsumedStream {
   readonly key: string;
   readonly subscriptions: Set<StreamSubscription>;
-  /** Entries read and not yet finished by every subscription. */
-  inFlight: number;
+  /** Ids of entries read and not yet finished by every subscription. */
+  readonly held: Set<string>;
 }
 
 export interface StreamConsumerSettings {
@@ -88,7 +88,7 @@ export class StreamConsumer {
   /** Entries read and not finished, over all streams. */
   get inFlight(): number {
     let total = 0;
-    for (const stream of this.streams.values()) total += stream.inFlight;
+    for (const stream of this.streams.values()) total += stream.held.size;
     return total;
   }
 
@@ -97,7 +97,7 @@ export class StreamConsumer {
     let stream = this.streams.get(key);
     const isNew = !stream;
     if (!stream) {
-      stream = { key, subscriptions: new Set(), inFlight: 0 };
+      stream = { key, subscriptions: new Set(), held: new Set() };
       this.streams.set(key, stream);
     }
     stream.subscriptions.add(subscription);
@@ -110,10 +110,12 @@ export class StreamConsumer {
     const stream = this.streams.get(key);
     if (!stream) return;
     stream.subscriptions.delete(subscription);
-    if (stream.subscriptions.size === 0) this.streams.delete(key);
+    const last = stream.subscriptions.size === 0;
+    if (last) this.streams.delete(key);
     await this.interruptRead();
     await subscription.queue.idle();
     await this.acks.flush();
+    if (last) await this.leaveGroupIfDone(stream);
   }
 
   /** Stops reading, lets in-flight entries finish and acknowledges them; the rest stays pending. */
@@ -125,6 +127,18 @@ export class StreamConsumer {
     const subscriptions = [...this.streams.values()].flatMap((stream) => [...stream.subscriptions]);
     await Promise.all(subscriptions.map((subscription) => subscription.queue.idle()));
     await this.acks.flush();
+    for (const stream of this.streams.values()) await this.leaveGroupIfDone(stream);
+  }
+
+  /** A consumer with nothing pending leaves its group, so stopped instances do not pile up in XINFO CONSUMERS. */
+  private async leaveGroupIfDone(stream: ConsumedStream): Promise<void> {
+    try {
+      const own = await this.pendingEntries(stream, '-', '+', 1, this.settings.consumer);
+      if (own.length > 0) return;
+      await this.deps.commands().xgroup('DELCONSUMER', stream.key, this.settings.group, this.settings.consumer);
+    } catch {
+      // Best effort: a consumer left behind only shows in XINFO.
+    }
   }
 
   private start(): void {
@@ -138,7 +152,7 @@ export class StreamConsumer {
   private free(stream: ConsumedStream): number {
     let room = Infinity;
     for (const subscription of stream.subscriptions) room = Math.min(room, subscription.options.concurrency);
-    return room - stream.inFlight;
+    return room - stream.held.size;
   }
 
   private async readLoop(): Promise<void> {
@@ -220,7 +234,7 @@ export class StreamConsumer {
       this.setAside(stream, entry.id, entry.frame, 'undecodable', attempt, error as Error);
       return;
     }
-    stream.inFlight++;
+    stream.held.add(entry.id);
     const subscriptions = [...stream.subscriptions];
     void Promise.allSettled(
       subscriptions.map((subscription) => subscription.queue.push(envelope, { attempt, redelivers: true })),
@@ -228,7 +242,7 @@ export class StreamConsumer {
       // Acknowledged only when every local subscription handled it; otherwise it stays pending
       // and is delivered again once it has been idle for claimIdleMs.
       if (results.every((result) => result.status === 'fulfilled')) this.acks.add(stream.key, entry.id);
-      stream.inFlight--;
+      stream.held.delete(entry.id);
       this.wake();
     });
   }
@@ -281,6 +295,7 @@ export class StreamConsumer {
     this.claiming = true;
     try {
       for (const stream of [...this.streams.values()]) {
+        await this.keepHeldEntries(stream);
         const room = Math.min(this.free(stream), this.settings.batchSize);
         if (room <= 0) continue;
         const idle = await this.pendingEntries(stream, 'IDLE', this.settings.claimIdleMs, '-', '+', room);
@@ -291,6 +306,17 @@ export class StreamConsumer {
     } finally {
       this.claiming = false;
     }
+  }
+
+  /**
+   * Resets the idle time of entries this instance is still handling (XCLAIM … JUSTID does not
+   * count a delivery), so a slow handler's entries are not claimed by another consumer.
+   */
+  private async keepHeldEntries(stream: ConsumedStream): Promise<void> {
+    if (stream.held.size === 0) return;
+    await this.deps
+      .commands()
+      .call('XCLAIM', stream.key, this.settings.group, this.settings.consumer, 0, ...stream.held, 'JUSTID');
   }
 
   /** XPENDING's extended form: id and delivery count of each pending entry that matches. */
@@ -304,7 +330,8 @@ export class StreamConsumer {
     return rows.map(([id, , , deliveries]) => ({ id, deliveries }));
   }
 
-  private async reclaim(stream: ConsumedStream, candidates: PendingCandidate[], minIdleMs: number): Promise<void> {
+  private async reclaim(stream: ConsumedStream, found: PendingCandidate[], minIdleMs: number): Promise<void> {
+    const candidates = found.filter((candidate) => !stream.held.has(candidate.id));
     if (candidates.length === 0) return;
     const commands = this.deps.commands();
     const poison = candidates.filter((candidate) => candidate.deliveries >= this.settings.maxDeliveries);
