@@ -22,6 +22,8 @@ export interface CloudEventFrame {
   smserializer: string;
   smcorrelationid?: string;
   smcausationid?: string;
+  /** Length of the JSON text of `data`, which the writer puts last: lets the reader slice it out unparsed. */
+  smdatalength?: number;
   data?: unknown;
   data_base64?: string;
 }
@@ -63,6 +65,7 @@ export class CloudEventsFrameCodec implements FrameCodec {
       ...(header.correlationId === undefined ? {} : { smcorrelationid: header.correlationId }),
       ...(header.causationId === undefined ? {} : { smcausationid: header.causationId }),
     };
+    if (typeof payload === 'string' && JSON_CONTENT.test(contentType)) attributes.smdatalength = payload.length;
     const head = JSON.stringify(attributes).slice(0, -1);
     // `data` is always the last member: the reader relies on it to slice JSON payloads out unparsed.
     if (typeof payload !== 'string') return `${head},"data_base64":"${Buffer.from(payload).toString('base64')}"}`;
@@ -94,10 +97,11 @@ export class CloudEventsFrameCodec implements FrameCodec {
     }
     if (typeof attributes.datacontenttype !== 'string' || !JSON_CONTENT.test(attributes.datacontenttype))
       return undefined;
-    const payload = text.slice(dataAt + DATA_KEY.length, -1);
-    // Another writer may put members after `data`; such frames take the slow path.
-    if (!isSingleJsonValue(payload)) return undefined;
-    return { header: toHeader(attributes), payload };
+    const payloadStart = dataAt + DATA_KEY.length;
+    // Only a frame whose `data` runs exactly to the end, as its writer declared, is sliced;
+    // any other (members after `data`, another writer) takes the slow path.
+    if (attributes.smdatalength !== text.length - 1 - payloadStart) return undefined;
+    return { header: toHeader(attributes), payload: text.slice(payloadStart, -1) };
   }
 
   private decodeAnyFrame(text: string): Envelope {
@@ -111,24 +115,6 @@ export class CloudEventsFrameCodec implements FrameCodec {
       throw new FrameDecodeError('frame is not a JSON object');
     return { header: toHeader(event), payload: payloadOf(event) };
   }
-}
-
-/** True when `text` is one JSON value with no further members after it: no comma outside strings and brackets. */
-function isSingleJsonValue(text: string): boolean {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (inString) {
-      if (code === 92 /* \ */) i++;
-      else if (code === 34 /* " */) inString = false;
-    } else if (code === 34 /* " */) inString = true;
-    else if (code === 123 /* { */ || code === 91 /* [ */) depth++;
-    else if (code === 125 /* } */ || code === 93 /* ] */) {
-      if (--depth < 0) return false;
-    } else if (code === 44 /* , */ && depth === 0) return false;
-  }
-  return depth === 0 && !inString;
 }
 
 function payloadOf(event: Partial<CloudEventFrame>): EncodedPayload {

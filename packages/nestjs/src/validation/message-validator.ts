@@ -1,7 +1,8 @@
-import { plainToInstance } from 'class-transformer';
 import { ValidationError, ValidatorOptions, validateSync } from 'class-validator';
 import { MessageValidationError, PropertyViolation } from '../errors';
 import { MessageType } from '../interfaces/message-type.interface';
+import { FastValidityCheck } from './fast-validity-check';
+import { InstanceFactory } from './instance-factory';
 
 /**
  * class-validator rules are the message schema. Validation is synchronous: async custom
@@ -9,12 +10,16 @@ import { MessageType } from '../interfaces/message-type.interface';
  */
 export class MessageValidator {
   private readonly options: ValidatorOptions;
+  private readonly fastCheck: FastValidityCheck;
+  private readonly instances = new InstanceFactory();
 
   constructor(options: ValidatorOptions = {}) {
     this.options = { forbidUnknownValues: false, ...options };
+    this.fastCheck = new FastValidityCheck(this.options);
   }
 
   violations(message: object): PropertyViolation[] {
+    if (this.fastCheck.isCertainlyValid(message)) return [];
     return flatten(validateSync(message, this.options), '');
   }
 
@@ -30,7 +35,7 @@ export class MessageValidator {
         { property: '(payload)', source: 'payload', constraints: { isObject: 'payload must be a JSON object' } },
       ]);
     }
-    const instance = plainToInstance(type, data) as T;
+    const instance = this.instances.create(type, data as Record<string, unknown>);
     if (validate) this.assertValid(instance, messageType);
     return instance;
   }

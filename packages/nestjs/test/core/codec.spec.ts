@@ -96,6 +96,7 @@ describe('CloudEventsFrameCodec', () => {
         smserializer: 'json',
         smcorrelationid: 'checkout-42',
         smcausationid: FULL_HEADER.causationId,
+        smdatalength: JSON.stringify(PAYLOAD).length,
       });
     });
 

@@ -1,0 +1,104 @@
+import { getMetadataStorage, ValidatorOptions } from 'class-validator';
+
+type ValidationMetadata = ReturnType<ReturnType<typeof getMetadataStorage>['getTargetValidationMetadatas']>[number];
+
+interface PropertyCheck {
+  readonly validate: (value: unknown, args: object) => unknown;
+  readonly constraints: unknown[];
+  readonly validateIf?: (object: object, value: unknown) => boolean;
+}
+
+interface CompiledProperty {
+  readonly name: string;
+  /** `@IsOptional()`, `@ValidateIf()`: the property's checks run only when all of these hold. */
+  readonly conditions: ((object: object, value: unknown) => boolean)[];
+  readonly checks: PropertyCheck[];
+}
+
+/** Validator options the fast check answers for; any other option sends every call to class-validator. */
+const NEUTRAL_OPTIONS = new Set(['forbidUnknownValues', 'validationError', 'stopAtFirstError']);
+const SUPPORTED_TYPES = new Set(['customValidation', 'conditionalValidation', 'isDefined']);
+
+/**
+ * Answers "is this instance valid?" for the common shape of message classes (flat properties,
+ * built-in or custom synchronous constraints, @IsOptional/@ValidateIf) by calling the class's
+ * class-validator constraints directly, with the metadata looked up once per class. It only
+ * ever says "valid"; for anything else — an invalid instance, nested or `each` rules, groups —
+ * it answers `undefined` and class-validator itself runs, so errors and messages stay its own.
+ */
+export class FastValidityCheck {
+  private readonly compiled = new Map<NewableFunction, CompiledProperty[] | null>();
+  private readonly enabled: boolean;
+
+  constructor(options: ValidatorOptions) {
+    this.enabled = Object.keys(options).every((key) => NEUTRAL_OPTIONS.has(key));
+  }
+
+  /** True when the instance is certainly valid; undefined when class-validator must decide. */
+  isCertainlyValid(instance: object): true | undefined {
+    if (!this.enabled) return undefined;
+    const properties = this.propertiesOf(instance.constructor as NewableFunction);
+    if (!properties) return undefined;
+    const record = instance as Record<string, unknown>;
+    for (const property of properties) {
+      const value = record[property.name];
+      if (property.conditions.some((condition) => !condition(instance, value))) continue;
+      for (const check of property.checks) {
+        if (check.validateIf && !check.validateIf(instance, value)) continue;
+        const args = {
+          targetName: instance.constructor.name,
+          property: property.name,
+          object: instance,
+          value,
+          constraints: check.constraints,
+        };
+        if (check.validate(value, args) !== true) return undefined;
+      }
+    }
+    return true;
+  }
+
+  private propertiesOf(type: NewableFunction): CompiledProperty[] | null {
+    let properties = this.compiled.get(type);
+    if (properties === undefined) {
+      properties = compile(type);
+      this.compiled.set(type, properties);
+    }
+    return properties;
+  }
+}
+
+function compile(type: NewableFunction): CompiledProperty[] | null {
+  const storage = getMetadataStorage();
+  const metadatas = storage.getTargetValidationMetadatas(type, '', true, false);
+  const byProperty = new Map<string, CompiledProperty>();
+  for (const metadata of metadatas) {
+    if (!isSupported(metadata)) return null;
+    const property = byProperty.get(metadata.propertyName) ?? {
+      name: metadata.propertyName,
+      conditions: [],
+      checks: [],
+    };
+    byProperty.set(metadata.propertyName, property);
+    if (metadata.type === 'conditionalValidation') {
+      property.conditions.push(metadata.constraints[0] as (object: object, value: unknown) => boolean);
+      continue;
+    }
+    for (const constraint of storage.getTargetValidatorConstraints(metadata.constraintCls)) {
+      if (constraint.async) return null;
+      const instance = constraint.instance as { validate: (value: unknown, args: object) => unknown };
+      property.checks.push({
+        validate: (value, args) => instance.validate(value, args),
+        constraints: metadata.constraints ?? [],
+        ...(metadata.validateIf ? { validateIf: metadata.validateIf } : {}),
+      });
+    }
+  }
+  return [...byProperty.values()];
+}
+
+function isSupported(metadata: ValidationMetadata): boolean {
+  return (
+    SUPPORTED_TYPES.has(metadata.type) && !metadata.each && (metadata.groups?.length ?? 0) === 0 && !metadata.always
+  );
+}
