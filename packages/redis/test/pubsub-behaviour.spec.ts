@@ -118,6 +118,32 @@ describe('Redis pub/sub transport', () => {
     expect(transport.status().highestPublishesInFlight).toBe(2);
   });
 
+  it('batches publishes when asked: several frames per PUBLISH, each delivered once, in order', async () => {
+    const b = bus(new RedisPubSubTransport({ prefix, logger: silent, batch: { maxMessages: 10 } }));
+    const seen: number[] = [];
+    await b.subscribe(Tick, (m) => void seen.push(m.seq), { concurrency: 1 });
+    await b.start();
+    const listener = new Redis();
+    const messages: string[] = [];
+    await listener.subscribe(`${prefix}Tick`);
+    listener.on('message', (_channel: string, message: string) => messages.push(message));
+    try {
+      await Promise.all(Array.from({ length: 25 }, (_, seq) => b.publish(tick(seq))));
+      await waitFor(
+        () => seen.length === 25,
+        () => `25 ticks (${seen.length})`,
+      );
+      expect(seen).toEqual(Array.from({ length: 25 }, (_, seq) => seq));
+      await waitFor(
+        () => messages.length === 3,
+        () => `3 PUBLISH messages (${messages.length})`,
+      );
+      expect(messages.map((message) => message.split('\n').length)).toEqual([10, 10, 5]);
+    } finally {
+      listener.disconnect();
+    }
+  });
+
   it('shares a client it is given and leaves it open when it closes', async () => {
     const shared = new Redis();
     try {

@@ -9,6 +9,7 @@ import { RedisUnavailableError } from '../errors/redis-unavailable.error';
  */
 export class PublishGate {
   private waiting = 0;
+  private readyPromise?: Promise<void>;
 
   constructor(
     private readonly client: Redis,
@@ -34,25 +35,28 @@ export class PublishGate {
   private async waitForReady(deadline: number): Promise<void> {
     if (this.waiting >= this.maxWaiting) throw new PublishBufferFullError(this.maxWaiting);
     this.waiting++;
+    let timer: NodeJS.Timeout | undefined;
     try {
       if (this.client.status === 'wait') this.client.connect().catch(() => undefined);
-      await new Promise<void>((resolve, reject) => {
-        const onReady = (): void => {
-          clearTimeout(timer);
-          resolve();
-        };
-        const timer = setTimeout(
-          () => {
-            this.client.off('ready', onReady);
-            reject(new RedisUnavailableError(this.timeoutMs));
-          },
-          Math.max(0, deadline - Date.now()),
-        );
-        this.client.once('ready', onReady);
+      const timedOut = new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(() => reject(new RedisUnavailableError(this.timeoutMs)), Math.max(0, deadline - Date.now()));
       });
+      await Promise.race([this.ready(), timedOut]);
     } finally {
+      clearTimeout(timer);
       this.waiting--;
     }
+  }
+
+  /** One listener for every waiting publish, however many there are. */
+  private ready(): Promise<void> {
+    this.readyPromise ??= new Promise<void>((resolve) =>
+      this.client.once('ready', () => {
+        this.readyPromise = undefined;
+        resolve();
+      }),
+    );
+    return this.readyPromise;
   }
 }
 

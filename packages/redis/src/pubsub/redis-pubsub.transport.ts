@@ -14,6 +14,7 @@ import {
 } from '@smart-message/nestjs';
 import { InFlightBound } from '../connection/in-flight-bound';
 import { PublishGate } from '../connection/publish-gate';
+import { PublishBatcher } from './publish-batcher';
 import { RedisConnections } from '../connection/redis-connections';
 import { RedisPubSubTransportOptions } from '../interfaces/redis-pubsub-transport-options.interface';
 
@@ -37,6 +38,7 @@ export interface RedisPubSubStatus {
 }
 
 const FIRST_DELIVERY = Object.freeze({ attempt: 1 });
+const NEWLINE = 0x0a;
 
 /**
  * The original's Redis transport: one channel per message type, every subscribed instance gets
@@ -51,6 +53,7 @@ export class RedisPubSubTransport implements Transport {
   private readonly maxQueued: number;
   private readonly logger: MessageLogger;
   private readonly bound?: InFlightBound;
+  private readonly batcher?: PublishBatcher;
   private publisherClient?: Redis;
   private publishGate?: PublishGate;
   private subscriberClient?: Redis;
@@ -66,6 +69,12 @@ export class RedisPubSubTransport implements Transport {
     this.prefix = options.prefix ?? '';
     this.maxQueued = options.maxQueuedDeliveries ?? 10_000;
     this.logger = options.logger ?? new NestMessageLogger('SmartMessage:RedisPubSub');
+    if (options.batch) {
+      this.batcher = new PublishBatcher(options.batch, (channel, message) => {
+        const send = (): Promise<unknown> => this.gate().run(() => this.publisher().publish(channel, message));
+        return this.bound ? this.bound.run(send) : send();
+      });
+    }
     if (options.maxInFlightPublishes !== undefined) {
       // Waiting for a slot counts against the same bound as waiting for a reconnect.
       this.bound = new InFlightBound(options.maxInFlightPublishes, options.maxBufferedPublishes ?? 10_000);
@@ -80,6 +89,7 @@ export class RedisPubSubTransport implements Transport {
     if (this.closed) throw new TransportClosedError(this.kind);
     const frame = this.codec.encode(envelope);
     const channel = this.channelOf(envelope.header.messageClass);
+    if (this.batcher) return this.batcher.add(channel, frame);
     const gate = this.gate();
     const send = (): Promise<unknown> => gate.run(() => this.publisher().publish(channel, frame));
     await (this.bound ? this.bound.run(send) : send());
@@ -137,6 +147,7 @@ export class RedisPubSubTransport implements Transport {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.batcher?.flushAll();
     const subscriptions = [...this.channels.values()].flatMap((set) => [...set]);
     this.channels.clear();
     await Promise.all(subscriptions.map((subscription) => subscription.queue.idle()));
@@ -192,9 +203,15 @@ export class RedisPubSubTransport implements Transport {
     return client;
   }
 
-  private receive(channel: string, frame: Buffer): void {
+  private receive(channel: string, message: Buffer): void {
     const subscriptions = this.channels.get(channel);
     if (!subscriptions) return;
+    // A batch is several one-line frames joined by newlines.
+    if (message.indexOf(NEWLINE) < 0) return this.receiveFrame(subscriptions, message);
+    for (const line of message.toString('utf8').split('\n')) this.receiveFrame(subscriptions, line);
+  }
+
+  private receiveFrame(subscriptions: Set<ChannelSubscription>, frame: Buffer | string): void {
     let envelope: Envelope;
     try {
       envelope = this.codec.decode(frame);
