@@ -60,5 +60,26 @@ export type * from './interfaces/subscribe-options.interface';
 export type * from './interfaces/transport.interface';
 export type * from './interfaces/undeliverable.interface';
 
+// Reliability
+export { Retry } from './reliability/retry/retry.decorator';
+export { RetryInterceptor } from './reliability/retry/retry.interceptor';
+export type { RetryOptions, RetryCondition } from './reliability/retry/retry-options.interface';
+export { CircuitBreaker } from './reliability/circuit-breaker/circuit-breaker.decorator';
+export { CircuitBreakerInterceptor } from './reliability/circuit-breaker/circuit-breaker.interceptor';
+export { CircuitBreakerRegistry } from './reliability/circuit-breaker/circuit-breaker-registry';
+export type { CircuitStatistics, CircuitStateName } from './reliability/circuit-breaker/circuit-breaker-registry';
+export type {
+  CircuitBreakerOptions,
+  PublishCircuitBreakerOptions,
+  PublishFallback,
+} from './reliability/circuit-breaker/circuit-breaker-options.interface';
+export type { BreakerStateStore } from './reliability/circuit-breaker/breaker-state-store.interface';
+
+// Deduplication
+export * from './deduplication';
+
+// Dead letter queue
+export * from './dead-letters';
+
 // Errors
 export * from './errors';

@@ -1,4 +1,6 @@
 import { ValidatorOptions } from 'class-validator';
+import type { BreakerStateStore } from '../reliability/circuit-breaker/breaker-state-store.interface';
+import type { PublishCircuitBreakerOptions } from '../reliability/circuit-breaker/circuit-breaker-options.interface';
 import { MessageLogger } from '../interfaces/message-logger.interface';
 import { PayloadSerializer } from '../interfaces/serializer.interface';
 import { Transport } from '../interfaces/transport.interface';
@@ -23,6 +25,10 @@ export interface MessageBusOptions {
   /** How long shutdown waits for running handlers (default 10000 ms). */
   shutdownTimeoutMs?: number;
   logger?: MessageLogger;
+  /** Shares circuit states between the instances of a service (e.g. RedisBreakerStateStore); default: per process. */
+  circuitBreakerStore?: BreakerStateStore;
+  /** A circuit breaker per transport around publishing, with what to do while it is open. */
+  publishCircuitBreaker?: PublishCircuitBreakerOptions;
   /** Called for every message a handler did not handle (the dead letter queue's intake). */
   onUndeliverable?: UndeliverableListener;
 }

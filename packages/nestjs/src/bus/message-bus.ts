@@ -13,6 +13,7 @@ import { createHeader } from '../envelope/header-factory';
 import { MessageContext } from '../envelope/message-context';
 import {
   BusClosedError,
+  CircuitOpenError,
   HandlerRegistrationError,
   MessageValidationError,
   RequestTimeoutError,
@@ -29,8 +30,14 @@ import { SubscribeOptions } from '../interfaces/subscribe-options.interface';
 import { Transport, TransportSubscription } from '../interfaces/transport.interface';
 import { MessageStatistics } from '../statistics/message-statistics';
 import { MemoryTransport } from '../transports/memory.transport';
+import { debugEnabled } from '../util/debug-logging';
 import { headerViolations } from '../validation/header-validator';
 import { MessageValidator } from '../validation/message-validator';
+import {
+  CircuitBreakerRegistry,
+  DEFAULT_HALF_OPEN_AFTER_MS,
+} from '../reliability/circuit-breaker/circuit-breaker-registry';
+import { PublishOutbox } from '../reliability/circuit-breaker/publish-outbox';
 import { currentMessage } from './conversation';
 import { MessageBusOptions } from './message-bus-options.interface';
 import { ShutdownReport } from './shutdown-report.interface';
@@ -80,15 +87,18 @@ export class MessageBus {
   readonly statistics = new MessageStatistics();
   readonly serializers: SerializerRegistry;
   readonly dispatcher: Dispatcher;
+  /** Named circuit breakers of handlers and transports. */
+  readonly circuitBreakers: CircuitBreakerRegistry;
   private readonly registry: MessageTypeRegistry;
   private readonly validator: MessageValidator;
-  private readonly logger: MessageLogger;
+  private readonly log: MessageLogger;
   private readonly transports: ReadonlyMap<string, Transport>;
   private readonly defaultTransport: string;
   private readonly subscriptions = new Map<string, ActiveSubscription>();
   private readonly pending = new Map<string, PendingRequest>();
   private readonly replyListeners = new Set<MessageTypeMetadata>();
   private readonly handlerIds = new Set<string>();
+  private readonly outboxes = new Map<string, PublishOutbox>();
   private nextCallbackId = 1;
   private started = false;
   private state: BusState = 'open';
@@ -98,7 +108,7 @@ export class MessageBus {
     registry: MessageTypeRegistry = messageTypeRegistry,
   ) {
     this.registry = registry;
-    this.logger = options.logger ?? silentLogger;
+    this.log = options.logger ?? silentLogger;
     this.serializers = new SerializerRegistry(options.serializers);
     this.validator = new MessageValidator(options.validatorOptions);
     const transports = options.transports ?? { [DEFAULT_TRANSPORT_NAME]: new MemoryTransport() };
@@ -106,14 +116,20 @@ export class MessageBus {
     const names = [...this.transports.keys()];
     this.defaultTransport = options.defaultTransport ?? (names[0] as string);
     if (!this.transports.has(this.defaultTransport)) throw new UnknownTransportError(this.defaultTransport, names);
+    this.circuitBreakers = new CircuitBreakerRegistry(this.log, options.circuitBreakerStore);
     this.dispatcher = new Dispatcher({
       serializers: this.serializers,
       validator: this.validator,
       statistics: this.statistics,
-      logger: this.logger,
+      logger: this.log,
       validateOnReceive: options.validateOnReceive ?? true,
       onUndeliverable: options.onUndeliverable,
     });
+  }
+
+  /** Where the library logs; enhancers such as retry and circuit breakers log here too. */
+  get logger(): MessageLogger {
+    return this.log;
   }
 
   get entity(): string | undefined {
@@ -202,8 +218,11 @@ export class MessageBus {
   async publishEnvelope(envelope: Envelope, transportName?: string): Promise<void> {
     if (this.state === 'closed') throw new BusClosedError('the message bus is closed');
     const name = transportName ?? this.transportOfEnvelope(envelope);
-    await this.transport(name).publish(envelope);
+    await this.hand(name, envelope);
     this.statistics.countPublished(envelope.header.messageClass);
+    if (debugEnabled(this.log)) {
+      this.log.debug(`Republished ${envelope.header.messageClass}`, { ...envelope.header, transport: name });
+    }
   }
 
   /**
@@ -248,7 +267,7 @@ export class MessageBus {
     );
     await Promise.all([...keys].map((key) => this.ensureSubscription(...(key.split('\u0000') as [string, string]))));
     const routes = this.routes();
-    this.logger.log(
+    this.log.log(
       `Routing table (${routes.length} handler${routes.length === 1 ? '' : 's'}):` +
         routes
           .map(
@@ -294,13 +313,13 @@ export class MessageBus {
     if (!drained) for (const subscription of subscriptions) subscription.abandon?.();
     const unfinished = drained ? [] : this.dispatcher.abandonInFlight();
     if (unfinished.length > 0) {
-      this.logger.error(
-        `Shutdown timed out after ${timeoutMs} ms; ${unfinished.length} handler call(s) did not finish`,
-        { unfinished },
-      );
+      this.log.error(`Shutdown timed out after ${timeoutMs} ms; ${unfinished.length} handler call(s) did not finish`, {
+        unfinished,
+      });
     }
     for (const request of this.pending.values())
       request.reject(new BusClosedError('the message bus shut down before a reply came'));
+    await this.settleOutboxes();
     this.state = 'closed';
     await withinTimeout(
       Promise.all([...this.transports.values()].map((transport) => transport.close())),
@@ -328,9 +347,57 @@ export class MessageBus {
 
   private async send({ metadata, envelope }: SealedMessage): Promise<void> {
     const name = metadata.transport ?? this.defaultTransport;
-    await this.transport(name).publish(envelope);
+    await this.hand(name, envelope);
     this.statistics.countPublished(metadata.name);
-    this.logger.debug?.(`Published ${metadata.name}`, { ...envelope.header, transport: name });
+    if (debugEnabled(this.log)) {
+      this.log.debug(`Published ${metadata.name}`, { ...envelope.header, transport: name });
+    }
+  }
+
+  /** Hands an envelope to a transport, through its publish circuit breaker when one is configured. */
+  private async hand(transportName: string, envelope: Envelope): Promise<void> {
+    const transport = this.transport(transportName);
+    const breaker = this.options.publishCircuitBreaker;
+    if (!breaker) return transport.publish(envelope);
+    const circuit = `publish:${transportName}`;
+    const publish = (sent: Envelope): Promise<void> =>
+      this.circuitBreakers.execute(circuit, breaker, () => transport.publish(sent));
+    try {
+      await publish(envelope);
+    } catch (error) {
+      if (!(error instanceof CircuitOpenError)) throw error as Error;
+      const fallback = breaker.fallback ?? 'fail';
+      if (fallback === 'dead-letter') {
+        await this.dispatcher.reportUnsent('circuit-open', error, transportName, envelope);
+      } else if (fallback === 'outbox') {
+        let outbox = this.outboxes.get(transportName);
+        if (!outbox) {
+          const created = new PublishOutbox(
+            circuit,
+            breaker.outboxLimit ?? 10_000,
+            breaker.halfOpenAfterMs ?? DEFAULT_HALF_OPEN_AFTER_MS,
+            publish,
+          );
+          this.circuitBreakers.onClosed(circuit, () => void created.flush());
+          this.outboxes.set(transportName, created);
+          outbox = created;
+        }
+        outbox.add(envelope);
+      } else {
+        throw error;
+      }
+    }
+  }
+
+  /** At shutdown: one last try to send what the outboxes hold; what still cannot go is dead-lettered. */
+  private async settleOutboxes(): Promise<void> {
+    for (const [transportName, outbox] of this.outboxes) {
+      await outbox.flush();
+      for (const envelope of outbox.takeRemaining()) {
+        const error = new CircuitOpenError(`publish:${transportName}`);
+        await this.dispatcher.reportUnsent('circuit-open', error, transportName, envelope).catch(() => undefined);
+      }
+    }
   }
 
   private transportOfEnvelope(envelope: Envelope): string {

@@ -1,3 +1,5 @@
+import type { MessageDeduplicationOptions } from '../deduplication/deduplicate-options.interface';
+import type { RetryOptions } from '../reliability/retry/retry-options.interface';
 import { MessageType } from '../interfaces/message-type.interface';
 
 /** What `@Message()` records about a class, with defaults applied. */
@@ -11,4 +13,6 @@ export interface MessageTypeMetadata {
   readonly description?: string;
   readonly transport?: string;
   readonly serializer: string;
+  readonly retry?: RetryOptions;
+  readonly deduplication?: MessageDeduplicationOptions;
 }

@@ -3,6 +3,7 @@ import { InvalidMessageOptionsError } from '../errors';
 import { MessageOptions } from '../interfaces/message-options.interface';
 import { MessageType } from '../interfaces/message-type.interface';
 import { JSON_SERIALIZER_NAME } from '../codec/json.serializer';
+import { assertDeduplicationSize } from '../deduplication/deduplication-size';
 
 /**
  * Marks a DTO class as a message type. Properties keep their class-validator rules; the options
@@ -17,6 +18,7 @@ export function Message(options: MessageOptions = {}): ClassDecorator {
     if (!Number.isInteger(version) || version < 1) {
       throw new InvalidMessageOptionsError(`${name}: version must be a positive integer, got ${String(version)}`);
     }
+    assertDeduplicationSize(options.deduplication?.size, `@Message() ${name}`);
     messageTypeRegistry.register({
       target: type,
       name,
@@ -27,6 +29,8 @@ export function Message(options: MessageOptions = {}): ClassDecorator {
       description: options.description,
       transport: options.transport,
       serializer: options.serializer ?? JSON_SERIALIZER_NAME,
+      ...(options.retry === undefined ? {} : { retry: options.retry }),
+      ...(options.deduplication === undefined ? {} : { deduplication: { ...options.deduplication } }),
     });
   };
 }

@@ -12,6 +12,7 @@ import {
 } from '../interfaces/undeliverable.interface';
 import { MessageStatistics } from '../statistics/message-statistics';
 import { ConcurrencyLimiter } from '../util/concurrency-limiter';
+import { debugEnabled } from '../util/debug-logging';
 import { MessageValidator } from '../validation/message-validator';
 import { classifyFailure } from './failure-policy';
 import { HandlerDefinition } from './handler-definition.interface';
@@ -134,11 +135,13 @@ export class Dispatcher {
     statistics.countReceived(header.messageClass);
     const result: DispatchResult = { succeeded: [], failed: [], deferred: [], recorded: [] };
     const registered = this.byMessageClass.get(header.messageClass);
-    logger.debug?.(`Received ${header.messageClass}`, {
-      ...headerFields(envelope),
-      transport,
-      attempt: delivery.attempt,
-    });
+    if (debugEnabled(logger)) {
+      logger.debug(`Received ${header.messageClass}`, {
+        ...headerFields(envelope),
+        transport,
+        attempt: delivery.attempt,
+      });
+    }
     if (!registered) return Promise.resolve(result);
 
     const accepted: RegisteredHandler[] = [];
@@ -150,11 +153,13 @@ export class Dispatcher {
         continue;
       } else if (!definition.filter.matches(header)) {
         statistics.count(definition.id, header.messageClass, 'filteredOut');
-        logger.debug?.(`Filtered out ${header.messageClass} for ${definition.id}`, {
-          ...headerFields(envelope),
-          handler: definition.id,
-          filter: definition.filter.toString(),
-        });
+        if (debugEnabled(logger)) {
+          logger.debug(`Filtered out ${header.messageClass} for ${definition.id}`, {
+            ...headerFields(envelope),
+            handler: definition.id,
+            filter: definition.filter.toString(),
+          });
+        }
         continue;
       }
       if (definition.messageType.version !== header.version) {
@@ -213,6 +218,11 @@ export class Dispatcher {
     );
   }
 
+  /** Reports a message that never reached its transport (e.g. its publish circuit was open) as undeliverable. */
+  reportUnsent(reason: UndeliverableReason, error: Error, transport: string, envelope: Envelope): Promise<void> {
+    return this.report(reason, error, transport, 0, envelope);
+  }
+
   /** Resolves when no handler call is queued or running. */
   async idle(): Promise<void> {
     const limiters = [...this.byMessageClass.values()].flat().map((handler) => handler.limiter.idle());
@@ -259,25 +269,30 @@ export class Dispatcher {
         if (!this.inFlight.has(id)) return done(); // abandoned at shutdown before it started
         tracked.info.state = 'running';
         const context = new MessageContext(envelope, transport, delivery.attempt, definition.id);
-        logger.debug?.(`Handler ${definition.id} started`, {
-          ...headerFields(envelope),
-          handler: definition.id,
-          attempt: delivery.attempt,
-        });
+        if (debugEnabled(logger)) {
+          logger.debug(`Handler ${definition.id} started`, {
+            ...headerFields(envelope),
+            handler: definition.id,
+            attempt: delivery.attempt,
+          });
+        }
         const started = performance.now();
         try {
           await definition.invoke(message, context);
           const durationMs = performance.now() - started;
           statistics.recordOutcome(definition.id, messageClass, true, durationMs);
           result.succeeded.push(definition.id);
-          logger.debug?.(`Handler ${definition.id} finished`, {
-            ...headerFields(envelope),
-            handler: definition.id,
-            attempt: context.attempt,
-            durationMs,
-          });
+          if (debugEnabled(logger)) {
+            logger.debug(`Handler ${definition.id} finished`, {
+              ...headerFields(envelope),
+              handler: definition.id,
+              attempt: context.attempt,
+              durationMs,
+            });
+          }
         } catch (thrown) {
-          statistics.recordOutcome(definition.id, messageClass, false, performance.now() - started);
+          const durationMs = performance.now() - started;
+          statistics.recordOutcome(definition.id, messageClass, false, durationMs);
           const error = asError(thrown);
           const outcome = classifyFailure(error, delivery.redelivers === true);
           if (outcome.final) {
@@ -296,6 +311,7 @@ export class Dispatcher {
               ...headerFields(envelope),
               handler: definition.id,
               attempt: context.attempt,
+              durationMs,
               error: error.message,
             });
           }
@@ -338,6 +354,7 @@ export class Dispatcher {
       version: header?.version,
       from: header?.from,
       to: header?.to,
+      correlationId: header?.correlationId,
       transport,
       attempt,
       error: error.message,

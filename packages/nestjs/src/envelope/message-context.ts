@@ -7,8 +7,8 @@ export class MessageContext {
     readonly envelope: Envelope,
     /** Name of the configured transport that delivered the message. */
     readonly transport: string,
-    /** 1 on first delivery; durable transports count redeliveries. */
-    readonly attempt: number,
+    /** 1 on first delivery; durable transports count redeliveries, and retries count up from there. */
+    public attempt: number,
     /** `ClassName.methodName` for `@Subscribe` handlers. */
     readonly handlerId: string,
   ) {}

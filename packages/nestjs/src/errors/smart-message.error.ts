@@ -17,7 +17,9 @@ export type SmartMessageErrorCode =
   | 'SM_CIRCUIT_OPEN'
   | 'SM_REQUEST_TIMEOUT'
   | 'SM_BUS_CLOSED'
-  | 'SM_TRANSPORT_CLOSED';
+  | 'SM_TRANSPORT_CLOSED'
+  | 'SM_INVALID_DEAD_LETTER_QUERY'
+  | 'SM_DEAD_LETTERS_NOT_CONNECTED';
 
 export abstract class SmartMessageError extends Error {
   abstract readonly code: SmartMessageErrorCode;

@@ -4,4 +4,9 @@ export interface MessageLogger {
   warn(message: string, fields?: Record<string, unknown>): void;
   error(message: string, fields?: Record<string, unknown>): void;
   debug?(message: string, fields?: Record<string, unknown>): void;
+  /**
+   * False when debug lines would be dropped, so the library skips building their fields on the
+   * hot path. Without it, debug lines are built whenever `debug` exists.
+   */
+  isDebugEnabled?(): boolean;
 }

@@ -1,3 +1,6 @@
+import type { MessageDeduplicationOptions } from '../deduplication/deduplicate-options.interface';
+import type { RetryOptions } from '../reliability/retry/retry-options.interface';
+
 /** Options of `@Message()`: the routing name, schema version and header defaults of a message type. */
 export interface MessageOptions {
   /**
@@ -18,4 +21,8 @@ export interface MessageOptions {
   transport?: string;
   /** Name of the payload serializer (default `json`). */
   serializer?: string;
+  /** How handlers of this type retry, unless `@Retry()` on the handler says otherwise. */
+  retry?: RetryOptions;
+  /** How many processed uuids handlers of this type remember, where they deduplicate. */
+  deduplication?: MessageDeduplicationOptions;
 }

@@ -1,4 +1,8 @@
 import { MessageBusOptions } from '../bus/message-bus-options.interface';
+import type { DeadLettersOptions } from '../dead-letters/dead-letters-options.interface';
+import type { DeduplicationModuleOptions } from '../deduplication/deduplicate-options.interface';
+import type { CircuitBreakerOptions } from '../reliability/circuit-breaker/circuit-breaker-options.interface';
+import type { RetryOptions } from '../reliability/retry/retry-options.interface';
 import { MessageEnhancers } from './message-enhancers.interface';
 import { MessageLogger } from './message-logger.interface';
 
@@ -13,6 +17,17 @@ export interface SmartMessageModuleOptions extends Omit<MessageBusOptions, 'logg
    * handlers (default false: those are usually written for HTTP requests).
    */
   applyAppEnhancers?: boolean;
+  /** Skip messages a handler already processed (per handler, by uuid): every handler, or those with `@Deduplicate()`. */
+  deduplication?: DeduplicationModuleOptions;
+  /** Retry policy of every handler that has none of its own (`@Retry()`, `@Message({ retry })`). */
+  retry?: RetryOptions;
+  /** Circuit breaker of every handler that has none of its own (`@CircuitBreaker()`). */
+  circuitBreaker?: CircuitBreakerOptions;
+  /**
+   * Where messages no handler handled are kept (`DeadLetterQueue`, injectable). Default: a JSON
+   * Lines file at `.smart-message/dead-letters.jsonl` under the working directory; `false` keeps none.
+   */
+  deadLetters?: DeadLettersOptions | false;
 }
 
 /** Options that shape the module itself rather than the bus. */

@@ -10,11 +10,23 @@ import { DiscoveryModule } from '@nestjs/core';
 import { MessageBus } from '../bus/message-bus';
 import { MessageCatalog } from '../catalog/message-catalog';
 import { DEFAULT_TRANSPORT_NAME } from '../constants';
+import { DEDUPLICATION_STORE } from '../deduplication/deduplication.constants';
+import { deduplicationProviders } from '../deduplication/deduplication-defaults';
 import { SmartMessageModuleOptions } from '../interfaces/module-options.interface';
 import { MessageStatistics } from '../statistics/message-statistics';
 import { MessageHandlerContextCreator } from './message-handler-context-creator';
 import { MessageHandlerExplorer } from './message-handler-explorer';
+import { MessageReliabilityDefaults } from './message-reliability-defaults';
+import { CircuitBreakerInterceptor } from '../reliability/circuit-breaker/circuit-breaker.interceptor';
+import { CircuitBreakerRegistry } from '../reliability/circuit-breaker/circuit-breaker-registry';
+import { RetryInterceptor } from '../reliability/retry/retry.interceptor';
 import { NestMessageLogger } from './nest-message-logger';
+import { DeadLetterQueue } from '../dead-letters/dead-letter-queue';
+import {
+  connectDeadLetters,
+  deadLetterQueueProvider,
+  undeliverableWithDeadLetters,
+} from './dead-letter-queue.provider';
 import {
   ASYNC_OPTIONS_TYPE,
   ConfigurableSmartMessageModule,
@@ -32,19 +44,40 @@ import {
   providers: [
     MessageHandlerExplorer,
     MessageHandlerContextCreator,
+    // Before the reliability defaults: deduplication is the outermost module-wide interceptor.
+    ...deduplicationProviders,
+    MessageReliabilityDefaults,
+    RetryInterceptor,
+    CircuitBreakerInterceptor,
+    { provide: CircuitBreakerRegistry, useFactory: (bus: MessageBus) => bus.circuitBreakers, inject: [MessageBus] },
+    deadLetterQueueProvider,
     {
       provide: MessageBus,
-      useFactory: (options: SmartMessageModuleOptions) =>
-        new MessageBus({
-          ...options,
-          logger: options.logger === false ? undefined : (options.logger ?? new NestMessageLogger()),
-        }),
-      inject: [SMART_MESSAGE_MODULE_OPTIONS],
+      useFactory: (options: SmartMessageModuleOptions, deadLetters: DeadLetterQueue | null) =>
+        connectDeadLetters(
+          new MessageBus({
+            ...options,
+            logger: options.logger === false ? undefined : (options.logger ?? new NestMessageLogger()),
+            ...undeliverableWithDeadLetters(options, deadLetters),
+          }),
+          deadLetters,
+        ),
+      inject: [SMART_MESSAGE_MODULE_OPTIONS, DeadLetterQueue],
     },
     { provide: MessageStatistics, useFactory: (bus: MessageBus) => bus.statistics, inject: [MessageBus] },
     { provide: MessageCatalog, useValue: new MessageCatalog() },
   ],
-  exports: [MessageBus, MessageStatistics, MessageCatalog],
+  exports: [
+    MessageBus,
+    DeadLetterQueue,
+    MessageStatistics,
+    MessageCatalog,
+    CircuitBreakerRegistry,
+    RetryInterceptor,
+    CircuitBreakerInterceptor,
+    SMART_MESSAGE_MODULE_OPTIONS,
+    DEDUPLICATION_STORE,
+  ],
 })
 export class SmartMessageModule
   extends ConfigurableSmartMessageModule
@@ -53,6 +86,7 @@ export class SmartMessageModule
   constructor(
     @Inject(MessageBus) private readonly bus: MessageBus,
     @Inject(MessageHandlerExplorer) private readonly explorer: MessageHandlerExplorer,
+    @Inject(DeadLetterQueue) private readonly deadLetters: DeadLetterQueue | null,
   ) {
     super();
   }
@@ -78,5 +112,7 @@ export class SmartMessageModule
 
   async beforeApplicationShutdown(): Promise<void> {
     await this.bus.shutdown();
+    // After the bus: a shutdown that timed out reports abandoned messages as dead letters.
+    await this.deadLetters?.close();
   }
 }

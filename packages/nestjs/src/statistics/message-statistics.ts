@@ -21,6 +21,10 @@ export interface HandlerCounters {
   rejected: number;
   succeeded: number;
   failed: number;
+  /** Deliveries skipped because this handler had processed (or was processing) the message's uuid. */
+  deduplicated: number;
+  /** Further attempts a retry policy made after failures. */
+  retried: number;
   duration: DurationSummary;
 }
 
@@ -101,6 +105,8 @@ export class MessageStatistics {
         rejected: 0,
         succeeded: 0,
         failed: 0,
+        deduplicated: 0,
+        retried: 0,
         duration: { count: 0, totalMs: 0, minMs: 0, maxMs: 0, meanMs: 0 },
       };
       this.handlers.set(handlerId, counters);

@@ -12,6 +12,9 @@ export interface ChildEvent {
   to?: string | null;
   attempt?: number;
   message?: string;
+  /** `frozen` (fixtures/freeze.ts): completions before the freeze, and handlers stopped before completing. */
+  completions?: number;
+  stoppedBeforeCompletion?: number;
 }
 
 const ROOT = join(__dirname, '../../../..');

@@ -1,0 +1,6 @@
+import { MemoryDeadLetterStore } from '@smart-message/nestjs';
+import { describeDeadLetterStoreContract } from '@smart-message/testing';
+
+describeDeadLetterStoreContract('MemoryDeadLetterStore', {
+  createStore: () => new MemoryDeadLetterStore(),
+});

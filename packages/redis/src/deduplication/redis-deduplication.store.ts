@@ -1,0 +1,147 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import {
+  DeduplicationCheck,
+  DeduplicationMark,
+  DeduplicationRequest,
+  DeduplicationStore,
+  InvalidMessageOptionsError,
+  MessageLogger,
+} from '@smart-message/nestjs';
+import { DEFAULT_REDIS_URL, reconnectDelay } from '../connection/redis-connections';
+import { RedisDeduplicationStoreOptions } from '../interfaces/redis-deduplication-store-options.interface';
+import { BEGIN_SCRIPT, COMPLETE_SCRIPT, RELEASE_SCRIPT, RENEW_SCRIPT } from './deduplication-scripts';
+
+export const DEFAULT_DEDUPLICATION_PREFIX = 'smart-message:dedup:';
+export const DEFAULT_DEDUPLICATION_TTL_SECONDS = 3600;
+export const DEFAULT_DEDUPLICATION_LEASE_MS = 30_000;
+
+const silentLogger: MessageLogger = { log: () => undefined, warn: () => undefined, error: () => undefined };
+
+/**
+ * Remembers processed uuids in Redis, so every instance of a service shares one memory per
+ * handler: a processed key per handler and uuid that expires after `ttlSeconds`, and an
+ * in-progress mark taken with SET NX PX as a lease that the holder renews while its handler runs.
+ * A holder that dies stops renewing, and its mark lapses after at most `leaseMs`.
+ */
+export class RedisDeduplicationStore implements DeduplicationStore {
+  readonly prefix: string;
+  readonly ttlSeconds: number;
+  readonly leaseMs: number;
+  private readonly client: Redis;
+  private readonly ownsClient: boolean;
+  private readonly logger: MessageLogger;
+  private readonly renewals = new Map<string, NodeJS.Timeout>();
+  private closed?: Promise<void>;
+
+  constructor(options: RedisDeduplicationStoreOptions = {}) {
+    this.prefix = options.prefix ?? DEFAULT_DEDUPLICATION_PREFIX;
+    this.ttlSeconds = positiveInteger(options.ttlSeconds, DEFAULT_DEDUPLICATION_TTL_SECONDS, 'ttlSeconds');
+    this.leaseMs = positiveInteger(options.leaseMs, DEFAULT_DEDUPLICATION_LEASE_MS, 'leaseMs');
+    this.logger = options.logger ?? silentLogger;
+    this.ownsClient = options.client === undefined;
+    this.client =
+      options.client ??
+      new Redis(options.url ?? DEFAULT_REDIS_URL, {
+        retryStrategy: reconnectDelay,
+        connectionName: 'smart-message:dedup',
+        // A check that cannot reach Redis fails the delivery (redelivered later on Streams) rather than waiting forever.
+        maxRetriesPerRequest: 2,
+        ...options.redisOptions,
+      });
+    // ioredis emits connection errors as events; unhandled they would crash the process.
+    if (this.ownsClient) this.client.on('error', () => undefined);
+  }
+
+  async begin(request: DeduplicationRequest): Promise<DeduplicationCheck> {
+    const token = randomUUID();
+    const status = (await this.client.eval(
+      BEGIN_SCRIPT,
+      2,
+      ...this.keys(request),
+      token,
+      this.leaseMs,
+    )) as DeduplicationCheck['status'];
+    if (status !== 'new') return { status };
+    const mark: DeduplicationMark = { ...request, token };
+    this.keepAlive(mark);
+    return { status, mark };
+  }
+
+  async complete(mark: DeduplicationMark): Promise<void> {
+    this.stopRenewing(mark);
+    await this.client.eval(COMPLETE_SCRIPT, 2, ...this.keys(mark), mark.token, this.ttlSeconds);
+  }
+
+  async release(mark: DeduplicationMark): Promise<void> {
+    this.stopRenewing(mark);
+    await this.client.eval(RELEASE_SCRIPT, 2, ...this.keys(mark), mark.token);
+  }
+
+  /** Stops renewing marks and closes the connection the store opened (never a client it was given). */
+  close(): Promise<void> {
+    // Once only: a second quit on an ended ioredis client leaves a timer behind that keeps the process alive.
+    this.closed ??= this.closeOnce();
+    return this.closed;
+  }
+
+  /** The processed key and the in-progress key of a handler and uuid, in one hash slot. */
+  keys({ handlerId, uuid }: DeduplicationRequest): [processed: string, inProgress: string] {
+    const base = `${this.prefix}{${handlerId}:${uuid}}`;
+    return [`${base}:processed`, `${base}:in-progress`];
+  }
+
+  private keepAlive(mark: DeduplicationMark): void {
+    const timer = setInterval(
+      () => {
+        this.client.eval(RENEW_SCRIPT, 2, ...this.keys(mark), mark.token, this.leaseMs).then(
+          (renewed) => {
+            if (Number(renewed) === 1) return;
+            this.stopRenewing(mark);
+            this.logger.warn(
+              `${mark.handlerId} lost its in-progress mark on ${mark.uuid}; another delivery may run it`,
+              {
+                handler: mark.handlerId,
+                uuid: mark.uuid,
+                leaseMs: this.leaseMs,
+              },
+            );
+          },
+          (error: Error) =>
+            this.logger.warn(`Could not renew the in-progress mark of ${mark.handlerId} on ${mark.uuid}`, {
+              handler: mark.handlerId,
+              uuid: mark.uuid,
+              error: error.message,
+            }),
+        );
+      },
+      Math.max(1, Math.floor(this.leaseMs / 3)),
+    );
+    timer.unref();
+    this.renewals.set(mark.token, timer);
+  }
+
+  private async closeOnce(): Promise<void> {
+    for (const timer of this.renewals.values()) clearInterval(timer);
+    this.renewals.clear();
+    if (!this.ownsClient) return;
+    try {
+      await this.client.quit();
+    } catch {
+      this.client.disconnect();
+    }
+  }
+
+  private stopRenewing(mark: DeduplicationMark): void {
+    clearInterval(this.renewals.get(mark.token));
+    this.renewals.delete(mark.token);
+  }
+}
+
+function positiveInteger(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 1) {
+    throw new InvalidMessageOptionsError(`RedisDeduplicationStore: ${name} must be a positive integer, got ${value}`);
+  }
+  return value;
+}
