@@ -42,6 +42,7 @@ const config: Config = {
     project('nestjs', 'packages/nestjs', ['<rootDir>/test/**/*.spec.ts']),
     project('testing', 'packages/testing', ['<rootDir>/test/**/*.spec.ts']),
     project('redis', 'packages/redis', ['<rootDir>/test/**/*.spec.ts'], needsRedis),
+    project('pino', 'packages/pino', ['<rootDir>/test/**/*.spec.ts']),
     project('sample-app', 'sample-app', ['<rootDir>/test/**/*.spec.ts']),
     project('e2e', 'e2e', ['<rootDir>/**/*.e2e-spec.ts'], needsRedis),
   ],

@@ -1,0 +1,12 @@
+export { PinoMessageLogger } from './pino-message-logger';
+export type { PinoMessageLoggerOptions } from './pino-message-logger';
+export { MessageLoggingInterceptor } from './message-logging.interceptor';
+export { runWithMessageLogger } from './run-with-message-logger';
+export { messageLogBindings } from './message-log-store';
+export type { MessageLogBindings } from './message-log-store';
+export { loggerInEffect } from './logger-source';
+export type { PinoLoggerSource } from './logger-source';
+export { SmartMessagePinoModule } from './smart-message-pino.module';
+export { withPinoLogging } from './with-pino-logging';
+export type { SmartMessageAsyncOptions, SmartMessageFactoryOptions } from './with-pino-logging';
+export { logLevelFromEnv } from './log-level';
