@@ -1,7 +1,10 @@
 import { Module, Type, ValidationPipe } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { logLevelFromEnv } from '@smart-message/pino';
+import { LoggerModule } from 'nestjs-pino';
 import { ActivityModule } from './activity/activity.module';
 import { BroadcastsModule } from './broadcasts/broadcasts.module';
+import { DeadLettersModule } from './dead-letters/dead-letters.module';
 import { MessageValidationErrorFilter } from './common/message-validation-error.filter';
 import { FulfillmentModule } from './fulfillment/fulfillment.module';
 import { messagingModule } from './messaging/messaging.config';
@@ -25,11 +28,15 @@ const services = selectedServices(process.env.SERVICES);
 
 @Module({
   imports: [
+    // JSON lines through pino, at LOG_LEVEL (silent under jest unless LOG_LEVEL is set). Message
+    // handlers' lines, Nest's Logger included, carry the handled message's correlationId.
+    LoggerModule.forRoot({ pinoHttp: { level: logLevelFromEnv(process.env) } }),
     // Two named transports, in memory by default or over Redis; each message type picks one.
     messagingModule(readMessagingSettings(process.env), entityOf(services)),
-    // Every process answers GET /activity, GET /messages/* and POST /broadcasts.
+    // Every process answers GET /activity, GET /messages/*, /dead-letters and POST /broadcasts.
     ActivityModule,
     MonitoringModule,
+    DeadLettersModule,
     ...services.map((service) => SERVICE_MODULES[service]),
     BroadcastsModule,
   ],

@@ -6,6 +6,8 @@ import { Announcement } from '../broadcasts/messages/announcement.message';
 import { CustomerNotice } from '../notifications/messages/customer-notice.message';
 import { OrderPlaced } from '../orders/messages/order-placed.message';
 import { OrderShipped } from './messages/order-shipped.message';
+import { UnknownSkuError } from './unknown-sku.error';
+import { WarehouseCatalog } from './warehouse-catalog';
 
 /**
  * Stands in for warehouse work. It also gives a shutdown right after an order a handler in
@@ -20,11 +22,16 @@ export class FulfillmentService {
   constructor(
     private readonly bus: MessageBus,
     private readonly journal: ActivityJournal,
+    private readonly catalog: WarehouseCatalog,
   ) {}
 
-  /** Point-to-point: only orders addressed to fulfillment. */
+  /**
+   * Point-to-point: only orders addressed to fulfillment. An order for an article not on file
+   * fails and lands in the dead letter queue, to be replayed once the article is added.
+   */
   @Subscribe({ to: 'fulfillment' })
   async onOrderPlaced(order: OrderPlaced, context: MessageContext): Promise<void> {
+    if (!this.catalog.knows(order.sku)) throw new UnknownSkuError(order.sku);
     this.journal.record(context);
     await sleep(PACKING_TIME_MS);
     const trackingNumber = `TRK-${order.orderId.slice(0, 8).toUpperCase()}`;

@@ -1,6 +1,8 @@
 import { DynamicModule } from '@nestjs/common';
 import { MemoryTransport, SmartMessageModule, SmartMessageModuleOptions, Transport } from '@smart-message/nestjs';
+import { withPinoLogging } from '@smart-message/pino';
 import { RedisPubSubTransport, RedisStreamsTransport } from '@smart-message/redis';
+import { deadLetterStoreFor } from '../dead-letters/dead-letter-store.config';
 import { MessagingSettings } from './messaging-settings';
 import { BROADCAST_TRANSPORT, DURABLE_TRANSPORT } from './transport-names';
 
@@ -30,15 +32,18 @@ export function messagingOptions(settings: MessagingSettings, entity: string): S
     entity,
     transports: transportsFor(settings),
     defaultTransport: DURABLE_TRANSPORT,
-    // jest sets NODE_ENV=test; the tests read outcomes from /activity and /messages/stats, not from logs.
-    logger: process.env.NODE_ENV === 'test' ? false : undefined,
+    // Read at boot, so a test can point SMART_MESSAGE_DEAD_LETTERS at a file of its own.
+    deadLetters: { store: deadLetterStoreFor(settings, process.env) },
   };
 }
 
 /** The bus of one process: `entity` names it, and is its consumer group on the durable transport. */
 export function messagingModule(settings: MessagingSettings, entity: string): DynamicModule {
-  return SmartMessageModule.forRootAsync({
-    useFactory: () => messagingOptions(settings, entity),
-    transportNames: [DURABLE_TRANSPORT, BROADCAST_TRANSPORT],
-  });
+  // The bus logs through the app's pino logger, and binds each handled message to its handler's log lines.
+  return SmartMessageModule.forRootAsync(
+    withPinoLogging({
+      useFactory: () => messagingOptions(settings, entity),
+      transportNames: [DURABLE_TRANSPORT, BROADCAST_TRANSPORT],
+    }),
+  );
 }

@@ -1,9 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { MessageBus, MessageContext, Subscribe } from '@smart-message/nestjs';
+import { CircuitBreaker, MessageBus, MessageContext, Retry, Subscribe } from '@smart-message/nestjs';
 import { ActivityJournal } from '../activity/activity-journal';
 import { Announcement } from '../broadcasts/messages/announcement.message';
 import { CustomerNotice } from '../notifications/messages/customer-notice.message';
 import { PaymentAuthorized } from './messages/payment-authorized.message';
+import { PaymentGateway, PaymentGatewayTimeout } from './payment-gateway';
 import { PaymentRequested } from './messages/payment-requested.message';
 
 /** Charges above this are declined: the sample's whole payment policy. */
@@ -16,13 +17,22 @@ export class PaymentsService {
   constructor(
     private readonly bus: MessageBus,
     private readonly journal: ActivityJournal,
+    private readonly gateway: PaymentGateway,
   ) {}
 
-  /** Request–reply: the message this returns goes back to the requester as the reply. */
+  /**
+   * Request–reply: the message this returns goes back to the requester as the reply. Provider
+   * timeouts are retried with backoff; if the provider keeps failing, the circuit opens and
+   * payments stop calling it for a while.
+   */
   @Subscribe({ to: 'payments' })
+  // The decorator nearest the method wraps the others: each retry attempt passes the breaker.
+  @CircuitBreaker({ threshold: 5, windowMs: 60_000, halfOpenAfterMs: 10_000 })
+  @Retry({ attempts: 3, initialDelayMs: 50, maxDelayMs: 500, retryOn: [PaymentGatewayTimeout] })
   async authorize(request: PaymentRequested, context: MessageContext): Promise<PaymentAuthorized> {
     this.journal.record(context);
     const approved = request.totalCents <= PAYMENT_LIMIT_CENTS;
+    if (approved) await this.gateway.charge(request.orderId, request.totalCents);
     const reason = approved ? undefined : `${request.totalCents} cents is over the limit of ${PAYMENT_LIMIT_CENTS}`;
     await this.bus.publish(
       Object.assign(new CustomerNotice(), {
