@@ -1,0 +1,24 @@
+/** What the command line asks for; each benchmark reads the options that apply to it. */
+export interface BenchOptions {
+  /** Benchmarks to run, by name; empty runs them all. */
+  benchmarks: string[];
+  /** Messages per measured run at saturation. */
+  messages: number;
+  /** Size of one message's JSON payload, in bytes. */
+  payloadBytes: number;
+  /** Measured runs per contender (each after a warm-up run). */
+  runs: number;
+  /** Messages published but not yet answered by the broker or not yet received by the handler, at most. */
+  maxInFlight: number;
+  /** Offered rate of the paced (fixed-rate) runs, messages per second. */
+  rate: number;
+  /** Messages per paced run. */
+  pacedMessages: number;
+  /** Contender ids to run; empty runs them all. */
+  only: string[];
+  redisUrl: string;
+  /** Write the results into docs/benchmarks.md (off with --no-write). */
+  write: boolean;
+  /** Folder for CPU profiles of the measured runs (`--cpu-prof`), when profiling. */
+  cpuProfileDir?: string;
+}

@@ -1,0 +1,14 @@
+import { Benchmark } from './benchmark';
+
+/** Every benchmark of `pnpm bench`, loaded only when selected. Add new ones here. */
+export const BENCHMARKS: readonly { name: string; load(): Promise<Benchmark> }[] = [
+  { name: 'redis', load: async () => (await import('../redis/redis.benchmark')).redisBenchmark },
+];
+
+export async function loadBenchmark(name: string): Promise<Benchmark> {
+  const entry = BENCHMARKS.find((benchmark) => benchmark.name === name);
+  if (!entry) {
+    throw new Error(`no benchmark named ${name}; known: ${BENCHMARKS.map((benchmark) => benchmark.name).join(', ')}`);
+  }
+  return entry.load();
+}

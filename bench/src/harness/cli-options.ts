@@ -1,0 +1,85 @@
+import { resolve } from 'node:path';
+import { BenchOptions } from './bench-options';
+
+export const USAGE = `Usage: pnpm bench [name ...] [options]
+
+  name                 benchmark(s) to run (default: all)
+  --messages N         messages per measured run at saturation (default 20000)
+  --payload BYTES      size of one message's JSON payload (default 1024)
+  --runs N             measured runs per contender, each after a warm-up (default 5)
+  --max-in-flight N    unanswered or unreceived messages at most (default 1000)
+  --rate N             offered rate of the paced runs, msg/s (default 5000)
+  --paced-messages N   messages per paced run (default: 2 s worth at --rate)
+  --only ID[,ID]       run only these contenders (ids are listed in bench/README.md)
+  --redis-url URL      Redis to use (default $REDIS_URL or redis://127.0.0.1:6379)
+  --no-write           print the results only; leave docs/benchmarks.md alone
+  --cpu-prof           write a CPU profile of each measured run (to bench/profiles)
+  --cpu-prof-dir DIR   ... to DIR instead
+  --help               this text`;
+
+const INTEGER_OPTIONS = {
+  '--messages': 'messages',
+  '--payload': 'payloadBytes',
+  '--runs': 'runs',
+  '--max-in-flight': 'maxInFlight',
+  '--rate': 'rate',
+  '--paced-messages': 'pacedMessages',
+} as const;
+
+export class UsageError extends Error {}
+
+/** Reads `pnpm bench` arguments; throws UsageError on anything it does not know. */
+export function parseCliOptions(argv: string[], benchRoot: string): BenchOptions {
+  const options: BenchOptions = {
+    benchmarks: [],
+    messages: 20_000,
+    payloadBytes: 1024,
+    runs: 5,
+    maxInFlight: 1000,
+    rate: 5000,
+    pacedMessages: 0,
+    only: [],
+    redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    write: true,
+  };
+  const args = argv.flatMap((arg) => (arg.startsWith('--') && arg.includes('=') ? arg.split(/=(.*)/s, 2) : [arg]));
+  for (let index = 0; index < args.length; index++) {
+    const arg = args[index] as string;
+    const next = (): string => {
+      const value = args[++index];
+      if (value === undefined) throw new UsageError(`${arg} needs a value`);
+      return value;
+    };
+    if (arg === '--') continue;
+    if (arg in INTEGER_OPTIONS) {
+      options[INTEGER_OPTIONS[arg as keyof typeof INTEGER_OPTIONS]] = positiveInteger(arg, next());
+    } else if (arg === '--only') {
+      options.only = next()
+        .split(',')
+        .map((id) => id.trim())
+        .filter(Boolean);
+    } else if (arg === '--redis-url') {
+      options.redisUrl = next();
+    } else if (arg === '--no-write') {
+      options.write = false;
+    } else if (arg === '--cpu-prof') {
+      options.cpuProfileDir ??= resolve(benchRoot, 'profiles');
+    } else if (arg === '--cpu-prof-dir') {
+      options.cpuProfileDir = resolve(next());
+    } else if (arg === '--help' || arg === '-h') {
+      throw new UsageError(USAGE);
+    } else if (arg.startsWith('-')) {
+      throw new UsageError(`unknown option ${arg}\n\n${USAGE}`);
+    } else {
+      options.benchmarks.push(arg);
+    }
+  }
+  if (options.pacedMessages === 0) options.pacedMessages = options.rate * 2;
+  return options;
+}
+
+function positiveInteger(option: string, value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1) throw new UsageError(`${option} takes a positive integer, got ${value}`);
+  return number;
+}

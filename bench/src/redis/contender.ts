@@ -1,0 +1,30 @@
+import { BenchOrderPlaced } from './bench-order.message';
+
+/** Called by a contender's handler as soon as it starts on a message. */
+export type ReceiveListener = (seq: number, sentAt: number) => void;
+
+export interface ContenderSettings {
+  redisUrl: string;
+  /** Every key and channel the contender uses starts with this, so runs never meet. */
+  prefix: string;
+}
+
+/** One way of getting a message from a publisher to a handler over Redis, in one process. */
+export interface Contender {
+  /** Connects, subscribes and makes `onReceived` the handler. */
+  start(onReceived: ReceiveListener): Promise<void>;
+  /** Publishes one message; settles when Redis has answered. */
+  publish(order: BenchOrderPlaced): Promise<unknown>;
+  stop(): Promise<void>;
+}
+
+/** A row of the results table: how to make the contender and what to compare it with. */
+export interface ContenderDefinition {
+  id: string;
+  label: string;
+  create(settings: ContenderSettings): Contender;
+  /** Ratios the issue aims at: this contender's median throughput ÷ the baseline's. */
+  aims?: { baseline: string; atLeast: number }[];
+  /** Shown below the table: what this contender does exactly. */
+  description: string;
+}

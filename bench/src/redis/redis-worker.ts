@@ -1,0 +1,45 @@
+import { profiled } from '../harness/cpu-profile';
+import { orderFactory } from './bench-order.message';
+import { REDIS_CONTENDERS } from './contenders';
+import { LoadDriver } from './load-driver';
+import { RunOutcome } from './load-run';
+import { deleteKeysUnder } from './redis-keys';
+
+/** One contender's turn: a warm-up run, then one measured run at saturation and one paced run. */
+export interface RedisWorkerTask {
+  contender: string;
+  prefix: string;
+  redisUrl: string;
+  messages: number;
+  payloadBytes: number;
+  maxInFlight: number;
+  rate: number;
+  pacedMessages: number;
+}
+
+export interface RedisWorkerResult {
+  warmup: RunOutcome;
+  saturation: RunOutcome;
+  paced: RunOutcome & { offeredRate: number };
+  /** Peak resident set size of the worker process up to the end of the saturation run. */
+  peakRssMb: number;
+}
+
+/** Runs in the worker process, one contender in a process of its own. */
+export async function runRedisWorker(task: RedisWorkerTask): Promise<RedisWorkerResult> {
+  const definition = REDIS_CONTENDERS.find((candidate) => candidate.id === task.contender);
+  if (!definition) throw new Error(`unknown contender ${task.contender}`);
+  const contender = definition.create({ redisUrl: task.redisUrl, prefix: task.prefix });
+  const driver = new LoadDriver(contender, orderFactory(task.payloadBytes), task.maxInFlight);
+  try {
+    await contender.start(driver.onReceived);
+    const warmup = await driver.saturate(task.messages);
+    const saturation = await profiled(`redis-${task.contender}-${process.pid}`, () => driver.saturate(task.messages));
+    const peakRssMb = process.resourceUsage().maxRSS / 1024;
+    const paced = await driver.pace(task.pacedMessages, task.rate);
+    return { warmup, saturation, paced, peakRssMb };
+  } finally {
+    await contender.stop().catch(() => undefined);
+    await deleteKeysUnder(task.redisUrl, task.prefix);
+  }
+}
