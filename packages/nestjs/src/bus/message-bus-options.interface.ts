@@ -1,6 +1,9 @@
 import { ValidatorOptions } from 'class-validator';
 import type { BreakerStateStore } from '../reliability/circuit-breaker/breaker-state-store.interface';
-import type { PublishCircuitBreakerOptions } from '../reliability/circuit-breaker/circuit-breaker-options.interface';
+import type {
+  CircuitBreakerOptions,
+  PublishCircuitBreakerOptions,
+} from '../reliability/circuit-breaker/circuit-breaker-options.interface';
 import { MessageLogger } from '../interfaces/message-logger.interface';
 import { PayloadSerializer } from '../interfaces/serializer.interface';
 import { Transport } from '../interfaces/transport.interface';
@@ -29,6 +32,8 @@ export interface MessageBusOptions {
   circuitBreakerStore?: BreakerStateStore;
   /** A circuit breaker per transport around publishing, with what to do while it is open. */
   publishCircuitBreaker?: PublishCircuitBreakerOptions;
+  /** A circuit breaker per transport around subscribing: while open, subscribing fails fast with CircuitOpenError. */
+  subscribeCircuitBreaker?: CircuitBreakerOptions;
   /** Called for every message a handler did not handle (the dead letter queue's intake). */
   onUndeliverable?: UndeliverableListener;
 }

@@ -249,7 +249,16 @@ export class MessageBus {
     const definition = this.define(registration);
     this.handlerIds.add(definition.id);
     const remove = this.dispatcher.add(definition);
-    if (this.started) await this.ensureSubscription(definition.transport, definition.messageType.name);
+    if (this.started) {
+      try {
+        await this.ensureSubscription(definition.transport, definition.messageType.name);
+      } catch (error) {
+        // Not subscribed means not registered: a later attempt starts clean.
+        remove();
+        this.handlerIds.delete(definition.id);
+        throw error;
+      }
+    }
     return async () => {
       remove();
       this.handlerIds.delete(definition.id);
@@ -483,18 +492,27 @@ export class MessageBus {
     if (!active) {
       const handlers = this.dispatcher.handlers(messageClass).filter((handler) => handler.transport === transportName);
       const concurrency = handlers.reduce((sum, handler) => sum + handler.concurrency, 0) || 1;
-      const ready = this.transport(transportName).subscribe(
-        messageClass,
-        (envelope, delivery) => this.settle(this.dispatcher.dispatch(envelope, transportName, delivery)),
-        {
-          concurrency,
-          group: this.options.entity ?? 'default',
-          onReject: (rejection) =>
-            void this.dispatcher.reportRejection(rejection, transportName).catch(() => undefined),
-        },
-      );
+      const subscribe = (): Promise<TransportSubscription> =>
+        this.transport(transportName).subscribe(
+          messageClass,
+          (envelope, delivery) => this.settle(this.dispatcher.dispatch(envelope, transportName, delivery)),
+          {
+            concurrency,
+            group: this.options.entity ?? 'default',
+            onReject: (rejection) =>
+              void this.dispatcher.reportRejection(rejection, transportName).catch(() => undefined),
+          },
+        );
+      const breaker = this.options.subscribeCircuitBreaker;
+      const ready = breaker
+        ? this.circuitBreakers.execute(`subscribe:${transportName}`, breaker, subscribe)
+        : subscribe();
       active = { ready };
       this.subscriptions.set(key, active);
+      // A failed subscription is forgotten, so the next handler added for the type tries again.
+      ready.catch(() => {
+        if (this.subscriptions.get(key) === active) this.subscriptions.delete(key);
+      });
     }
     await active.ready;
   }

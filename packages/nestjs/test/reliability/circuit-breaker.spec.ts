@@ -174,3 +174,43 @@ describe('the publish circuit breaker of a transport', () => {
     await bus.shutdown(100);
   });
 });
+
+/** A transport whose subscribing fails while `down`. */
+class UnsubscribableTransport extends MemoryTransport {
+  down = true;
+  attempts = 0;
+
+  override async subscribe(
+    ...args: Parameters<MemoryTransport['subscribe']>
+  ): ReturnType<MemoryTransport['subscribe']> {
+    this.attempts++;
+    if (this.down) throw new Error('cannot subscribe');
+    return super.subscribe(...args);
+  }
+}
+
+describe('the subscribe circuit breaker of a transport', () => {
+  it('fails fast once open, and a later subscription goes through after the broker is back', async () => {
+    const transport = new UnsubscribableTransport();
+    const bus = new MessageBus({
+      entity: 'tests',
+      transports: { flaky: transport },
+      subscribeCircuitBreaker: { threshold: 2, halfOpenAfterMs: 50 },
+    });
+    await bus.start();
+    const received: string[] = [];
+    for (let i = 0; i < 2; i++) await expect(bus.subscribe(Call, () => undefined)).rejects.toThrow('cannot subscribe');
+    await expect(bus.subscribe(Call, () => undefined)).rejects.toBeInstanceOf(CircuitOpenError);
+    expect(transport.attempts).toBe(2);
+    // Failed subscriptions leave no handler behind.
+    expect(bus.routes()).toEqual([]);
+
+    transport.down = false;
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    await bus.subscribe(Call, (m) => void received.push(m.id));
+    await bus.publish(call('after'));
+    await waitFor(() => received.includes('after'), 'the message after the breaker closed');
+    expect(bus.circuitBreakers.state('subscribe:flaky')).toBe('closed');
+    await bus.shutdown(100);
+  });
+});
