@@ -317,6 +317,8 @@ describe('deduplication on message handlers', () => {
       expect(ledger.started).toEqual([envelope.header.uuid, envelope.header.uuid]);
       expect(ledger.completed).toEqual([envelope.header.uuid]);
       expect(counters('Ledger.record')).toMatchObject({ succeeded: 1, failed: 1, deduplicated: 0 });
+      // The report reaches the listener once the dead letter queue has recorded it, a moment later.
+      await waitFor(() => undeliverable.length === 1, 'the failure report');
       expect(undeliverable.map((event) => event.reason)).toEqual(['handler-failed']);
     });
   });
