@@ -53,6 +53,7 @@ export type * from './interfaces/frame-codec.interface';
 export type * from './interfaces/message-header.interface';
 export type * from './interfaces/message-logger.interface';
 export type * from './interfaces/message-options.interface';
+export type * from './interfaces/message-observer.interface';
 export type * from './interfaces/message-type.interface';
 export type * from './interfaces/publish-options.interface';
 export type * from './interfaces/serializer.interface';

@@ -5,6 +5,7 @@ import type {
   PublishCircuitBreakerOptions,
 } from '../reliability/circuit-breaker/circuit-breaker-options.interface';
 import { MessageLogger } from '../interfaces/message-logger.interface';
+import type { MessageObserver } from '../interfaces/message-observer.interface';
 import { PayloadSerializer } from '../interfaces/serializer.interface';
 import { Transport } from '../interfaces/transport.interface';
 import { UndeliverableListener } from '../interfaces/undeliverable.interface';
@@ -34,6 +35,8 @@ export interface MessageBusOptions {
   publishCircuitBreaker?: PublishCircuitBreakerOptions;
   /** A circuit breaker per transport around subscribing: while open, subscribing fails fast with CircuitOpenError. */
   subscribeCircuitBreaker?: CircuitBreakerOptions;
+  /** Watchers of every publish, delivery and handler call: metrics, tracing. */
+  observers?: MessageObserver[];
   /** Called for every message a handler did not handle (the dead letter queue's intake). */
   onUndeliverable?: UndeliverableListener;
 }

@@ -124,6 +124,7 @@ export class MessageBus {
       logger: this.log,
       validateOnReceive: options.validateOnReceive ?? true,
       onUndeliverable: options.onUndeliverable,
+      observers: options.observers,
     });
   }
 
@@ -157,8 +158,7 @@ export class MessageBus {
    */
   async publish(message: object, options: PublishOptions = {}): Promise<MessageHeader> {
     const sealed = this.seal(message, options);
-    await this.send(sealed);
-    return sealed.envelope.header;
+    return (await this.send(sealed)).header;
   }
 
   /**
@@ -218,7 +218,7 @@ export class MessageBus {
   async publishEnvelope(envelope: Envelope, transportName?: string): Promise<void> {
     if (this.state === 'closed') throw new BusClosedError('the message bus is closed');
     const name = transportName ?? this.transportOfEnvelope(envelope);
-    await this.hand(name, envelope);
+    await this.observedSend(name, envelope);
     this.statistics.countPublished(envelope.header.messageClass);
     if (debugEnabled(this.log)) {
       this.log.debug(`Republished ${envelope.header.messageClass}`, { ...envelope.header, transport: name });
@@ -354,13 +354,29 @@ export class MessageBus {
     return { metadata, envelope: { header, payload: this.serializers.get(metadata.serializer).encode(message) } };
   }
 
-  private async send({ metadata, envelope }: SealedMessage): Promise<void> {
+  private async send({ metadata, envelope: sealed }: SealedMessage): Promise<Envelope> {
     const name = metadata.transport ?? this.defaultTransport;
-    await this.hand(name, envelope);
+    const envelope = await this.observedSend(name, sealed);
     this.statistics.countPublished(metadata.name);
     if (debugEnabled(this.log)) {
       this.log.debug(`Published ${metadata.name}`, { ...envelope.header, transport: name });
     }
+    return envelope;
+  }
+
+  /** Lets observers see (and, e.g. for trace context, amend) a message on its way to its transport. */
+  private async observedSend(transportName: string, envelope: Envelope): Promise<Envelope> {
+    const observers = this.options.observers ?? [];
+    let sent = envelope;
+    for (const observer of observers) sent = observer.beforePublish?.(sent, transportName) ?? sent;
+    try {
+      await this.hand(transportName, sent);
+    } catch (error) {
+      for (const observer of observers) observer.afterPublish?.(sent, transportName, error as Error);
+      throw error;
+    }
+    for (const observer of observers) observer.afterPublish?.(sent, transportName);
+    return sent;
   }
 
   /** Hands an envelope to a transport, through its publish circuit breaker when one is configured. */

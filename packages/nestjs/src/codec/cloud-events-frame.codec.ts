@@ -22,6 +22,9 @@ export interface CloudEventFrame {
   smserializer: string;
   smcorrelationid?: string;
   smcausationid?: string;
+  /** CloudEvents distributed tracing extension: the W3C trace context. */
+  traceparent?: string;
+  tracestate?: string;
   /** Length of the JSON text of `data`, which the writer puts last: lets the reader slice it out unparsed. */
   smdatalength?: number;
   data?: unknown;
@@ -64,6 +67,8 @@ export class CloudEventsFrameCodec implements FrameCodec {
       smserializer: header.serializer,
       ...(header.correlationId === undefined ? {} : { smcorrelationid: header.correlationId }),
       ...(header.causationId === undefined ? {} : { smcausationid: header.causationId }),
+      ...(header.traceparent === undefined ? {} : { traceparent: header.traceparent }),
+      ...(header.tracestate === undefined ? {} : { tracestate: header.tracestate }),
     };
     if (typeof payload === 'string' && JSON_CONTENT.test(contentType)) attributes.smdatalength = payload.length;
     const head = JSON.stringify(attributes).slice(0, -1);
@@ -146,5 +151,7 @@ function toHeader(event: Partial<CloudEventFrame>): MessageHeader {
   if (typeof event.smreplyto === 'string') header.replyTo = event.smreplyto;
   if (typeof event.smcorrelationid === 'string') header.correlationId = event.smcorrelationid;
   if (typeof event.smcausationid === 'string') header.causationId = event.smcausationid;
+  if (typeof event.traceparent === 'string') header.traceparent = event.traceparent;
+  if (typeof event.tracestate === 'string') header.tracestate = event.tracestate;
   return header;
 }

@@ -5,6 +5,7 @@ import { MessageValidationError, RetriesExhaustedError, SmartMessageError, Versi
 import { Envelope } from '../interfaces/envelope.interface';
 import { DeliveryInfo, FrameRejection } from '../interfaces/transport.interface';
 import { MessageLogger } from '../interfaces/message-logger.interface';
+import { HandlerCall, MessageObserver } from '../interfaces/message-observer.interface';
 import {
   UndeliverableListener,
   UndeliverableMessage,
@@ -24,6 +25,7 @@ export interface DispatcherOptions {
   logger: MessageLogger;
   validateOnReceive: boolean;
   onUndeliverable?: UndeliverableListener;
+  observers?: readonly MessageObserver[];
 }
 
 /** What became of one envelope: handlers that completed it, that it did not reach or failed in, or that want it again. */
@@ -72,7 +74,14 @@ export class Dispatcher {
   private readonly inFlight = new Map<number, TrackedDelivery>();
   private nextDeliveryId = 0;
 
-  constructor(private readonly options: DispatcherOptions) {}
+  private readonly observers: readonly MessageObserver[];
+  /** Observers that wrap handler calls; none means no wrapping at all on the hot path. */
+  private readonly around: readonly MessageObserver[];
+
+  constructor(private readonly options: DispatcherOptions) {
+    this.observers = options.observers ?? [];
+    this.around = this.observers.filter((observer) => observer.aroundHandler);
+  }
 
   /** Registers a handler; the returned function removes it again. */
   add(definition: HandlerDefinition): () => void {
@@ -133,6 +142,7 @@ export class Dispatcher {
     const { header } = envelope;
     const { statistics, logger } = this.options;
     statistics.countReceived(header.messageClass);
+    for (const observer of this.observers) observer.received?.(envelope, transport);
     const result: DispatchResult = { succeeded: [], failed: [], deferred: [], recorded: [] };
     const registered = this.byMessageClass.get(header.messageClass);
     if (debugEnabled(logger)) {
@@ -153,6 +163,7 @@ export class Dispatcher {
         continue;
       } else if (!definition.filter.matches(header)) {
         statistics.count(definition.id, header.messageClass, 'filteredOut');
+        for (const observer of this.observers) observer.filteredOut?.(envelope, definition.id);
         if (debugEnabled(logger)) {
           logger.debug(`Filtered out ${header.messageClass} for ${definition.id}`, {
             ...headerFields(envelope),
@@ -278,7 +289,8 @@ export class Dispatcher {
         }
         const started = performance.now();
         try {
-          await definition.invoke(message, context);
+          if (this.around.length === 0) await definition.invoke(message, context);
+          else await this.observed({ envelope, handlerId: definition.id, transport, attempt: delivery.attempt }, message, context, definition);
           const durationMs = performance.now() - started;
           statistics.recordOutcome(definition.id, messageClass, true, durationMs);
           result.succeeded.push(definition.id);
@@ -321,6 +333,17 @@ export class Dispatcher {
         }
       });
     });
+  }
+
+  /** Runs a handler call inside every observer that wraps handler calls, first observer outermost. */
+  private observed(call: HandlerCall, message: object, context: MessageContext, definition: HandlerDefinition): Promise<void> {
+    const run = this.around.reduceRight<() => Promise<void>>(
+      (next, observer) => () => (observer.aroundHandler as NonNullable<MessageObserver['aroundHandler']>)(call, next),
+      async () => {
+        await definition.invoke(message, context);
+      },
+    );
+    return run();
   }
 
   private reject(
@@ -373,6 +396,7 @@ export class Dispatcher {
       error: describeError(error),
     };
     try {
+      for (const observer of this.observers) observer.undeliverable?.(event);
       return Promise.resolve(this.options.onUndeliverable?.(event)).then(() => undefined);
     } catch (listenerError) {
       return Promise.reject(listenerError as Error);

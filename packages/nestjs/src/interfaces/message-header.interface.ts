@@ -19,4 +19,7 @@ export interface MessageHeader {
   correlationId?: string;
   /** The uuid of the message whose handling caused this one. */
   causationId?: string;
+  /** W3C trace context of the publishing span, so a trace crosses services. */
+  traceparent?: string;
+  tracestate?: string;
 }
