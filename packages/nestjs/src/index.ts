@@ -30,6 +30,7 @@ export type {
   HandlerCounters,
   MessageTypeCounters,
   DurationSummary,
+  TransportCounters,
 } from './statistics/message-statistics';
 
 // Envelope, codec and the transport contract

@@ -133,6 +133,16 @@ export class MessageBus {
     return this.log;
   }
 
+  /** `open` until shutdown begins, `draining` while handlers finish, `closed` once transports close. */
+  get lifecycleState(): 'open' | 'draining' | 'closed' {
+    return this.state;
+  }
+
+  /** True from the start of shutdown on: the instance should take no new work. */
+  get isDraining(): boolean {
+    return this.state !== 'open';
+  }
+
   get entity(): string | undefined {
     return this.options.entity;
   }
@@ -219,7 +229,7 @@ export class MessageBus {
     if (this.state === 'closed') throw new BusClosedError('the message bus is closed');
     const name = transportName ?? this.transportOfEnvelope(envelope);
     await this.observedSend(name, envelope);
-    this.statistics.countPublished(envelope.header.messageClass);
+    this.statistics.countPublished(envelope.header.messageClass, name);
     if (debugEnabled(this.log)) {
       this.log.debug(`Republished ${envelope.header.messageClass}`, { ...envelope.header, transport: name });
     }
@@ -357,7 +367,7 @@ export class MessageBus {
   private async send({ metadata, envelope: sealed }: SealedMessage): Promise<Envelope> {
     const name = metadata.transport ?? this.defaultTransport;
     const envelope = await this.observedSend(name, sealed);
-    this.statistics.countPublished(metadata.name);
+    this.statistics.countPublished(metadata.name, name);
     if (debugEnabled(this.log)) {
       this.log.debug(`Published ${metadata.name}`, { ...envelope.header, transport: name });
     }

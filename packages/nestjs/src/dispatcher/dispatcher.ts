@@ -141,7 +141,7 @@ export class Dispatcher {
   ): Promise<DispatchResult> {
     const { header } = envelope;
     const { statistics, logger } = this.options;
-    statistics.countReceived(header.messageClass);
+    statistics.countReceived(header.messageClass, transport);
     for (const observer of this.observers) observer.received?.(envelope, transport);
     const result: DispatchResult = { succeeded: [], failed: [], deferred: [], recorded: [] };
     const registered = this.byMessageClass.get(header.messageClass);
@@ -290,7 +290,13 @@ export class Dispatcher {
         const started = performance.now();
         try {
           if (this.around.length === 0) await definition.invoke(message, context);
-          else await this.observed({ envelope, handlerId: definition.id, transport, attempt: delivery.attempt }, message, context, definition);
+          else
+            await this.observed(
+              { envelope, handlerId: definition.id, transport, attempt: delivery.attempt },
+              message,
+              context,
+              definition,
+            );
           const durationMs = performance.now() - started;
           statistics.recordOutcome(definition.id, messageClass, true, durationMs);
           result.succeeded.push(definition.id);
@@ -336,7 +342,12 @@ export class Dispatcher {
   }
 
   /** Runs a handler call inside every observer that wraps handler calls, first observer outermost. */
-  private observed(call: HandlerCall, message: object, context: MessageContext, definition: HandlerDefinition): Promise<void> {
+  private observed(
+    call: HandlerCall,
+    message: object,
+    context: MessageContext,
+    definition: HandlerDefinition,
+  ): Promise<void> {
     const run = this.around.reduceRight<() => Promise<void>>(
       (next, observer) => () => (observer.aroundHandler as NonNullable<MessageObserver['aroundHandler']>)(call, next),
       async () => {

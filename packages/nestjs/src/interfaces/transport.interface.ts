@@ -52,6 +52,21 @@ export interface TransportSubscription {
   abandon?(): number;
 }
 
+/** A transport's answer to a health check. */
+export interface TransportHealth {
+  up: boolean;
+  /** What was checked, with why it is down; `warnings` lists risks that do not make it down. */
+  details: Record<string, unknown>;
+}
+
+/** Limits a durable transport checks its consumers' backlog against. */
+export interface TransportHealthLimits {
+  /** Most entries a consumer group may have not yet read (Redis Streams: XINFO GROUPS lag). */
+  maxLag?: number;
+  /** Most entries a consumer group may have read and not yet acknowledged. */
+  maxPending?: number;
+}
+
 /**
  * The contract every transport implements and `@smart-message/testing`'s conformance suite checks:
  * deliver every envelope published for a message class to every subscription of that class,
@@ -68,4 +83,9 @@ export interface Transport {
   ): Promise<TransportSubscription>;
   /** Stops taking envelopes, waits for in-flight deliveries, then releases connections. */
   close(): Promise<void>;
+  /**
+   * A real round trip to the broker, answered within `timeoutMs`, plus whether every
+   * subscription is still receiving. Optional: health checks report transports without it as up.
+   */
+  health?(timeoutMs: number, limits?: TransportHealthLimits): Promise<TransportHealth>;
 }

@@ -11,6 +11,12 @@ export interface MessageTypeCounters {
   received: number;
 }
 
+/** What went through one named transport, all message types together. */
+export interface TransportCounters {
+  published: number;
+  received: number;
+}
+
 export interface HandlerCounters {
   messageType: string;
   /** Passed the filters and the version check, and was queued for the handler. */
@@ -31,6 +37,7 @@ export interface HandlerCounters {
 export interface StatisticsSnapshot {
   messageTypes: Record<string, MessageTypeCounters>;
   handlers: Record<string, HandlerCounters>;
+  transports: Record<string, TransportCounters>;
 }
 
 type HandlerCounter = Exclude<keyof HandlerCounters, 'messageType' | 'duration'>;
@@ -39,13 +46,17 @@ type HandlerCounter = Exclude<keyof HandlerCounters, 'messageType' | 'duration'>
 export class MessageStatistics {
   private types = new Map<string, MessageTypeCounters>();
   private handlers = new Map<string, HandlerCounters>();
+  private transports = new Map<string, TransportCounters>();
 
-  countPublished(messageType: string): void {
+  /** `transport` is optional so that callers counting per type only keep working. */
+  countPublished(messageType: string, transport?: string): void {
     this.type(messageType).published++;
+    if (transport !== undefined) this.transport(transport).published++;
   }
 
-  countReceived(messageType: string): void {
+  countReceived(messageType: string, transport?: string): void {
     this.type(messageType).received++;
+    if (transport !== undefined) this.transport(transport).received++;
   }
 
   count(handlerId: string, messageType: string, counter: HandlerCounter): void {
@@ -68,6 +79,10 @@ export class MessageStatistics {
     return { ...(this.types.get(messageType) ?? { published: 0, received: 0 }) };
   }
 
+  forTransport(transport: string): TransportCounters {
+    return { ...(this.transports.get(transport) ?? { published: 0, received: 0 }) };
+  }
+
   forHandler(handlerId: string): HandlerCounters | undefined {
     const counters = this.handlers.get(handlerId);
     return counters && { ...counters, duration: { ...counters.duration } };
@@ -77,12 +92,14 @@ export class MessageStatistics {
     return {
       messageTypes: Object.fromEntries([...this.types].map(([name, counters]) => [name, { ...counters }])),
       handlers: Object.fromEntries([...this.handlers.keys()].map((id) => [id, this.forHandler(id) as HandlerCounters])),
+      transports: Object.fromEntries([...this.transports].map(([name, counters]) => [name, { ...counters }])),
     };
   }
 
   reset(): void {
     this.types = new Map();
     this.handlers = new Map();
+    this.transports = new Map();
   }
 
   private type(messageType: string): MessageTypeCounters {
@@ -90,6 +107,15 @@ export class MessageStatistics {
     if (!counters) {
       counters = { published: 0, received: 0 };
       this.types.set(messageType, counters);
+    }
+    return counters;
+  }
+
+  private transport(name: string): TransportCounters {
+    let counters = this.transports.get(name);
+    if (!counters) {
+      counters = { published: 0, received: 0 };
+      this.transports.set(name, counters);
     }
     return counters;
   }

@@ -4,6 +4,7 @@ import { Envelope } from '../interfaces/envelope.interface';
 import {
   EnvelopeHandler,
   Transport,
+  TransportHealth,
   TransportSubscribeOptions,
   TransportSubscription,
 } from '../interfaces/transport.interface';
@@ -84,6 +85,11 @@ export class MemoryTransport implements Transport {
 
   clearPublished(): void {
     this.retained.length = 0;
+  }
+
+  /** In process: nothing to reach, so up until closed. */
+  async health(): Promise<TransportHealth> {
+    return { up: !this.closed, details: { closed: this.closed, messageClasses: this.subscriptions.size } };
   }
 
   /** Stops taking envelopes and resolves once every accepted delivery has ended. */

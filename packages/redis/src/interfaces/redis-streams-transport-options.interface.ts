@@ -17,6 +17,8 @@ export interface RedisStreamsTransportOptions extends RedisConnectionOptions {
   batchSize?: number;
   /** How long a read blocks waiting for entries (default 2000 ms). */
   blockMs?: number;
+  /** Health checks report a consumer's read loop dead when no read came back for `blockMs` plus this (default 3000 ms). */
+  readStallMarginMs?: number;
   /** A pending entry idle this long belongs to a dead or stuck consumer and may be claimed (default 30000 ms). */
   claimIdleMs?: number;
   /** How often pending entries are looked at for claiming (default 5000 ms; also once at start). */

@@ -9,9 +9,11 @@ import {
   NestMessageLogger,
   Transport,
   TransportClosedError,
+  TransportHealth,
   TransportSubscribeOptions,
   TransportSubscription,
 } from '@smart-message/nestjs';
+import { pingRedis } from '../health/ping-redis';
 import { InFlightBound } from '../connection/in-flight-bound';
 import { PublishGate } from '../connection/publish-gate';
 import { PublishBatcher } from './publish-batcher';
@@ -142,6 +144,28 @@ export class RedisPubSubTransport implements Transport {
   /** Round trip to Redis over the publishing connection. */
   async ping(): Promise<void> {
     await this.publisher().ping();
+  }
+
+  /**
+   * Down when PING on the publishing connection does not answer within `timeoutMs`, or when
+   * there are subscriptions and the subscriber connection is not ready (messages are being lost).
+   */
+  async health(timeoutMs: number): Promise<TransportHealth> {
+    if (this.closed) return { up: false, details: { closed: true } };
+    const ping = await pingRedis(this.publisher(), timeoutMs);
+    const status = this.status();
+    const problems: string[] = [];
+    if (!ping.ok) problems.push(`PING failed: ${ping.error}`);
+    if (this.channels.size > 0 && status.subscriber !== 'ready')
+      problems.push(`subscriber connection is ${status.subscriber}: messages published meanwhile are lost`);
+    return {
+      up: problems.length === 0,
+      details: {
+        ...(ping.ok ? { pingMs: ping.pingMs } : {}),
+        ...status,
+        ...(problems.length > 0 ? { problems } : {}),
+      },
+    };
   }
 
   async close(): Promise<void> {

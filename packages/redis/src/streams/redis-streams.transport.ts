@@ -11,12 +11,17 @@ import {
   NestMessageLogger,
   Transport,
   TransportClosedError,
+  TransportHealth,
+  TransportHealthLimits,
   TransportSubscribeOptions,
   TransportSubscription,
 } from '@smart-message/nestjs';
 import { PublishGate } from '../connection/publish-gate';
 import { RedisConnections } from '../connection/redis-connections';
 import { RedisStreamsTransportOptions } from '../interfaces/redis-streams-transport-options.interface';
+import { consumerGroupBacklog } from '../health/consumer-group-backlog';
+import { persistenceWarnings } from '../health/persistence-warnings';
+import { pingRedis } from '../health/ping-redis';
 import { DeadLetterStream } from './dead-letter-stream';
 import { FRAME_FIELD } from './stream-entry';
 import { StreamConsumer, StreamSubscription } from './stream-consumer';
@@ -105,6 +110,55 @@ export class RedisStreamsTransport implements Transport {
   /** Round trip to Redis over the command connection. */
   async ping(): Promise<void> {
     await this.commands().ping();
+  }
+
+  /**
+   * Down when PING does not answer within `timeoutMs`, when a consumer group's read loop stopped
+   * reading (its reader connection is gone, or no XREADGROUP came back for longer than `blockMs`
+   * plus `readStallMarginMs`), or when a group's lag or pending count is above `limits`. Eviction
+   * and persistence settings that could lose streams are `warnings`, never down.
+   */
+  async health(timeoutMs: number, limits: TransportHealthLimits = {}): Promise<TransportHealth> {
+    if (this.closed) return { up: false, details: { closed: true } };
+    const commands = this.commands();
+    const ping = await pingRedis(commands, timeoutMs);
+    if (!ping.ok) return { up: false, details: { connection: commands.status, error: ping.error } };
+    const problems: string[] = [];
+    const margin = this.options.readStallMarginMs ?? 3000;
+    const groups = await Promise.all(
+      [...this.consumers].map(async ([group, consumer]) => {
+        const liveness = consumer.liveness(margin);
+        if (!liveness.reading) problems.push(`consumer group ${group}: ${liveness.reason ?? 'not reading'}`);
+        const streams: Record<string, unknown> = {};
+        for (const stream of consumer.streamKeys) {
+          try {
+            const backlog = await consumerGroupBacklog(commands, stream, group, timeoutMs);
+            streams[stream] = backlog ?? { missing: true };
+            if (!backlog) problems.push(`consumer group ${group} is missing on ${stream}`);
+            else {
+              if (limits.maxLag !== undefined && backlog.lag !== null && backlog.lag > limits.maxLag)
+                problems.push(`${stream} (${group}): lag ${backlog.lag} above ${limits.maxLag}`);
+              if (limits.maxPending !== undefined && backlog.pending > limits.maxPending)
+                problems.push(`${stream} (${group}): ${backlog.pending} pending above ${limits.maxPending}`);
+            }
+          } catch (error) {
+            problems.push(`${stream} (${group}): ${(error as Error).message}`);
+          }
+        }
+        return [group, { ...liveness, inFlight: consumer.inFlight, streams }] as const;
+      }),
+    );
+    const warnings = await persistenceWarnings(commands, timeoutMs);
+    return {
+      up: problems.length === 0,
+      details: {
+        pingMs: ping.pingMs,
+        consumer: this.consumerName,
+        groups: Object.fromEntries(groups),
+        ...(problems.length > 0 ? { problems } : {}),
+        ...(warnings.length > 0 ? { warnings } : {}),
+      },
+    };
   }
 
   /** Stops reading, finishes and acknowledges in-flight entries, leaves the rest pending, closes connections. */

@@ -42,6 +42,16 @@ export interface StreamConsumerDependencies {
   ensureGroup(stream: string, startFrom?: '$' | '0'): Promise<void>;
 }
 
+/** What a health check learns about a consumer's read loop. */
+export interface StreamConsumerLiveness {
+  reading: boolean;
+  running: boolean;
+  reader: string;
+  sinceLastReadMs: number;
+  waitingForRoom: boolean;
+  reason?: string;
+}
+
 interface PendingCandidate {
   id: string;
   deliveries: number;
@@ -65,6 +75,9 @@ export class StreamConsumer {
   private inRead = false;
   private wakeLoop?: () => void;
   private failures = 0;
+  /** When XREADGROUP last came back (with entries or after blocking blockMs); health checks watch it. */
+  private lastReadAt = Date.now();
+  private waitingForRoom = false;
 
   constructor(
     private readonly settings: StreamConsumerSettings,
@@ -83,6 +96,27 @@ export class StreamConsumer {
 
   get isRunning(): boolean {
     return this.running;
+  }
+
+  /** Streams this consumer reads. */
+  get streamKeys(): string[] {
+    return [...this.streams.keys()];
+  }
+
+  /**
+   * Whether the read loop still reads: it is dead when it has not come back from XREADGROUP for
+   * longer than a blocking read plus `marginMs`, unless it waits because every handler is busy.
+   */
+  liveness(marginMs: number): StreamConsumerLiveness {
+    const sinceLastReadMs = Date.now() - this.lastReadAt;
+    const reader = this.deps.reader.status;
+    const base = { running: this.running, reader, sinceLastReadMs, waitingForRoom: this.waitingForRoom };
+    if (!this.running || this.streams.size === 0) return { ...base, reading: true };
+    if (reader !== 'ready') return { ...base, reading: false, reason: `reader connection is ${reader}` };
+    if (this.waitingForRoom) return { ...base, reading: true };
+    if (sinceLastReadMs > this.settings.blockMs + marginMs)
+      return { ...base, reading: false, reason: `no read came back for ${sinceLastReadMs} ms` };
+    return { ...base, reading: true };
   }
 
   /** Entries read and not finished, over all streams. */
@@ -143,6 +177,7 @@ export class StreamConsumer {
 
   private start(): void {
     this.running = true;
+    this.lastReadAt = Date.now();
     this.loopDone = this.readLoop();
     this.claimTimer = setInterval(() => void this.claimIdle(), this.settings.claimIntervalMs);
     this.claimTimer.unref();
@@ -161,7 +196,11 @@ export class StreamConsumer {
     while (this.running) {
       const ready = [...this.streams.values()].filter((stream) => this.free(stream) > 0);
       if (ready.length === 0) {
+        this.waitingForRoom = true;
         await new Promise<void>((resolve) => (this.wakeLoop = resolve));
+        this.waitingForRoom = false;
+        // Waiting for room is not a stalled read: the clock starts again from here.
+        this.lastReadAt = Date.now();
         continue;
       }
       const count = Math.min(batchSize, ...ready.map((stream) => this.free(stream)));
@@ -188,6 +227,7 @@ export class StreamConsumer {
           ...keys.map(() => '>'),
         );
         this.failures = 0;
+        this.lastReadAt = Date.now();
       } catch (error) {
         this.inRead = false;
         if (!this.running) break;

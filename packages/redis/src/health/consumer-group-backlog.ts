@@ -1,0 +1,31 @@
+import type { Redis } from 'ioredis';
+import { withinTimeout } from './within-timeout';
+
+/** A consumer group's backlog on one stream: entries not yet read (lag) and read but not acknowledged (pending). */
+export interface ConsumerGroupBacklog {
+  /** Null when Redis cannot tell (after deletions or trimming past the group's position). */
+  lag: number | null;
+  pending: number;
+}
+
+/** Reads XINFO GROUPS of `stream` and picks `group`'s figures. */
+export async function consumerGroupBacklog(
+  client: Redis,
+  stream: string,
+  group: string,
+  timeoutMs: number,
+): Promise<ConsumerGroupBacklog | undefined> {
+  const groups = (await withinTimeout(
+    client.call('XINFO', 'GROUPS', stream),
+    timeoutMs,
+    'XINFO GROUPS',
+  )) as unknown[][];
+  for (const fields of groups) {
+    const info = new Map<string, unknown>();
+    for (let index = 0; index + 1 < fields.length; index += 2) info.set(String(fields[index]), fields[index + 1]);
+    if (info.get('name') !== group) continue;
+    const lag = info.get('lag');
+    return { lag: typeof lag === 'number' ? lag : null, pending: Number(info.get('pending') ?? 0) };
+  }
+  return undefined;
+}

@@ -1,0 +1,34 @@
+import type { Redis } from 'ioredis';
+import { withinTimeout } from './within-timeout';
+
+/**
+ * Why Redis might lose stream entries: an eviction policy other than `noeviction` drops keys
+ * under memory pressure, and without AOF or RDB snapshots a restart empties it. Warnings only:
+ * whether that is acceptable is the operator's call.
+ */
+export async function persistenceWarnings(client: Redis, timeoutMs: number): Promise<string[]> {
+  let config: Map<string, string>;
+  try {
+    const reply = (await withinTimeout(
+      client.call('CONFIG', 'GET', 'maxmemory-policy', 'appendonly', 'save'),
+      timeoutMs,
+      'CONFIG GET',
+    )) as string[];
+    config = new Map();
+    for (let index = 0; index + 1 < reply.length; index += 2) config.set(reply[index] ?? '', reply[index + 1] ?? '');
+  } catch (error) {
+    // Managed Redis services often disable CONFIG; say so rather than guess.
+    return [`could not read the eviction and persistence settings: ${(error as Error).message}`];
+  }
+  const warnings: string[] = [];
+  const policy = config.get('maxmemory-policy');
+  if (policy !== undefined && policy !== 'noeviction') {
+    warnings.push(`maxmemory-policy is ${policy}: Redis may evict streams under memory pressure (use noeviction)`);
+  }
+  const appendOnly = config.get('appendonly') === 'yes';
+  const snapshots = (config.get('save') ?? '').trim() !== '';
+  if (!appendOnly && !snapshots) {
+    warnings.push('neither AOF (appendonly) nor RDB snapshots (save) are enabled: a Redis restart loses the streams');
+  }
+  return warnings;
+}
