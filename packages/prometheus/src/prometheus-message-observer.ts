@@ -1,0 +1,186 @@
+import type { Envelope, HandlerCall, MessageBus, MessageObserver, UndeliverableMessage } from '@smart-message/nestjs';
+import { Counter, Gauge, Histogram, Registry, register as defaultRegistry } from 'prom-client';
+import { circuitStateValue } from './circuit-state-value';
+import { METRIC_NAMES } from './metric-names';
+import type { PrometheusObserverOptions } from './prometheus-observer-options.interface';
+
+const DEFAULT_DURATION_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+const DEFAULT_LATENCY_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+
+/** Where a dead letter without an envelope (an undecodable frame) is counted. */
+const UNKNOWN_TYPE = 'unknown';
+
+type HandlerLabel = 'message_type' | 'handler';
+type HandlerCounterName = 'delivered' | 'filteredOut' | 'retried' | 'deduplicated';
+
+/**
+ * Prometheus metrics of a message bus. Per-event metrics (published, received, succeeded, failed,
+ * dead-lettered, both histograms) are observed through the bus's observer hooks; the figures that
+ * `MessageStatistics` already counts per handler (delivered, filtered, retried, deduplicated), the
+ * in-flight count and circuit states are read from the bus given to `watch()` at scrape time, so
+ * they cost nothing per message. Labels are message types, handler ids, transport names, outcomes
+ * and reasons: bounded sets, never a message's uuid or an entity id.
+ */
+export class PrometheusMessageObserver implements MessageObserver {
+  readonly registry: Registry;
+  private bus?: MessageBus;
+  private readonly publishedTotal: Counter<'message_type' | 'transport' | 'outcome'>;
+  private readonly receivedTotal: Counter<'message_type' | 'transport'>;
+  private readonly succeeded: Counter<HandlerLabel | 'transport'>;
+  private readonly failed: Counter<HandlerLabel | 'transport'>;
+  private readonly deadLettered: Counter<'message_type' | 'transport' | 'reason'>;
+  private readonly handlerDuration: Histogram<HandlerLabel | 'transport' | 'outcome'>;
+  private readonly endToEndLatency: Histogram<HandlerLabel | 'transport'>;
+  private readonly metricNames: string[] = [];
+
+  constructor(options: PrometheusObserverOptions = {}) {
+    this.registry = options.registry ?? defaultRegistry;
+    const registers = [this.registry];
+    this.publishedTotal = new Counter({
+      name: METRIC_NAMES.published,
+      help: 'Messages handed to a transport (outcome: sent or failed)',
+      labelNames: ['message_type', 'transport', 'outcome'],
+      registers,
+    });
+    this.receivedTotal = new Counter({
+      name: METRIC_NAMES.received,
+      help: 'Messages a transport delivered to this process',
+      labelNames: ['message_type', 'transport'],
+      registers,
+    });
+    this.handlerCounter(
+      METRIC_NAMES.delivered,
+      'Messages that passed the filters and were queued for a handler',
+      'delivered',
+    );
+    this.handlerCounter(METRIC_NAMES.filtered, "Messages a handler's filters did not let through", 'filteredOut');
+    this.succeeded = new Counter({
+      name: METRIC_NAMES.succeeded,
+      help: 'Handler calls that succeeded',
+      labelNames: ['message_type', 'handler', 'transport'],
+      registers,
+    });
+    this.failed = new Counter({
+      name: METRIC_NAMES.failed,
+      help: 'Handler calls that failed (after any retries)',
+      labelNames: ['message_type', 'handler', 'transport'],
+      registers,
+    });
+    this.handlerCounter(METRIC_NAMES.retried, 'Further attempts a retry policy made after failures', 'retried');
+    this.deadLettered = new Counter({
+      name: METRIC_NAMES.deadLettered,
+      help: 'Messages reported undeliverable and sent to the dead letter queue',
+      labelNames: ['message_type', 'transport', 'reason'],
+      registers,
+    });
+    this.handlerCounter(
+      METRIC_NAMES.deduplicated,
+      'Deliveries skipped because the handler had already processed the message',
+      'deduplicated',
+    );
+    this.handlerDuration = new Histogram({
+      name: METRIC_NAMES.handlerDuration,
+      help: 'How long handler calls took, retries included',
+      labelNames: ['message_type', 'handler', 'transport', 'outcome'],
+      buckets: options.durationBuckets ?? DEFAULT_DURATION_BUCKETS,
+      registers,
+    });
+    this.endToEndLatency = new Histogram({
+      name: METRIC_NAMES.endToEndLatency,
+      help: "Time from a message's publishedAt to the start of a handler call",
+      labelNames: ['message_type', 'handler', 'transport'],
+      buckets: options.latencyBuckets ?? DEFAULT_LATENCY_BUCKETS,
+      registers,
+    });
+    const watched = (): MessageBus | undefined => this.bus;
+    new Gauge({
+      name: METRIC_NAMES.inFlight,
+      help: 'Handler calls queued or running',
+      registers,
+      collect(this: Gauge) {
+        this.set(watched()?.dispatcher.inFlightCount ?? 0);
+      },
+    });
+    new Gauge({
+      name: METRIC_NAMES.circuitBreakerState,
+      help: 'Circuit breaker state: 0 closed, 1 half-open, 2 open',
+      labelNames: ['circuit'],
+      registers,
+      collect(this: Gauge<'circuit'>) {
+        this.reset();
+        for (const circuit of watched()?.circuitBreakers.statistics() ?? []) {
+          this.set({ circuit: circuit.name }, circuitStateValue(circuit.state));
+        }
+      },
+    });
+    this.metricNames.push(...Object.values(METRIC_NAMES));
+  }
+
+  /** Reads the scrape-time figures (statistics, in-flight, circuits) from this bus. */
+  watch(bus: MessageBus): void {
+    this.bus = bus;
+  }
+
+  /** Takes this observer's metrics out of its registry (e.g. when the application closes). */
+  unregister(): void {
+    for (const name of this.metricNames) this.registry.removeSingleMetric(name);
+  }
+
+  afterPublish(envelope: Envelope, transport: string, error?: Error): void {
+    this.publishedTotal.inc({
+      message_type: envelope.header.messageClass,
+      transport,
+      outcome: error === undefined ? 'sent' : 'failed',
+    });
+  }
+
+  received(envelope: Envelope, transport: string): void {
+    this.receivedTotal.inc({ message_type: envelope.header.messageClass, transport });
+  }
+
+  async aroundHandler(call: HandlerCall, run: () => Promise<void>): Promise<void> {
+    const labels = {
+      message_type: call.envelope.header.messageClass,
+      handler: call.handlerId,
+      transport: call.transport,
+    };
+    const publishedAt = Date.parse(call.envelope.header.publishedAt);
+    if (!Number.isNaN(publishedAt)) this.endToEndLatency.observe(labels, Math.max(0, Date.now() - publishedAt) / 1000);
+    const stopTimer = this.handlerDuration.startTimer(labels);
+    try {
+      await run();
+    } catch (error) {
+      stopTimer({ outcome: 'failed' });
+      this.failed.inc(labels);
+      throw error;
+    }
+    stopTimer({ outcome: 'succeeded' });
+    this.succeeded.inc(labels);
+  }
+
+  undeliverable(event: UndeliverableMessage): void {
+    this.deadLettered.inc({
+      message_type: event.envelope?.header.messageClass ?? UNKNOWN_TYPE,
+      transport: event.transport,
+      reason: event.reason,
+    });
+  }
+
+  /** A counter whose values are `MessageStatistics`' own per-handler figures, read at scrape time. */
+  private handlerCounter(name: string, help: string, counter: HandlerCounterName): void {
+    const watched = (): MessageBus | undefined => this.bus;
+    new Counter({
+      name,
+      help,
+      labelNames: ['message_type', 'handler'],
+      registers: [this.registry],
+      collect(this: Counter<HandlerLabel>) {
+        this.reset();
+        const handlers = watched()?.statistics.snapshot().handlers ?? {};
+        for (const [handler, counters] of Object.entries(handlers)) {
+          if (counters[counter] > 0) this.inc({ message_type: counters.messageType, handler }, counters[counter]);
+        }
+      },
+    });
+  }
+}
