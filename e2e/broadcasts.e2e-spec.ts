@@ -66,7 +66,7 @@ describe('sample app: broadcasts', () => {
     expect(response.body).toMatchObject({
       message: expect.arrayContaining(['text should not be empty', expect.stringContaining('severity must be one of')]),
     });
-    expect(await readStatistics(app)).toEqual({ messageTypes: {}, handlers: {} });
+    expect(await readStatistics(app)).toEqual({ messageTypes: {}, handlers: {}, transports: {} });
   });
 
   it('answers 400 when the bus refuses the message: an empty recipient is not a broadcast', async () => {
@@ -86,7 +86,7 @@ describe('sample app: broadcasts', () => {
         },
       ],
     });
-    expect(await readStatistics(app)).toEqual({ messageTypes: {}, handlers: {} });
+    expect(await readStatistics(app)).toEqual({ messageTypes: {}, handlers: {}, transports: {} });
     expect(await readActivity(app)).toEqual([]);
   });
 });

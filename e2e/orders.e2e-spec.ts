@@ -122,7 +122,7 @@ describe('sample app: orders', () => {
         'customerEmail must be an email',
       ]),
     });
-    expect(await readStatistics(app)).toEqual({ messageTypes: {}, handlers: {} });
+    expect(await readStatistics(app)).toEqual({ messageTypes: {}, handlers: {}, transports: {} });
     expect(await readActivity(app)).toEqual([]);
   });
 

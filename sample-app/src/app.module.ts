@@ -7,6 +7,7 @@ import { BroadcastsModule } from './broadcasts/broadcasts.module';
 import { DeadLettersModule } from './dead-letters/dead-letters.module';
 import { MessageValidationErrorFilter } from './common/message-validation-error.filter';
 import { FulfillmentModule } from './fulfillment/fulfillment.module';
+import { HealthModule } from './health/health.module';
 import { messagingModule } from './messaging/messaging.config';
 import { readMessagingSettings } from './messaging/messaging-settings';
 import { MonitoringModule } from './monitoring/monitoring.module';
@@ -37,6 +38,8 @@ const services = selectedServices(process.env.SERVICES);
     ActivityModule,
     MonitoringModule,
     DeadLettersModule,
+    // GET /health (liveness) and GET /health/ready (readiness) through @nestjs/terminus.
+    HealthModule,
     ...services.map((service) => SERVICE_MODULES[service]),
     BroadcastsModule,
   ],

@@ -1,9 +1,12 @@
 import { DynamicModule } from '@nestjs/common';
 import { MemoryTransport, SmartMessageModule, SmartMessageModuleOptions, Transport } from '@smart-message/nestjs';
 import { withPinoLogging } from '@smart-message/pino';
+import { PrometheusMessageObserver } from '@smart-message/prometheus';
 import { RedisPubSubTransport, RedisStreamsTransport } from '@smart-message/redis';
 import { deadLetterStoreFor } from '../dead-letters/dead-letter-store.config';
+import { metricsModule } from '../metrics/metrics.module';
 import { MessagingSettings } from './messaging-settings';
+import { tracingObservers } from './tracing.config';
 import { BROADCAST_TRANSPORT, DURABLE_TRANSPORT } from './transport-names';
 
 /** Bound on each stream; far above any backlog the sample builds, so nothing pending is trimmed. */
@@ -28,10 +31,12 @@ function transportsFor(settings: MessagingSettings): Record<string, Transport> {
 }
 
 export function messagingOptions(settings: MessagingSettings, entity: string): SmartMessageModuleOptions {
+  const transports = transportsFor(settings);
   return {
     entity,
-    transports: transportsFor(settings),
+    transports,
     defaultTransport: DURABLE_TRANSPORT,
+    observers: tracingObservers(process.env, transports),
     // Read at boot, so a test can point SMART_MESSAGE_DEAD_LETTERS at a file of its own.
     deadLetters: { store: deadLetterStoreFor(settings, process.env) },
   };
@@ -42,7 +47,13 @@ export function messagingModule(settings: MessagingSettings, entity: string): Dy
   // The bus logs through the app's pino logger, and binds each handled message to its handler's log lines.
   return SmartMessageModule.forRootAsync(
     withPinoLogging({
-      useFactory: () => messagingOptions(settings, entity),
+      // The bus reports to Prometheus through its observer, served at GET /metrics.
+      imports: [metricsModule],
+      inject: [PrometheusMessageObserver],
+      useFactory: (metrics: PrometheusMessageObserver) => {
+        const options = messagingOptions(settings, entity);
+        return { ...options, observers: [...(options.observers ?? []), metrics] };
+      },
       transportNames: [DURABLE_TRANSPORT, BROADCAST_TRANSPORT],
     }),
   );
