@@ -2,8 +2,8 @@
 export interface BenchOptions {
   /** Benchmarks to run, by name; empty runs them all. */
   benchmarks: string[];
-  /** Messages per measured run at saturation. */
-  messages: number;
+  /** Messages per measured run, when given; each benchmark has its own default. */
+  messages?: number;
   /** Size of one message's JSON payload, in bytes. */
   payloadBytes: number;
   /** Measured runs per contender (each after a warm-up run). */

@@ -18,19 +18,22 @@ interface RunFacts {
 
 type Results = Map<string, RedisWorkerResult[]>;
 
+const DEFAULT_MESSAGES = 20_000;
+
 export const redisBenchmark: Benchmark = {
   name: 'redis',
   title: 'Redis: publish → handler',
 
   async run(context) {
     const { options } = context;
+    const messages = options.messages ?? DEFAULT_MESSAGES;
     const contenders = selectContenders(options.only);
     const startedAt = new Date();
     const version = await redisVersion(options.redisUrl);
     const loadAtStart = currentLoad();
     const runId = `bench:${startedAt.getTime().toString(36)}${randomBytes(2).toString('hex')}`;
     context.progress(
-      `${contenders.length} contenders × (1 warm-up + ${options.runs} runs) of ${options.messages} messages of ` +
+      `${contenders.length} contenders × (1 warm-up + ${options.runs} runs) of ${messages} messages of ` +
         `${options.payloadBytes} B, at most ${options.maxInFlight} in flight, then ${options.pacedMessages} at ` +
         `${options.rate} msg/s; Redis ${version}, keys under ${runId}:`,
     );
@@ -45,7 +48,7 @@ export const redisBenchmark: Benchmark = {
             contender: contender.id,
             prefix: `${runId}:${contender.id}:${run}:`,
             redisUrl: options.redisUrl,
-            messages: options.messages,
+            messages,
             payloadBytes: options.payloadBytes,
             maxInFlight: options.maxInFlight,
             rate: options.rate,
@@ -101,6 +104,7 @@ function renderSection(
   facts: RunFacts,
 ): string {
   const { options, machine } = context;
+  const messages = options.messages ?? DEFAULT_MESSAGES;
   const ids = new Set(contenders.map((contender) => contender.id));
   const ratioText = (contender: ContenderDefinition): string => {
     const aims = (contender.aims ?? []).filter((aim) => ids.has(aim.baseline));
@@ -168,7 +172,7 @@ function renderSection(
       `${facts.loadAtStart} at the start, ${facts.loadAtEnd} at the end (${machine.cores} cores); other processes may have been ` +
       'using the machine, so compare rows within this table only.',
     '',
-    `Each contender sends ${formatInteger(options.messages)} messages whose JSON payload is ${options.payloadBytes} bytes ` +
+    `Each contender sends ${formatInteger(messages)} messages whose JSON payload is ${options.payloadBytes} bytes ` +
       `(a six-field order DTO padded to size; our frames add the CloudEvents header around it), with at most ` +
       `${formatInteger(options.maxInFlight)} in flight: the publisher waits while that many messages are unanswered by ` +
       'Redis or not yet received by the handler. Every contender runs in a fresh process of its own, publisher and ' +
