@@ -24,6 +24,7 @@ import { SubscriptionFilter } from '../filters/subscription-filter';
 import { Envelope } from '../interfaces/envelope.interface';
 import { MessageHeader } from '../interfaces/message-header.interface';
 import { MessageLogger } from '../interfaces/message-logger.interface';
+import { MessageObserver } from '../interfaces/message-observer.interface';
 import { MessageType } from '../interfaces/message-type.interface';
 import { PublishOptions, RequestOptions } from '../interfaces/publish-options.interface';
 import { SubscribeOptions } from '../interfaces/subscribe-options.interface';
@@ -99,6 +100,7 @@ export class MessageBus {
   private readonly replyListeners = new Set<MessageTypeMetadata>();
   private readonly handlerIds = new Set<string>();
   private readonly outboxes = new Map<string, PublishOutbox>();
+  private readonly observers: readonly MessageObserver[];
   private nextCallbackId = 1;
   private started = false;
   private state: BusState = 'open';
@@ -109,6 +111,7 @@ export class MessageBus {
   ) {
     this.registry = registry;
     this.log = options.logger ?? silentLogger;
+    this.observers = options.observers ?? [];
     this.serializers = new SerializerRegistry(options.serializers);
     this.validator = new MessageValidator(options.validatorOptions);
     const transports = options.transports ?? { [DEFAULT_TRANSPORT_NAME]: new MemoryTransport() };
@@ -166,9 +169,13 @@ export class MessageBus {
    * Validates the message and its header, then hands it to its transport. Resolves with the
    * header once the transport took it; rejects with `MessageValidationError` (nothing sent).
    */
-  async publish(message: object, options: PublishOptions = {}): Promise<MessageHeader> {
-    const sealed = this.seal(message, options);
-    return (await this.send(sealed)).header;
+  publish(message: object, options: PublishOptions = {}): Promise<MessageHeader> {
+    // Not `async`: every promise layer costs on the hot path, so errors become rejections by hand.
+    try {
+      return this.send(this.seal(message, options));
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
   }
 
   /**
@@ -364,19 +371,27 @@ export class MessageBus {
     return { metadata, envelope: { header, payload: this.serializers.get(metadata.serializer).encode(message) } };
   }
 
-  private async send({ metadata, envelope: sealed }: SealedMessage): Promise<Envelope> {
+  /** Resolves with the header as sent once the transport took the envelope. */
+  private send({ metadata, envelope: sealed }: SealedMessage): Promise<MessageHeader> {
     const name = metadata.transport ?? this.defaultTransport;
-    const envelope = await this.observedSend(name, sealed);
-    this.statistics.countPublished(metadata.name, name);
-    if (debugEnabled(this.log)) {
-      this.log.debug(`Published ${metadata.name}`, { ...envelope.header, transport: name });
+    const sent = (envelope: Envelope): MessageHeader => {
+      this.statistics.countPublished(metadata.name, name);
+      if (debugEnabled(this.log)) {
+        this.log.debug(`Published ${metadata.name}`, { ...envelope.header, transport: name });
+      }
+      return envelope.header;
+    };
+    if (this.observers.length > 0 || this.options.publishCircuitBreaker) {
+      return this.observedSend(name, sealed).then(sent);
     }
-    return envelope;
+    return this.transport(name)
+      .publish(sealed)
+      .then(() => sent(sealed));
   }
 
   /** Lets observers see (and, e.g. for trace context, amend) a message on its way to its transport. */
   private async observedSend(transportName: string, envelope: Envelope): Promise<Envelope> {
-    const observers = this.options.observers ?? [];
+    const observers = this.observers;
     let sent = envelope;
     for (const observer of observers) sent = observer.beforePublish?.(sent, transportName) ?? sent;
     try {
@@ -477,15 +492,23 @@ export class MessageBus {
   }
 
   /** A handler's return value that is a message is its reply, addressed back to the requester. */
-  private async invokeAndReply<T extends object>(
+  private invokeAndReply<T extends object>(
     registration: MessageHandlerRegistration<T>,
     message: T,
     context: MessageContext,
-  ): Promise<void> {
-    const result = await registration.invoke(message, context);
-    if (result === null || typeof result !== 'object' || !this.registry.find(result.constructor)) return;
+  ): unknown {
+    const result = registration.invoke(message, context);
+    // Handlers that return nothing, as most do, cost no promise here.
+    if (result === undefined) return undefined;
+    return isThenable(result)
+      ? Promise.resolve(result).then((settled) => this.reply(settled, context))
+      : this.reply(result, context);
+  }
+
+  private reply(result: unknown, context: MessageContext): Promise<unknown> | undefined {
+    if (result === null || typeof result !== 'object' || !this.registry.find(result.constructor)) return undefined;
     const { header } = context;
-    await this.publish(result, {
+    return this.publish(result, {
       to: header.replyTo ?? header.from,
       correlationId: header.uuid,
       causationId: header.uuid,
@@ -507,11 +530,6 @@ export class MessageBus {
     });
   }
 
-  /** Resolves when the transport may consider the envelope handled; rejects when it should deliver it again. */
-  private async settle(dispatched: Promise<DispatchResult>): Promise<void> {
-    await settleDispatch(dispatched);
-  }
-
   private async ensureSubscription(transportName: string, messageClass: string): Promise<void> {
     const key = `${transportName}\u0000${messageClass}`;
     let active = this.subscriptions.get(key);
@@ -521,7 +539,8 @@ export class MessageBus {
       const subscribe = (): Promise<TransportSubscription> =>
         this.transport(transportName).subscribe(
           messageClass,
-          (envelope, delivery) => this.settle(this.dispatcher.dispatch(envelope, transportName, delivery)),
+          // Settles when the transport may consider the envelope handled; rejects when it should deliver it again.
+          (envelope, delivery) => this.dispatcher.dispatch(envelope, transportName, delivery).then(settleDispatch),
           {
             concurrency,
             group: this.options.entity ?? 'default',
@@ -555,13 +574,20 @@ export class MessageBus {
 
 const REPLY_LISTENER_PREFIX = 'SmartMessage.replies:';
 
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
+}
+
 /** A deferred failure, or a report that could not be recorded, keeps the message with a durable broker. */
-async function settleDispatch(dispatched: Promise<DispatchResult>): Promise<DispatchResult> {
-  const result = await dispatched;
-  await Promise.all(result.recorded);
+function settleDispatch(result: DispatchResult): void | Promise<void> {
+  // Most envelopes have nothing to record: no extra promise for them.
+  if (result.recorded.length === 0) return throwDeferred(result);
+  return Promise.all(result.recorded).then(() => throwDeferred(result));
+}
+
+function throwDeferred(result: DispatchResult): void {
   const deferred = result.deferred[0];
   if (deferred) throw deferred.error;
-  return result;
 }
 
 async function withinTimeout(work: Promise<unknown>, timeoutMs: number): Promise<boolean> {

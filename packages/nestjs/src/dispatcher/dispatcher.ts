@@ -196,14 +196,15 @@ export class Dispatcher {
       return Promise.resolve(result);
     }
 
-    const instances = new Map<MessageTypeMetadata, object | MessageValidationError>();
-    const runs: Promise<void>[] = [];
+    // Accepted handlers share one message type (name and version are unique), so usually one instance serves all.
+    let instanceType: MessageTypeMetadata | undefined;
+    let instance: object | MessageValidationError | undefined;
+    let runs: Promise<void> | Promise<void>[] | undefined;
     for (const handler of accepted) {
       const { definition } = handler;
-      let instance = instances.get(definition.messageType);
-      if (instance === undefined) {
-        instance = this.instantiate(definition.messageType, data);
-        instances.set(definition.messageType, instance);
+      if (definition.messageType !== instanceType) {
+        instanceType = definition.messageType;
+        instance = this.instantiate(instanceType, data);
       }
       if (instance instanceof MessageValidationError) {
         statistics.count(definition.id, header.messageClass, 'rejected');
@@ -211,9 +212,13 @@ export class Dispatcher {
         continue;
       }
       statistics.count(definition.id, header.messageClass, 'delivered');
-      runs.push(this.schedule(handler, instance, envelope, transport, delivery, result));
+      const run = this.schedule(handler, instance as object, envelope, transport, delivery, result);
+      if (runs === undefined) runs = run;
+      else if (Array.isArray(runs)) runs.push(run);
+      else runs = [runs, run];
     }
-    return runs.length === 0 ? Promise.resolve(result) : Promise.all(runs).then(() => result);
+    if (runs === undefined) return Promise.resolve(result);
+    return (Array.isArray(runs) ? Promise.all(runs) : runs).then(() => result);
   }
 
   /** Reports a frame a transport set aside (undecodable, poison, trimmed, overflow) like any undelivered message. */
@@ -264,81 +269,85 @@ export class Dispatcher {
     delivery: DeliveryInfo,
     result: DispatchResult,
   ): Promise<void> {
-    const { definition } = handler;
-    const { statistics, logger } = this.options;
-    const messageClass = envelope.header.messageClass;
     const id = this.nextDeliveryId++;
     const tracked: TrackedDelivery = {
-      info: { handlerId: definition.id, uuid: envelope.header.uuid, messageClass, state: 'queued' },
+      info: {
+        handlerId: handler.definition.id,
+        uuid: envelope.header.uuid,
+        messageClass: envelope.header.messageClass,
+        state: 'queued',
+      },
       envelope,
       transport,
       attempt: delivery.attempt,
     };
     this.inFlight.set(id, tracked);
-    return new Promise<void>((done) => {
-      handler.limiter.run(async () => {
-        if (!this.inFlight.has(id)) return done(); // abandoned at shutdown before it started
-        tracked.info.state = 'running';
-        const context = new MessageContext(envelope, transport, delivery.attempt, definition.id);
-        if (debugEnabled(logger)) {
-          logger.debug(`Handler ${definition.id} started`, {
-            ...headerFields(envelope),
-            handler: definition.id,
-            attempt: delivery.attempt,
-          });
-        }
-        const started = performance.now();
-        try {
-          if (this.around.length === 0) await definition.invoke(message, context);
-          else
-            await this.observed(
-              { envelope, handlerId: definition.id, transport, attempt: delivery.attempt },
-              message,
-              context,
-              definition,
-            );
-          const durationMs = performance.now() - started;
-          statistics.recordOutcome(definition.id, messageClass, true, durationMs);
-          result.succeeded.push(definition.id);
-          if (debugEnabled(logger)) {
-            logger.debug(`Handler ${definition.id} finished`, {
-              ...headerFields(envelope),
-              handler: definition.id,
-              attempt: context.attempt,
-              durationMs,
-            });
-          }
-        } catch (thrown) {
-          const durationMs = performance.now() - started;
-          statistics.recordOutcome(definition.id, messageClass, false, durationMs);
-          const error = asError(thrown);
-          const outcome = classifyFailure(error, delivery.redelivers === true);
-          if (outcome.final) {
-            this.reject(
-              result,
-              outcome.reason,
-              error,
-              envelope,
-              transport,
-              { attempt: context.attempt },
-              definition.id,
-            );
-          } else {
-            result.deferred.push({ handlerId: definition.id, error });
-            logger.warn(`Handler ${definition.id} failed on ${messageClass}; the transport will deliver it again`, {
-              ...headerFields(envelope),
-              handler: definition.id,
-              attempt: context.attempt,
-              durationMs,
-              error: error.message,
-            });
-          }
-        } finally {
-          this.inFlight.delete(id);
-          done();
-        }
+    return handler.limiter.schedule(() => this.run(handler.definition, id, tracked, message, delivery, result));
+  }
+
+  /** One handler call, start to end; never rejects: its outcome goes into `result`. */
+  private async run(
+    definition: HandlerDefinition,
+    id: number,
+    tracked: TrackedDelivery,
+    message: object,
+    delivery: DeliveryInfo,
+    result: DispatchResult,
+  ): Promise<void> {
+    if (!this.inFlight.has(id)) return; // abandoned at shutdown before it started
+    const { envelope, transport } = tracked;
+    const { statistics, logger } = this.options;
+    const messageClass = envelope.header.messageClass;
+    tracked.info.state = 'running';
+    const context = new MessageContext(envelope, transport, delivery.attempt, definition.id);
+    if (debugEnabled(logger)) {
+      logger.debug(`Handler ${definition.id} started`, {
+        ...headerFields(envelope),
+        handler: definition.id,
+        attempt: delivery.attempt,
       });
-    });
+    }
+    const started = performance.now();
+    try {
+      if (this.around.length === 0) await definition.invoke(message, context);
+      else
+        await this.observed(
+          { envelope, handlerId: definition.id, transport, attempt: delivery.attempt },
+          message,
+          context,
+          definition,
+        );
+      const durationMs = performance.now() - started;
+      statistics.recordOutcome(definition.id, messageClass, true, durationMs);
+      result.succeeded.push(definition.id);
+      if (debugEnabled(logger)) {
+        logger.debug(`Handler ${definition.id} finished`, {
+          ...headerFields(envelope),
+          handler: definition.id,
+          attempt: context.attempt,
+          durationMs,
+        });
+      }
+    } catch (thrown) {
+      const durationMs = performance.now() - started;
+      statistics.recordOutcome(definition.id, messageClass, false, durationMs);
+      const error = asError(thrown);
+      const outcome = classifyFailure(error, delivery.redelivers === true);
+      if (outcome.final) {
+        this.reject(result, outcome.reason, error, envelope, transport, { attempt: context.attempt }, definition.id);
+      } else {
+        result.deferred.push({ handlerId: definition.id, error });
+        logger.warn(`Handler ${definition.id} failed on ${messageClass}; the transport will deliver it again`, {
+          ...headerFields(envelope),
+          handler: definition.id,
+          attempt: context.attempt,
+          durationMs,
+          error: error.message,
+        });
+      }
+    } finally {
+      this.inFlight.delete(id);
+    }
   }
 
   /** Runs a handler call inside every observer that wraps handler calls, first observer outermost. */

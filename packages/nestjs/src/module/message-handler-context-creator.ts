@@ -87,7 +87,7 @@ class MessageFiltersContextCreator extends ExternalExceptionFilterContext {
 }
 
 /** A handler call with its enhancers: what the dispatcher invokes with (message, context). */
-export type EnhancedHandler = (message: object, context: MessageContext) => Promise<unknown>;
+export type EnhancedHandler = (message: object, context: MessageContext) => unknown;
 
 /**
  * Wraps `@Subscribe` methods so guards, interceptors, pipes and exception filters apply to them
@@ -98,6 +98,8 @@ export type EnhancedHandler = (message: object, context: MessageContext) => Prom
 export class MessageHandlerContextCreator {
   private readonly contextCreator: ExternalContextCreator;
   private readonly guardsContextCreator: GuardsContextCreator;
+  private readonly interceptorsContextCreator: InterceptorsContextCreator;
+  private readonly pipesContextCreator: PipesContextCreator;
   private readonly filtersContextCreator: ExternalExceptionFilterContext;
   private readonly guardsConsumer = new GuardsConsumer();
   private readonly paramsFactory = new MessageParamsFactory();
@@ -125,13 +127,20 @@ export class MessageHandlerContextCreator {
       () => this.globals.filters,
       inherit,
     );
+    this.interceptorsContextCreator = new MessageInterceptorsContextCreator(
+      container,
+      config,
+      () => this.globals.interceptors,
+      inherit,
+    );
+    this.pipesContextCreator = new MessagePipesContextCreator(container, config, () => this.globals.pipes, inherit);
     this.contextCreator = new ExternalContextCreator(
       this.guardsContextCreator,
       this.guardsConsumer,
-      new MessageInterceptorsContextCreator(container, config, () => this.globals.interceptors, inherit),
+      this.interceptorsContextCreator,
       new InterceptorsConsumer(),
       modulesContainer,
-      new MessagePipesContextCreator(container, config, () => this.globals.pipes, inherit),
+      this.pipesContextCreator,
       new PipesConsumer(),
       this.filtersContextCreator,
     );
@@ -154,6 +163,12 @@ export class MessageHandlerContextCreator {
     const moduleKey = this.contextCreator.getContextModuleKey(instance.constructor);
     const guards = this.guardsContextCreator.create(instance, callback, moduleKey);
     const filters = this.exceptionFilters(instance, callback, moduleKey);
+    const interceptors = this.interceptorsContextCreator.create(instance, callback, moduleKey);
+    const pipes = this.pipesContextCreator.create(instance, callback, moduleKey);
+    if (guards.length === 0 && filters.length === 0 && interceptors.length === 0 && pipes.length === 0) {
+      // Nothing to apply: Nest's proxy would only add promise layers around the same call.
+      return (message, context) => callback.call(instance, message, context);
+    }
     const proxy = this.contextCreator.create(
       instance,
       callback,

@@ -39,30 +39,46 @@ export class DeliveryQueue {
 
   /** Settles when the handler finished with the envelope; rejects when it failed or the delivery was abandoned. */
   push(envelope: Envelope, delivery: DeliveryInfo): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.add(envelope, delivery, (error) => (error ? reject(error) : resolve()));
+    });
+  }
+
+  /**
+   * Queues a delivery nobody waits for (at-most-once transports): saves the promise of `push`.
+   * Handler failures are the dispatcher's to report, so they end here.
+   */
+  enqueue(envelope: Envelope, delivery: DeliveryInfo): void {
+    this.add(envelope, delivery, ignoreOutcome);
+  }
+
+  private add(envelope: Envelope, delivery: DeliveryInfo, settle: (error?: Error) => void): void {
     if (this.options.maxQueued !== undefined && this.waiting.size >= this.options.maxQueued) {
       const error = new Error(
         `more than ${this.options.maxQueued} messages are waiting for this subscription's handlers`,
       );
       this.options.onReject?.({ reason: 'overflow', envelope, attempt: delivery.attempt, error });
-      return Promise.reject(error);
+      settle(error);
+      return;
     }
-    return new Promise<void>((resolve, reject) => {
-      const queued: QueuedDelivery = {
-        envelope,
-        delivery,
-        settle: (error) => (error ? reject(error) : resolve()),
-      };
-      this.waiting.add(queued);
-      this.limiter.run(async () => {
-        if (!this.waiting.delete(queued)) return; // abandoned before it started
-        try {
-          await this.handler(envelope, delivery);
-          queued.settle();
-        } catch (error) {
-          queued.settle(error instanceof Error ? error : new Error(String(error)));
-        }
-      });
-    });
+    const queued: QueuedDelivery = { envelope, delivery, settle };
+    this.waiting.add(queued);
+    this.limiter.run(() => this.start(queued));
+  }
+
+  private start(queued: QueuedDelivery): Promise<void> {
+    if (!this.waiting.delete(queued)) return DONE; // abandoned before it started
+    let handled: Promise<void>;
+    try {
+      handled = this.handler(queued.envelope, queued.delivery);
+    } catch (error) {
+      queued.settle(asError(error));
+      return DONE;
+    }
+    return handled.then(
+      () => queued.settle(),
+      (error: unknown) => queued.settle(asError(error)),
+    );
   }
 
   /** Resolves once nothing runs or waits. */
@@ -90,4 +106,14 @@ export class DeliveryQueue {
     }
     return abandoned.length;
   }
+}
+
+const DONE = Promise.resolve();
+
+function ignoreOutcome(): void {
+  // Nobody waits for this delivery; the dispatcher has reported any failure.
+}
+
+function asError(value: unknown): Error {
+  return value instanceof Error ? value : new Error(String(value));
 }

@@ -1,4 +1,3 @@
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import { TransportClosedError } from '../errors';
 import { Envelope } from '../interfaces/envelope.interface';
 import {
@@ -31,21 +30,32 @@ export class MemoryTransport implements Transport {
   private readonly retained: Envelope[] = [];
   private readonly retain: number;
   private closed = false;
-  private turn?: Promise<void>;
+  /**
+   * Deliveries published in this turn of the event loop, as (queue, envelope) pairs: handlers
+   * start on a later turn, never inside `publish()`, and one turn is shared by all of them.
+   */
+  private due: (DeliveryQueue | Envelope)[] = [];
+  private deliveryScheduled = false;
 
   constructor(options: MemoryTransportOptions = {}) {
     this.retain = options.retain ?? 0;
   }
 
-  async publish(envelope: Envelope): Promise<void> {
-    if (this.closed) throw new TransportClosedError(this.kind);
+  publish(envelope: Envelope): Promise<void> {
+    if (this.closed) return Promise.reject(new TransportClosedError(this.kind));
     if (this.retain > 0) {
       this.retained.push(envelope);
       if (this.retained.length > this.retain) this.retained.shift();
     }
     const queues = this.subscriptions.get(envelope.header.messageClass);
-    if (!queues) return;
-    for (const queue of queues) queue.push(envelope, FIRST_DELIVERY).catch(ignore);
+    if (!queues) return ACCEPTED;
+    // The subscriptions are those of the moment of publishing, even if one ends before the next turn.
+    for (const queue of queues) this.due.push(queue, envelope);
+    if (!this.deliveryScheduled) {
+      this.deliveryScheduled = true;
+      setImmediate(this.deliverDue);
+    }
+    return ACCEPTED;
   }
 
   async subscribe(
@@ -54,12 +64,7 @@ export class MemoryTransport implements Transport {
     options: TransportSubscribeOptions,
   ): Promise<TransportSubscription> {
     if (this.closed) throw new TransportClosedError(this.kind);
-    // Handlers start on a later turn of the event loop, never inside `publish()`; one turn is
-    // shared by every envelope published in the same turn.
-    const queue = new DeliveryQueue(async (envelope, delivery) => {
-      await this.nextTurn();
-      await handler(envelope, delivery);
-    }, options);
+    const queue = new DeliveryQueue(handler, options);
     let set = this.subscriptions.get(messageClass);
     if (!set) {
       set = new Set();
@@ -71,10 +76,14 @@ export class MemoryTransport implements Transport {
         // Envelopes already handed to this subscription were accepted: let them finish.
         set.delete(queue);
         if (set.size === 0 && this.subscriptions.get(messageClass) === set) this.subscriptions.delete(messageClass);
+        this.deliverDue();
         await queue.idle();
       },
       // Nothing else holds a copy of a waiting envelope, so each one abandoned is reported.
-      abandon: () => queue.abandonWaiting(true),
+      abandon: () => {
+        this.deliverDue();
+        return queue.abandonWaiting(true);
+      },
     };
   }
 
@@ -95,19 +104,22 @@ export class MemoryTransport implements Transport {
   /** Stops taking envelopes and resolves once every accepted delivery has ended. */
   async close(): Promise<void> {
     this.closed = true;
+    this.deliverDue();
     const queues = [...this.subscriptions.values()].flatMap((set) => [...set]);
     this.subscriptions.clear();
     await Promise.all(queues.map((queue) => queue.idle()));
   }
 
-  private nextTurn(): Promise<void> {
-    this.turn ??= nextTurn().then(() => {
-      this.turn = undefined;
-    });
-    return this.turn;
-  }
+  private readonly deliverDue = (): void => {
+    this.deliveryScheduled = false;
+    const due = this.due;
+    if (due.length === 0) return;
+    this.due = [];
+    for (let index = 0; index < due.length; index += 2) {
+      (due[index] as DeliveryQueue).enqueue(due[index + 1] as Envelope, FIRST_DELIVERY);
+    }
+  };
 }
 
-function ignore(): void {
-  // The dispatcher reports handler failures; the memory transport has no redelivery.
-}
+/** Publishing in memory cannot fail once the transport is open: one settled promise serves every call. */
+const ACCEPTED = Promise.resolve();

@@ -25,10 +25,22 @@ export class ConcurrencyLimiter {
 
   run(task: Task): void {
     if (this.running < this.limit) {
-      this.start(task);
+      void this.start(task);
     } else {
       this.queue.push(task);
     }
+  }
+
+  /** Like `run`, and settles (never rejects) once the task has ended. */
+  schedule(task: Task): Promise<void> {
+    if (this.running < this.limit) return this.start(task);
+    return new Promise<void>((ended) => {
+      this.queue.push(() => {
+        const settled = begin(task);
+        settled.then(ended, ended);
+        return settled;
+      });
+    });
   }
 
   /** Resolves once nothing runs and nothing waits. */
@@ -37,16 +49,9 @@ export class ConcurrencyLimiter {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  private start(task: Task): void {
+  private start(task: Task): Promise<void> {
     this.running++;
-    let settled: Promise<void>;
-    try {
-      settled = task();
-    } catch {
-      // A task that throws before returning its promise must not stall the queue.
-      settled = Promise.resolve();
-    }
-    settled.then(this.finish, this.finish);
+    return begin(task).then(this.finish, this.finish);
   }
 
   private readonly finish = (): void => {
@@ -58,7 +63,7 @@ export class ConcurrencyLimiter {
         this.queue.splice(0, this.head);
         this.head = 0;
       }
-      this.start(next);
+      void this.start(next);
     } else if (this.running === 0) {
       this.queue.length = 0;
       this.head = 0;
@@ -67,4 +72,15 @@ export class ConcurrencyLimiter {
       for (const resolve of waiters) resolve();
     }
   };
+}
+
+const ENDED = Promise.resolve();
+
+/** A task that throws before returning its promise must not stall the queue. */
+function begin(task: Task): Promise<void> {
+  try {
+    return task();
+  } catch {
+    return ENDED;
+  }
 }

@@ -245,10 +245,7 @@ export class RedisPubSubTransport implements Transport {
       }
       return;
     }
-    for (const { queue } of subscriptions) queue.push(envelope, FIRST_DELIVERY).catch(ignore);
+    // Failures are reported by the dispatcher, overflow by the queue; pub/sub has no redelivery.
+    for (const { queue } of subscriptions) queue.enqueue(envelope, FIRST_DELIVERY);
   }
-}
-
-function ignore(): void {
-  // Failures are reported by the dispatcher, overflow by the queue; pub/sub has no redelivery.
 }
