@@ -365,9 +365,11 @@ export class MessageBus {
         : options,
       this.options.entity,
     );
-    const violations = headerViolations(header);
-    if (this.options.validateOnPublish ?? true) violations.push(...this.validator.violations(message));
-    if (violations.length > 0) throw new MessageValidationError(metadata.name, violations);
+    const inHeader = headerViolations(header);
+    const inPayload = (this.options.validateOnPublish ?? true) ? this.validator.violations(message) : [];
+    if (inHeader.length > 0 || inPayload.length > 0) {
+      throw new MessageValidationError(metadata.name, [...inHeader, ...inPayload]);
+    }
     return { metadata, envelope: { header, payload: this.serializers.get(metadata.serializer).encode(message) } };
   }
 

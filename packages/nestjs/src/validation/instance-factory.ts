@@ -12,6 +12,8 @@ const PLAIN_TO_CLASS = 0;
  */
 export class InstanceFactory {
   private readonly classLevelMetadata = new Map<NewableFunction, boolean>();
+  /** Per class, whether a property name has @Type or @Transform metadata: asked on every message. */
+  private readonly propertyMetadata = new Map<NewableFunction, Map<string, boolean>>();
 
   create<T extends object>(type: MessageType<T>, data: Record<string, unknown>): T {
     if (this.needsTransformer(type, data)) return plainToInstance(type, data) as T;
@@ -27,10 +29,24 @@ export class InstanceFactory {
       this.classLevelMetadata.set(type, classLevel);
     }
     if (classLevel) return true;
+    let known = this.propertyMetadata.get(type);
+    if (!known) {
+      known = new Map();
+      this.propertyMetadata.set(type, known);
+    }
     for (const key in data) {
-      if (defaultMetadataStorage.findTypeMetadata(type, key) !== undefined) return true;
-      if (defaultMetadataStorage.findTransformMetadatas(type, key, PLAIN_TO_CLASS).length > 0) return true;
+      let transformed = known.get(key);
+      if (transformed === undefined) {
+        transformed =
+          defaultMetadataStorage.findTypeMetadata(type, key) !== undefined ||
+          defaultMetadataStorage.findTransformMetadatas(type, key, PLAIN_TO_CLASS).length > 0;
+        // Keys come from the sender: remember a bounded number, so odd payloads cannot grow the cache.
+        if (known.size < MAX_REMEMBERED_KEYS) known.set(key, transformed);
+      }
+      if (transformed) return true;
     }
     return false;
   }
 }
+
+const MAX_REMEMBERED_KEYS = 256;
