@@ -59,6 +59,17 @@ interface TrackedDelivery {
   readonly attempt: number;
 }
 
+/** What the end of a handler call needs to record its outcome. */
+interface HandlerCallState {
+  readonly definition: HandlerDefinition;
+  readonly id: number;
+  readonly tracked: TrackedDelivery;
+  readonly result: DispatchResult;
+  readonly delivery: DeliveryInfo;
+  readonly context: MessageContext;
+  started: number;
+}
+
 interface RegisteredHandler {
   readonly definition: HandlerDefinition;
   readonly limiter: ConcurrencyLimiter;
@@ -285,8 +296,11 @@ export class Dispatcher {
     return handler.limiter.schedule(() => this.run(handler.definition, id, tracked, message, delivery, result));
   }
 
-  /** One handler call, start to end; never rejects: its outcome goes into `result`. */
-  private async run(
+  /**
+   * One handler call, start to end; never rejects: its outcome goes into `result`. Not `async`:
+   * a handler that returns synchronously (most do) costs no promise here.
+   */
+  private run(
     definition: HandlerDefinition,
     id: number,
     tracked: TrackedDelivery,
@@ -294,12 +308,19 @@ export class Dispatcher {
     delivery: DeliveryInfo,
     result: DispatchResult,
   ): Promise<void> {
-    if (!this.inFlight.has(id)) return; // abandoned at shutdown before it started
+    if (!this.inFlight.has(id)) return ENDED; // abandoned at shutdown before it started
     const { envelope, transport } = tracked;
-    const { statistics, logger } = this.options;
-    const messageClass = envelope.header.messageClass;
+    const { logger } = this.options;
     tracked.info.state = 'running';
-    const context = new MessageContext(envelope, transport, delivery.attempt, definition.id);
+    const call: HandlerCallState = {
+      definition,
+      id,
+      tracked,
+      result,
+      delivery,
+      context: new MessageContext(envelope, transport, delivery.attempt, definition.id),
+      started: 0,
+    };
     if (debugEnabled(logger)) {
       logger.debug(`Handler ${definition.id} started`, {
         ...headerFields(envelope),
@@ -307,46 +328,71 @@ export class Dispatcher {
         attempt: delivery.attempt,
       });
     }
-    const started = performance.now();
+    call.started = performance.now();
+    let outcome: unknown;
     try {
-      if (this.around.length === 0) await definition.invoke(message, context);
-      else
-        await this.observed(
-          { envelope, handlerId: definition.id, transport, attempt: delivery.attempt },
-          message,
-          context,
-          definition,
-        );
-      const durationMs = performance.now() - started;
-      statistics.recordOutcome(definition.id, messageClass, true, durationMs);
-      result.succeeded.push(definition.id);
-      if (debugEnabled(logger)) {
-        logger.debug(`Handler ${definition.id} finished`, {
-          ...headerFields(envelope),
-          handler: definition.id,
-          attempt: context.attempt,
-          durationMs,
-        });
-      }
+      outcome =
+        this.around.length === 0
+          ? definition.invoke(message, call.context)
+          : this.observed(
+              { envelope, handlerId: definition.id, transport, attempt: delivery.attempt },
+              message,
+              call.context,
+              definition,
+            );
     } catch (thrown) {
-      const durationMs = performance.now() - started;
-      statistics.recordOutcome(definition.id, messageClass, false, durationMs);
-      const error = asError(thrown);
-      const outcome = classifyFailure(error, delivery.redelivers === true);
-      if (outcome.final) {
-        this.reject(result, outcome.reason, error, envelope, transport, { attempt: context.attempt }, definition.id);
-      } else {
-        result.deferred.push({ handlerId: definition.id, error });
-        logger.warn(`Handler ${definition.id} failed on ${messageClass}; the transport will deliver it again`, {
-          ...headerFields(envelope),
-          handler: definition.id,
-          attempt: context.attempt,
-          durationMs,
-          error: error.message,
-        });
-      }
-    } finally {
-      this.inFlight.delete(id);
+      this.failed(call, thrown);
+      return ENDED;
+    }
+    if (isThenable(outcome)) {
+      return Promise.resolve(outcome).then(
+        () => this.succeeded(call),
+        (thrown: unknown) => this.failed(call, thrown),
+      );
+    }
+    this.succeeded(call);
+    return ENDED;
+  }
+
+  private succeeded(call: HandlerCallState): void {
+    const { definition, tracked, context } = call;
+    const { envelope } = tracked;
+    const { statistics, logger } = this.options;
+    this.inFlight.delete(call.id);
+    const durationMs = performance.now() - call.started;
+    statistics.recordOutcome(definition.id, envelope.header.messageClass, true, durationMs);
+    call.result.succeeded.push(definition.id);
+    if (debugEnabled(logger)) {
+      logger.debug(`Handler ${definition.id} finished`, {
+        ...headerFields(envelope),
+        handler: definition.id,
+        attempt: context.attempt,
+        durationMs,
+      });
+    }
+  }
+
+  private failed(call: HandlerCallState, thrown: unknown): void {
+    const { definition, tracked, context, result } = call;
+    const { envelope, transport } = tracked;
+    const { statistics, logger } = this.options;
+    const messageClass = envelope.header.messageClass;
+    this.inFlight.delete(call.id);
+    const durationMs = performance.now() - call.started;
+    statistics.recordOutcome(definition.id, messageClass, false, durationMs);
+    const error = asError(thrown);
+    const outcome = classifyFailure(error, call.delivery.redelivers === true);
+    if (outcome.final) {
+      this.reject(result, outcome.reason, error, envelope, transport, { attempt: context.attempt }, definition.id);
+    } else {
+      result.deferred.push({ handlerId: definition.id, error });
+      logger.warn(`Handler ${definition.id} failed on ${messageClass}; the transport will deliver it again`, {
+        ...headerFields(envelope),
+        handler: definition.id,
+        attempt: context.attempt,
+        durationMs,
+        error: error.message,
+      });
     }
   }
 
@@ -422,6 +468,12 @@ export class Dispatcher {
       return Promise.reject(listenerError as Error);
     }
   }
+}
+
+const ENDED = Promise.resolve();
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
 }
 
 function asError(value: unknown): Error {
