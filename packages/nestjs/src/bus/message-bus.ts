@@ -7,7 +7,7 @@ import {
   DEFAULT_SHUTDOWN_TIMEOUT_MS,
   DEFAULT_TRANSPORT_NAME,
 } from '../constants';
-import { Dispatcher, DispatchResult } from '../dispatcher/dispatcher';
+import { Dispatcher } from '../dispatcher/dispatcher';
 import { HandlerDefinition } from '../dispatcher/handler-definition.interface';
 import { createHeader } from '../envelope/header-factory';
 import { MessageContext } from '../envelope/message-context';
@@ -541,8 +541,7 @@ export class MessageBus {
       const subscribe = (): Promise<TransportSubscription> =>
         this.transport(transportName).subscribe(
           messageClass,
-          // Settles when the transport may consider the envelope handled; rejects when it should deliver it again.
-          (envelope, delivery) => this.dispatcher.dispatch(envelope, transportName, delivery).then(settleDispatch),
+          (envelope, delivery) => this.dispatcher.deliver(envelope, transportName, delivery),
           {
             concurrency,
             group: this.options.entity ?? 'default',
@@ -578,18 +577,6 @@ const REPLY_LISTENER_PREFIX = 'SmartMessage.replies:';
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
-}
-
-/** A deferred failure, or a report that could not be recorded, keeps the message with a durable broker. */
-function settleDispatch(result: DispatchResult): void | Promise<void> {
-  // Most envelopes have nothing to record: no extra promise for them.
-  if (result.recorded.length === 0) return throwDeferred(result);
-  return Promise.all(result.recorded).then(() => throwDeferred(result));
-}
-
-function throwDeferred(result: DispatchResult): void {
-  const deferred = result.deferred[0];
-  if (deferred) throw deferred.error;
 }
 
 async function withinTimeout(work: Promise<unknown>, timeoutMs: number): Promise<boolean> {

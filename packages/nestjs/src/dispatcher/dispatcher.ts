@@ -147,14 +147,38 @@ export class Dispatcher {
   dispatch(
     envelope: Envelope,
     transport: string,
-    delivery: DeliveryInfo = { attempt: 1 },
+    delivery: DeliveryInfo = FIRST_DELIVERY,
     options: DispatchOptions = {},
   ): Promise<DispatchResult> {
+    const result: DispatchResult = { succeeded: [], failed: [], deferred: [], recorded: [] };
+    const runs = this.begin(envelope, transport, delivery, options, result);
+    return runs === undefined ? Promise.resolve(result) : runs.then(() => result);
+  }
+
+  /**
+   * What a transport's subscription waits for: resolves once every handler the envelope reached
+   * finished with it and every failure was recorded; rejects when a handler wants it delivered
+   * again or a failure could not be recorded, so a durable transport keeps it with the broker.
+   */
+  deliver(envelope: Envelope, transport: string, delivery: DeliveryInfo = FIRST_DELIVERY): Promise<void> {
+    const result: DispatchResult = { succeeded: [], failed: [], deferred: [], recorded: [] };
+    const runs = this.begin(envelope, transport, delivery, NO_DISPATCH_OPTIONS, result);
+    if (runs !== undefined) return runs.then(() => settle(result));
+    return result.recorded.length === 0 ? ENDED : (settle(result) as Promise<void>);
+  }
+
+  /** Starts the envelope's handler calls; returns what settles when they end, or nothing when none started. */
+  private begin(
+    envelope: Envelope,
+    transport: string,
+    delivery: DeliveryInfo,
+    options: DispatchOptions,
+    result: DispatchResult,
+  ): Promise<unknown> | undefined {
     const { header } = envelope;
     const { statistics, logger } = this.options;
     statistics.countReceived(header.messageClass, transport);
     for (const observer of this.observers) observer.received?.(envelope, transport);
-    const result: DispatchResult = { succeeded: [], failed: [], deferred: [], recorded: [] };
     const registered = this.byMessageClass.get(header.messageClass);
     if (debugEnabled(logger)) {
       logger.debug(`Received ${header.messageClass}`, {
@@ -163,7 +187,7 @@ export class Dispatcher {
         attempt: delivery.attempt,
       });
     }
-    if (!registered) return Promise.resolve(result);
+    if (!registered) return undefined;
 
     const accepted: RegisteredHandler[] = [];
     for (const handler of registered) {
@@ -196,7 +220,7 @@ export class Dispatcher {
         accepted.push(handler);
       }
     }
-    if (accepted.length === 0) return Promise.resolve(result);
+    if (accepted.length === 0) return undefined;
 
     let data: unknown;
     try {
@@ -204,7 +228,7 @@ export class Dispatcher {
     } catch (error) {
       for (const { definition } of accepted) statistics.count(definition.id, header.messageClass, 'rejected');
       this.reject(result, 'undecodable', error as Error, envelope, transport, delivery);
-      return Promise.resolve(result);
+      return undefined;
     }
 
     // Accepted handlers share one message type (name and version are unique), so usually one instance serves all.
@@ -228,8 +252,7 @@ export class Dispatcher {
       else if (Array.isArray(runs)) runs.push(run);
       else runs = [runs, run];
     }
-    if (runs === undefined) return Promise.resolve(result);
-    return (Array.isArray(runs) ? Promise.all(runs) : runs).then(() => result);
+    return Array.isArray(runs) ? Promise.all(runs) : runs;
   }
 
   /** Reports a frame a transport set aside (undecodable, poison, trimmed, overflow) like any undelivered message. */
@@ -471,6 +494,20 @@ export class Dispatcher {
 }
 
 const ENDED = Promise.resolve();
+const FIRST_DELIVERY: DeliveryInfo = Object.freeze({ attempt: 1 });
+const NO_DISPATCH_OPTIONS: DispatchOptions = Object.freeze({});
+
+/** A deferred failure, or a report that could not be recorded, keeps the message with a durable broker. */
+function settle(result: DispatchResult): void | Promise<void> {
+  // Most envelopes have nothing to record: no extra promise for them.
+  if (result.recorded.length === 0) return throwDeferred(result);
+  return Promise.all(result.recorded).then(() => throwDeferred(result));
+}
+
+function throwDeferred(result: DispatchResult): void {
+  const deferred = result.deferred[0];
+  if (deferred) throw deferred.error;
+}
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as PromiseLike<unknown> | null)?.then === 'function';

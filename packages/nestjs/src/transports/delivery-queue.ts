@@ -75,6 +75,8 @@ export class DeliveryQueue {
       queued.settle(asError(error));
       return DONE;
     }
+    // Nobody waits for an enqueued delivery: the limiter's own continuation is enough.
+    if (queued.settle === ignoreOutcome) return handled;
     return handled.then(
       () => queued.settle(),
       (error: unknown) => queued.settle(asError(error)),

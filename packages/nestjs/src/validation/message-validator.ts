@@ -18,14 +18,14 @@ export class MessageValidator {
     this.fastCheck = new FastValidityCheck(this.options);
   }
 
-  violations(message: object): PropertyViolation[] {
-    if (this.fastCheck.isCertainlyValid(message)) return [];
+  violations(message: object): readonly PropertyViolation[] {
+    if (this.fastCheck.isCertainlyValid(message)) return NO_VIOLATIONS;
     return flatten(validateSync(message, this.options), '');
   }
 
   assertValid(message: object, messageType: string): void {
     const violations = this.violations(message);
-    if (violations.length > 0) throw new MessageValidationError(messageType, violations);
+    if (violations.length > 0) throw new MessageValidationError(messageType, [...violations]);
   }
 
   /** Builds an instance of `type` from decoded payload data and validates it. */
@@ -40,6 +40,8 @@ export class MessageValidator {
     return instance;
   }
 }
+
+const NO_VIOLATIONS: readonly PropertyViolation[] = Object.freeze([]);
 
 function flatten(errors: ValidationError[], prefix: string): PropertyViolation[] {
   return errors.flatMap((error) => {
