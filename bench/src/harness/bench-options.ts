@@ -16,6 +16,12 @@ export interface BenchOptions {
   pacedMessages: number;
   /** Contender ids to run; empty runs them all. */
   only: string[];
+  /** Scale factors of the `scenarios` benchmark (its message counts times each), when given. */
+  scales?: number[];
+  /** Concurrency of the `scenarios` benchmark's CPU-bound handlers, when given. */
+  cpuConcurrency?: number;
+  /** Concurrency of the `scenarios` benchmark's sleeping handlers, when given. */
+  ioConcurrency?: number;
   redisUrl: string;
   /** Write the results into docs/benchmarks.md (off with --no-write). */
   write: boolean;

@@ -10,7 +10,10 @@ export const USAGE = `Usage: pnpm bench [name ...] [options]
   --max-in-flight N    unanswered or unreceived messages at most (default 1000)
   --rate N             offered rate of the paced runs, msg/s (default 5000)
   --paced-messages N   messages per paced run (default: 2 s worth at --rate)
-  --only ID[,ID]       run only these contenders (ids are listed in bench/README.md)
+  --only ID[,ID]       run only these contenders or scenarios (ids are listed in bench/README.md)
+  --scales F[,F]       scenarios: scale factors of the message counts (default 1,10,100)
+  --cpu-concurrency N  scenarios: concurrency of the CPU-bound handlers (default 1)
+  --io-concurrency N   scenarios: concurrency of the sleeping handlers (default: one per message)
   --redis-url URL      Redis to use (default $REDIS_URL or redis://127.0.0.1:6379)
   --no-write           print the results only; leave docs/benchmarks.md alone
   --cpu-prof           write a CPU profile of each measured run (to bench/profiles)
@@ -24,6 +27,8 @@ const INTEGER_OPTIONS = {
   '--max-in-flight': 'maxInFlight',
   '--rate': 'rate',
   '--paced-messages': 'pacedMessages',
+  '--cpu-concurrency': 'cpuConcurrency',
+  '--io-concurrency': 'ioConcurrency',
 } as const;
 
 export class UsageError extends Error {}
@@ -57,6 +62,10 @@ export function parseCliOptions(argv: string[], benchRoot: string): BenchOptions
         .split(',')
         .map((id) => id.trim())
         .filter(Boolean);
+    } else if (arg === '--scales') {
+      options.scales = next()
+        .split(',')
+        .map((factor) => positiveNumber(arg, factor.trim()));
     } else if (arg === '--redis-url') {
       options.redisUrl = next();
     } else if (arg === '--no-write') {
@@ -75,6 +84,12 @@ export function parseCliOptions(argv: string[], benchRoot: string): BenchOptions
   }
   if (options.pacedMessages === 0) options.pacedMessages = options.rate * 2;
   return options;
+}
+
+function positiveNumber(option: string, value: string): number {
+  const number = Number(value);
+  if (!Number.isFinite(number) || number <= 0) throw new UsageError(`${option} takes positive numbers, got ${value}`);
+  return number;
 }
 
 function positiveInteger(option: string, value: string): number {

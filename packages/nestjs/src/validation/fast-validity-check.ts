@@ -15,6 +15,8 @@ interface CompiledProperty {
   readonly checks: PropertyCheck[];
 }
 
+const NO_CONSTRAINTS: unknown[] = [];
+
 /** Validator options the fast check answers for; any other option sends every call to class-validator. */
 const NEUTRAL_OPTIONS = new Set(['forbidUnknownValues', 'validationError', 'stopAtFirstError']);
 const SUPPORTED_TYPES = new Set(['customValidation', 'conditionalValidation', 'isDefined']);
@@ -40,18 +42,22 @@ export class FastValidityCheck {
     const properties = this.propertiesOf(instance.constructor as NewableFunction);
     if (!properties) return undefined;
     const record = instance as Record<string, unknown>;
-    for (const property of properties) {
+    // One arguments object per call, refilled for each check: constraints read it and do not keep it.
+    const args = {
+      targetName: instance.constructor.name,
+      property: '',
+      object: instance,
+      value: undefined as unknown,
+      constraints: NO_CONSTRAINTS,
+    };
+    properties: for (const property of properties) {
       const value = record[property.name];
-      if (property.conditions.some((condition) => !condition(instance, value))) continue;
+      for (const condition of property.conditions) if (!condition(instance, value)) continue properties;
+      args.property = property.name;
+      args.value = value;
       for (const check of property.checks) {
         if (check.validateIf && !check.validateIf(instance, value)) continue;
-        const args = {
-          targetName: instance.constructor.name,
-          property: property.name,
-          object: instance,
-          value,
-          constraints: check.constraints,
-        };
+        args.constraints = check.constraints;
         if (check.validate(value, args) !== true) return undefined;
       }
     }
