@@ -5,6 +5,7 @@ export const BENCHMARKS: readonly { name: string; load(): Promise<Benchmark> }[]
   { name: 'redis', load: async () => (await import('../redis/redis.benchmark')).redisBenchmark },
   { name: 'scenarios', load: async () => (await import('../scenarios/scenarios.benchmark')).scenariosBenchmark },
   { name: 'in-process', load: async () => (await import('../in-process/in-process.benchmark')).inProcessBenchmark },
+  { name: 'steps', load: async () => (await import('../steps/steps.benchmark')).stepsBenchmark },
 ];
 
 export async function loadBenchmark(name: string): Promise<Benchmark> {

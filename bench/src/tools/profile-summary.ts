@@ -5,23 +5,7 @@
  *     src/tools/profile-summary.ts profiles/<name>.cpuprofile [top]
  */
 import { readFileSync } from 'node:fs';
-
-interface ProfileNode {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
-  children?: number[];
-}
-
-interface CpuProfile {
-  nodes: ProfileNode[];
-  samples: number[];
-  timeDeltas: number[];
-}
-
-function keyOf(frame: ProfileNode['callFrame']): string {
-  const file = frame.url.replace(/^.*\/node_modules\//, '').replace(/^.*\/(packages|bench)\//, '$1/');
-  return `${frame.functionName || '(anonymous)'}  ${file}:${frame.lineNumber + 1}`;
-}
+import { CpuProfile, frameLabel, IDLE_NODE, packageOf, rootsOf, selfTimes } from '../harness/cpu-profile-reader';
 
 /**
  * Time spent in each function including what it called (each sample counted once per function
@@ -29,50 +13,35 @@ function keyOf(frame: ProfileNode['callFrame']): string {
  */
 function inclusiveTimes(profile: CpuProfile, selfUs: Map<number, number>): Map<string, number> {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
-  const childIds = new Set(profile.nodes.flatMap((node) => node.children ?? []));
   const totals = new Map<string, number>();
   const walk = (id: number, onStack: ReadonlySet<string>): void => {
     const node = byId.get(id)!;
-    const key = keyOf(node.callFrame);
+    const key = frameLabel(node.callFrame);
     const stack = onStack.has(key) ? onStack : new Set([...onStack, key]);
-    const self = node.callFrame.functionName === '(idle)' ? 0 : (selfUs.get(id) ?? 0);
+    const self = node.callFrame.functionName === IDLE_NODE ? 0 : (selfUs.get(id) ?? 0);
     if (self > 0) for (const name of stack) totals.set(name, (totals.get(name) ?? 0) + self);
     for (const child of node.children ?? []) walk(child, stack);
   };
-  for (const node of profile.nodes) if (!childIds.has(node.id)) walk(node.id, new Set());
+  for (const root of rootsOf(profile)) walk(root.id, new Set());
   return totals;
-}
-
-/** `node_modules/.pnpm/ioredis@5/node_modules/ioredis/built/x.js` → `ioredis`; our sources by folder. */
-function ownerOf(url: string): string {
-  if (!url) return '(native / GC / idle)';
-  const modules = url.lastIndexOf('/node_modules/');
-  if (modules >= 0) {
-    const rest = url.slice(modules + '/node_modules/'.length).split('/');
-    return rest[0]!.startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0]!;
-  }
-  const ours = /\/(packages\/[^/]+|bench)\/src\//.exec(url);
-  if (ours) return ours[1]!;
-  return url.startsWith('node:') ? 'node core' : url;
 }
 
 function summarize(path: string, top: number): void {
   const profile = JSON.parse(readFileSync(path, 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
-  const selfUs = new Map<number, number>();
-  profile.samples.forEach((id, index) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0)));
+  const selfUs = selfTimes(profile);
   const total = [...selfUs.values()].reduce((sum, value) => sum + value, 0);
-  const idle = [...selfUs].filter(([id]) => byId.get(id)?.callFrame.functionName === '(idle)');
+  const idle = [...selfUs].filter(([id]) => byId.get(id)?.callFrame.functionName === IDLE_NODE);
   const idleUs = idle.reduce((sum, [, value]) => sum + value, 0);
 
   const byFunction = new Map<string, number>();
   const byOwner = new Map<string, number>();
   for (const [id, us] of selfUs) {
     const frame = byId.get(id)!.callFrame;
-    if (frame.functionName === '(idle)') continue;
-    const key = keyOf(frame);
+    if (frame.functionName === IDLE_NODE) continue;
+    const key = frameLabel(frame);
     byFunction.set(key, (byFunction.get(key) ?? 0) + us);
-    const owner = ownerOf(frame.url);
+    const owner = packageOf(frame.url);
     byOwner.set(owner, (byOwner.get(owner) ?? 0) + us);
   }
   const busy = total - idleUs;
