@@ -20,6 +20,26 @@ export interface StepsRunFacts {
   samplingIntervalUs: number;
 }
 
+/**
+ * Why the Redis split needs care; `header` compares the same code's µs/msg on the Redis and
+ * the memory path when both ran.
+ */
+function sharedCoresCaveat(header?: { redis: number; memory: number }): string {
+  return (
+    'Read the Redis split with care: its samples do not seem to be spread evenly over the work. The same ' +
+    'publish-side code gets several times fewer µs per message here than on the memory path' +
+    (header
+      ? ` (in this run \`createHeader\` ${formatUs(header.redis)} µs/msg here, ${formatUs(header.memory)} in memory)`
+      : '') +
+    ", while the main thread shares the cores with redis-server and the profiler's sampling thread and makes a " +
+    'socket write and read per message. Take header, validate on publish and JSON encode from the memory ' +
+    'tables, and the transport row as an upper bound.'
+  );
+}
+
+/** The path whose header cost the Redis caveat compares with. */
+const MEMORY_PATH_ID = 'memory';
+
 /** Frames of "other" listed per path, at most, and only those of at least this many µs/msg. */
 const UNMATCHED_SHOWN = 5;
 const UNMATCHED_FLOOR_US = 0.01;
@@ -51,12 +71,12 @@ export function renderStepsSection(
       `of all sampled time, idle included. Figures are medians over ${options.runs} run(s), min and max beside them ` +
       '(the medians of the steps need not add up to the median total).',
     '',
-    '**Profiling slows the runs** (the profiled msg/s is below the unprofiled one): the µs per message are ' +
+    '**Profiling slows the runs** (compare the profiled msg/s with the unprofiled): the µs per message are ' +
       'those of the profiled run and larger than without the profiler; the shares say more than the absolute ' +
       'figures. The floor is what no JSON transport can go below: one `JSON.stringify` and one `JSON.parse` of ' +
       'the same order, measured in the same process after its runs, without the profiler.',
     '',
-    ...paths.flatMap((path) => renderPath(path, results.get(path.id) ?? [])),
+    ...paths.flatMap((path) => renderPath(path, results.get(path.id) ?? [], headerComparison(path, results))),
     '### The steps',
     '',
     ...STEPS.map((step) => `- **${step.label}**: ${step.covers}.`),
@@ -67,7 +87,11 @@ export function renderStepsSection(
   ].join('\n');
 }
 
-function renderPath(path: StepPath, runs: readonly StepsWorkerResult[]): string[] {
+function renderPath(
+  path: StepPath,
+  runs: readonly StepsWorkerResult[],
+  headerComparison?: { redis: number; memory: number },
+): string[] {
   if (runs.length === 0) return [`### ${path.label}`, '', '(no runs)', ''];
   const messages = runs[0]!.profiled.messages;
   const profiled = spread(runs.map((run) => run.profiled.throughput));
@@ -75,6 +99,7 @@ function renderPath(path: StepPath, runs: readonly StepsWorkerResult[]): string[
   const total = spread(runs.map((run) => run.totalUsPerMessage));
   const busy = median(runs.map((run) => run.totalUsPerMessage - run.stepUsPerMessage.idle));
   const floor = median(runs.map((run) => run.floorUsPerMessage));
+  const mainThreadCpu = median(runs.map((run) => run.mainThreadCpuUsPerMessage ?? Number.NaN));
   const rows = STEPS.map((step) => stepRow(step.id, step.label, runs));
   rows.push(['**total**', `**${formatUs(total.median)}**`, formatUs(total.min), formatUs(total.max), '100%']);
   const unmatched = unmatchedFrames(runs);
@@ -88,6 +113,9 @@ function renderPath(path: StepPath, runs: readonly StepsWorkerResult[]): string[
       `profiler: ${formatInteger(unprofiled)} msg/s (unprofiled ÷ profiled: ${formatRatio(unprofiled / profiled.median)}).`,
     `- Sampled time: ${formatUs(total.median)} µs/msg; without idle / program: ${formatUs(busy)} µs/msg, ` +
       `${formatRatio(busy / floor)} the floor of ${formatUs(floor)} µs/msg (JSON.stringify + JSON.parse of the order).`,
+    `- The main thread was on the CPU for ${formatUs(mainThreadCpu)} µs/msg of the profiled run: the profiler ` +
+      'samples wall time, so sampled time beyond that was spent off the CPU (waiting for Redis or for a core) and ' +
+      'is charged to wherever the thread stopped.',
     `- Peak RSS: ${formatInteger(Math.max(...runs.map((run) => run.peakRssMb)))} MB; ` +
       `${formatInteger(median(runs.map((run) => run.samples)))} samples per profiled run, one per ` +
       `${formatInteger(median(runs.map((run) => (run.totalUsPerMessage * messages) / run.samples)))} µs on ` +
@@ -95,11 +123,22 @@ function renderPath(path: StepPath, runs: readonly StepsWorkerResult[]): string[
     '',
     markdownTable(['step', 'µs/msg', 'min', 'max', 'share'], rows),
     '',
+    ...(path.usesRedis ? [sharedCoresCaveat(headerComparison), ''] : []),
     unmatched.length === 0
       ? `Nothing of ${UNMATCHED_FLOOR_US} µs/msg or more fell outside the step table.`
       : `Largest in "other" (leaf functions no rule matched, µs/msg averaged over the runs): ${unmatched.join('; ')}.`,
     '',
   ];
+}
+
+/** `createHeader` on a Redis path beside the memory path's, when both ran. */
+function headerComparison(path: StepPath, results: StepsResults): { redis: number; memory: number } | undefined {
+  const memory = results.get(MEMORY_PATH_ID) ?? [];
+  const redis = results.get(path.id) ?? [];
+  if (!path.usesRedis || memory.length === 0 || redis.length === 0) return undefined;
+  const headerOf = (runs: readonly StepsWorkerResult[]): number =>
+    median(runs.map((run) => run.stepUsPerMessage.header));
+  return { redis: headerOf(redis), memory: headerOf(memory) };
 }
 
 function stepRow(id: StepId, label: string, runs: readonly StepsWorkerResult[]): string[] {

@@ -5,6 +5,7 @@ import { PROGRESS_LINE_PREFIX } from '../harness/worker-protocol';
 import { BenchOrderPlaced, orderFactory } from '../redis/bench-order.message';
 import { deleteKeysUnder } from '../redis/redis-keys';
 import { measureJsonFloor } from './json-floor';
+import { mainThreadCpuUs } from './main-thread-cpu';
 import { orderHandler } from './order-handler';
 import { captureCpuProfile } from './profile-capture';
 import { attributeToSteps } from './step-attribution';
@@ -32,6 +33,11 @@ export interface StepsWorkerResult {
   stepUsPerMessage: Record<StepId, number>;
   /** All sampled time per message, idle included. */
   totalUsPerMessage: number;
+  /**
+   * CPU time of the main thread over the profiled run, per message (null without /proc). The
+   * profiler samples wall time: what the profile has beyond this was spent off the CPU.
+   */
+  mainThreadCpuUsPerMessage: number | null;
   samples: number;
   /** Leaf functions of the time no rule of the step table matched, per message. */
   unmatched: { frame: string; usPerMessage: number }[];
@@ -51,9 +57,15 @@ export async function runStepsWorker(task: StepsWorkerTask): Promise<StepsWorker
     await bus.start();
     const warmup = await publisher.publishAll(task.messages);
     const unprofiled = await publisher.publishAll(task.messages);
-    const { result: profiled, profile } = await captureCpuProfile(task.samplingIntervalUs, () =>
-      publisher.publishAll(task.messages),
-    );
+    // Read inside the profiled span: starting and stopping the profiler takes the main thread a while too.
+    let cpuAtStart: number | undefined;
+    let cpuAtEnd: number | undefined;
+    const { result: profiled, profile } = await captureCpuProfile(task.samplingIntervalUs, async () => {
+      cpuAtStart = mainThreadCpuUs();
+      const outcome = await publisher.publishAll(task.messages);
+      cpuAtEnd = mainThreadCpuUs();
+      return outcome;
+    });
     const peakRssMb = process.resourceUsage().maxRSS / 1024;
     const profileDir = process.env[CPU_PROFILE_DIR_ENV];
     if (profileDir) {
@@ -71,6 +83,8 @@ export async function runStepsWorker(task: StepsWorkerTask): Promise<StepsWorker
         Object.entries(breakdown.stepUs).map(([step, us]) => [step, perMessage(us)]),
       ) as Record<StepId, number>,
       totalUsPerMessage: perMessage(breakdown.totalUs),
+      mainThreadCpuUsPerMessage:
+        cpuAtStart === undefined || cpuAtEnd === undefined ? null : perMessage(cpuAtEnd - cpuAtStart),
       samples: breakdown.samples,
       unmatched: breakdown.unmatched.map(({ frame, us }) => ({ frame, usPerMessage: perMessage(us) })),
       floorUsPerMessage: measureJsonFloor(makeOrder, task.messages),

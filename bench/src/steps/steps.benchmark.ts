@@ -84,7 +84,8 @@ function describeResult(result: StepsWorkerResult): string {
     .join(', ');
   return (
     `${formatInteger(result.profiled.throughput)} msg/s profiled (${formatInteger(result.unprofiled.throughput)} ` +
-    `without), ${result.totalUsPerMessage.toFixed(2)} µs/msg sampled (${formatInteger(result.samples)} samples): ` +
+    `without), ${result.totalUsPerMessage.toFixed(2)} µs/msg sampled (${formatInteger(result.samples)} samples, ` +
+    `main thread on CPU ${result.mainThreadCpuUsPerMessage?.toFixed(2) ?? '–'} µs/msg): ` +
     `${largest} | floor ${result.floorUsPerMessage.toFixed(2)} µs/msg | RSS ${Math.round(result.peakRssMb)} MB`
   );
 }
