@@ -1,6 +1,6 @@
 import { BenchmarkContext } from '../harness/benchmark';
 import { formatInteger, formatRatio, markdownTable } from '../harness/markdown-table';
-import { median, spread } from '../harness/stats';
+import { median, Spread, spread } from '../harness/stats';
 import { StepPath } from './step-paths';
 import { StepId, STEPS } from './step-table';
 import { StepsWorkerResult } from './steps-worker';
@@ -20,20 +20,26 @@ export interface StepsRunFacts {
   samplingIntervalUs: number;
 }
 
-/**
- * Why the Redis split needs care; `header` compares the same code's µs/msg on the Redis and
- * the memory path when both ran.
- */
-function sharedCoresCaveat(header?: { redis: number; memory: number }): string {
+/** `createHeader`'s µs/msg on a Redis path (median, min, max) and on the memory path (median). */
+interface HeaderComparison {
+  redis: Spread;
+  memory: number;
+}
+
+/** Why the Redis split needs care, with the same code's figures on both paths when both ran. */
+function sharedCoresCaveat(header?: HeaderComparison): string {
   return (
-    'Read the Redis split with care: its samples do not seem to be spread evenly over the work. The same ' +
-    'publish-side code gets several times fewer µs per message here than on the memory path' +
+    "Read the Redis split with care. The main thread shares the cores with redis-server and the profiler's " +
+    'sampling thread and makes a socket write and read per message, and the samples need not spread evenly ' +
+    'over the work: while this benchmark was built, some runs gave the publish-side code several times fewer ' +
+    'µs per message here than on the memory path, others about the same. ' +
     (header
-      ? ` (in this run \`createHeader\` ${formatUs(header.redis)} µs/msg here, ${formatUs(header.memory)} in memory)`
+      ? `\`createHeader\`, the same code on both paths, got ${formatUs(header.redis.median)} µs/msg here ` +
+        `(min–max ${formatUs(header.redis.min)}–${formatUs(header.redis.max)}) and ${formatUs(header.memory)} in ` +
+        'memory in this run. '
       : '') +
-    ", while the main thread shares the cores with redis-server and the profiler's sampling thread and makes a " +
-    'socket write and read per message. Take header, validate on publish and JSON encode from the memory ' +
-    'tables, and the transport row as an upper bound.'
+    'Where they differ much, take header, validate on publish and JSON encode from the memory tables, and the ' +
+    'transport row as an upper bound.'
   );
 }
 
@@ -87,11 +93,7 @@ export function renderStepsSection(
   ].join('\n');
 }
 
-function renderPath(
-  path: StepPath,
-  runs: readonly StepsWorkerResult[],
-  headerComparison?: { redis: number; memory: number },
-): string[] {
+function renderPath(path: StepPath, runs: readonly StepsWorkerResult[], headerComparison?: HeaderComparison): string[] {
   if (runs.length === 0) return [`### ${path.label}`, '', '(no runs)', ''];
   const messages = runs[0]!.profiled.messages;
   const profiled = spread(runs.map((run) => run.profiled.throughput));
@@ -132,13 +134,13 @@ function renderPath(
 }
 
 /** `createHeader` on a Redis path beside the memory path's, when both ran. */
-function headerComparison(path: StepPath, results: StepsResults): { redis: number; memory: number } | undefined {
+function headerComparison(path: StepPath, results: StepsResults): HeaderComparison | undefined {
   const memory = results.get(MEMORY_PATH_ID) ?? [];
   const redis = results.get(path.id) ?? [];
   if (!path.usesRedis || memory.length === 0 || redis.length === 0) return undefined;
-  const headerOf = (runs: readonly StepsWorkerResult[]): number =>
-    median(runs.map((run) => run.stepUsPerMessage.header));
-  return { redis: headerOf(redis), memory: headerOf(memory) };
+  const headerOf = (runs: readonly StepsWorkerResult[]): Spread =>
+    spread(runs.map((run) => run.stepUsPerMessage.header));
+  return { redis: headerOf(redis), memory: headerOf(memory).median };
 }
 
 function stepRow(id: StepId, label: string, runs: readonly StepsWorkerResult[]): string[] {
