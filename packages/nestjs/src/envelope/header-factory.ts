@@ -16,7 +16,7 @@ export function createHeader(
     uuid: randomUUID(),
     messageClass: metadata.name,
     version: metadata.version,
-    publishedAt: new Date().toISOString(),
+    publishedAt: isoTimestampNow(),
     publisherPid: process.pid,
     from: (options.from ?? metadata.from ?? entity) as string,
     serializer: metadata.serializer,
@@ -28,4 +28,20 @@ export function createHeader(
   if (options.correlationId !== undefined) header.correlationId = options.correlationId;
   if (options.causationId !== undefined) header.causationId = options.causationId;
   return header;
+}
+
+let lastMillis = Number.NaN;
+let lastIso = '';
+
+/**
+ * The current time in ISO 8601 with milliseconds. Messages published in a burst share a
+ * millisecond, so the string is built once per millisecond rather than once per message.
+ */
+function isoTimestampNow(): string {
+  const now = Date.now();
+  if (now !== lastMillis) {
+    lastMillis = now;
+    lastIso = new Date(now).toISOString();
+  }
+  return lastIso;
 }
