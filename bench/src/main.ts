@@ -41,11 +41,12 @@ async function main(): Promise<void> {
       command,
       revision: sourceRevision(join(BENCH_ROOT, '..')),
       progress: (line) => progress(`${name}: ${line}`),
-      runWorker: (task) =>
+      runWorker: (task, workerOptions) =>
         runWorkerProcess(name, task, {
           benchRoot: BENCH_ROOT,
           cpuProfileDir: options.cpuProfileDir,
           timeoutMs: WORKER_TIMEOUT_MS,
+          nodeArgs: workerOptions?.nodeArgs,
           onProgress: (line) => progress(`${name}: ${line}`),
         }),
     };

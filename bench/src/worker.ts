@@ -11,7 +11,13 @@ async function main(): Promise<void> {
   if (!raw) throw new Error(`${WORKER_TASK_ENV} is not set: the worker is started by src/main.ts`);
   const { benchmark, task } = JSON.parse(raw) as WorkerEnvelope;
   const result = await (await loadBenchmark(benchmark)).work(task);
-  process.stdout.write(`${RESULT_LINE_PREFIX}${JSON.stringify(result)}\n`);
+  // stdout is a pipe, written asynchronously on Linux, and process.exit() does not wait for it:
+  // without the callback, a result larger than the pipe's buffer would be cut off.
+  await new Promise<void>((resolve, reject) =>
+    process.stdout.write(`${RESULT_LINE_PREFIX}${JSON.stringify(result)}\n`, (error) =>
+      error ? reject(error) : resolve(),
+    ),
+  );
 }
 
 main().then(

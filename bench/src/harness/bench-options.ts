@@ -27,4 +27,10 @@ export interface BenchOptions {
   write: boolean;
   /** Folder for CPU profiles of the measured runs (`--cpu-prof`), when profiling. */
   cpuProfileDir?: string;
+  /** µs of computation per message in the `scaling` benchmark's consumer handler, when given. */
+  workUs?: number;
+  /** Consumer process counts of the `scaling` benchmark, when given. */
+  consumers?: number[];
+  /** Messages the `scaling` benchmark's memory runs hold in flight, when given. */
+  memorySizes?: number[];
 }

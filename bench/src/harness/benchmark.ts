@@ -14,12 +14,19 @@ export interface BenchmarkContext {
   /**
    * Runs one unit of work in a fresh worker process (`Benchmark.work` there) and resolves with
    * what it returned. Fresh processes keep contenders from sharing heap, JIT state and peak RSS.
+   * Calls may overlap: each has a process of its own, so a benchmark can run several at once.
    */
-  runWorker(task: WorkerTask): Promise<unknown>;
+  runWorker(task: WorkerTask, options?: WorkerStartOptions): Promise<unknown>;
 }
 
 /** A unit of work for a worker process: plain JSON. */
 export type WorkerTask = Record<string, unknown>;
+
+/** How to start one worker process, beyond the way the main process was started. */
+export interface WorkerStartOptions {
+  /** More Node options for this worker only, e.g. `--expose-gc` or `--max-old-space-size=8192`. */
+  nodeArgs?: readonly string[];
+}
 
 /** One benchmark of `pnpm bench`, e.g. `redis`. */
 export interface Benchmark {

@@ -18,6 +18,9 @@ export const USAGE = `Usage: pnpm bench [name ...] [options]
   --no-write           print the results only; leave docs/benchmarks.md alone
   --cpu-prof           write a CPU profile of each measured run (to bench/profiles)
   --cpu-prof-dir DIR   ... to DIR instead
+  --work-us N          scaling: µs of computation per message in the consumers' handler (default 200)
+  --consumers N[,N]    scaling: consumer process counts (default 1,2,4)
+  --memory-sizes N[,N] scaling: messages held in flight by the memory runs (default 10000,100000,1000000)
   --help               this text`;
 
 const INTEGER_OPTIONS = {
@@ -74,6 +77,14 @@ export function parseCliOptions(argv: string[], benchRoot: string): BenchOptions
       options.cpuProfileDir ??= resolve(benchRoot, 'profiles');
     } else if (arg === '--cpu-prof-dir') {
       options.cpuProfileDir = resolve(next());
+    } else if (arg === '--work-us') {
+      options.workUs = nonNegativeInteger(arg, next());
+    } else if (arg === '--consumers' || arg === '--memory-sizes') {
+      const counts = next()
+        .split(',')
+        .map((count) => positiveInteger(arg, count.trim()));
+      if (arg === '--consumers') options.consumers = counts;
+      else options.memorySizes = counts;
     } else if (arg === '--help' || arg === '-h') {
       throw new UsageError(USAGE);
     } else if (arg.startsWith('-')) {
@@ -95,5 +106,11 @@ function positiveNumber(option: string, value: string): number {
 function positiveInteger(option: string, value: string): number {
   const number = Number(value);
   if (!Number.isInteger(number) || number < 1) throw new UsageError(`${option} takes a positive integer, got ${value}`);
+  return number;
+}
+
+function nonNegativeInteger(option: string, value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 0) throw new UsageError(`${option} takes an integer ≥ 0, got ${value}`);
   return number;
 }

@@ -12,17 +12,21 @@ export interface WorkerProcessOptions {
   cpuProfileDir?: string;
   /** A worker still running after this long is killed and the task fails. */
   timeoutMs: number;
+  /** More Node options for this worker, after those the main process was started with. */
+  nodeArgs?: readonly string[];
   onProgress(line: string): void;
 }
 
 /**
  * Runs `src/worker.ts` for one task in a new Node process, started the way this process was
- * (same `-r` hooks), and resolves with the result line it printed.
+ * (same `-r` hooks, plus `nodeArgs`), and resolves with the result line it printed. Calls may
+ * overlap: each has its own child process, output reader and timer.
  */
 export function runWorkerProcess(benchmark: string, task: WorkerTask, options: WorkerProcessOptions): Promise<unknown> {
   const envelope: WorkerEnvelope = { benchmark, task };
   if (options.cpuProfileDir) mkdirSync(options.cpuProfileDir, { recursive: true });
-  const child = spawn(process.execPath, [...process.execArgv, join(__dirname, '../worker.ts')], {
+  const nodeArgs = [...process.execArgv, ...(options.nodeArgs ?? [])];
+  const child = spawn(process.execPath, [...nodeArgs, join(__dirname, '../worker.ts')], {
     cwd: options.benchRoot,
     env: {
       ...process.env,
