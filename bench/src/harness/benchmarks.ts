@@ -1,12 +1,12 @@
 import { Benchmark } from './benchmark';
 
-/** Every benchmark of `pnpm bench`, loaded only when selected. Add new ones here. */
+/** Every benchmark of `pnpm bench`, in the order it runs them, loaded only when selected. Add new ones here. */
 export const BENCHMARKS: readonly { name: string; load(): Promise<Benchmark> }[] = [
-  { name: 'redis', load: async () => (await import('../redis/redis.benchmark')).redisBenchmark },
-  { name: 'scaling', load: async () => (await import('../scaling/scaling.benchmark')).scalingBenchmark },
   { name: 'scenarios', load: async () => (await import('../scenarios/scenarios.benchmark')).scenariosBenchmark },
   { name: 'in-process', load: async () => (await import('../in-process/in-process.benchmark')).inProcessBenchmark },
   { name: 'steps', load: async () => (await import('../steps/steps.benchmark')).stepsBenchmark },
+  { name: 'redis', load: async () => (await import('../redis/redis.benchmark')).redisBenchmark },
+  { name: 'scaling', load: async () => (await import('../scaling/scaling.benchmark')).scalingBenchmark },
 ];
 
 export async function loadBenchmark(name: string): Promise<Benchmark> {

@@ -4,7 +4,7 @@ import { BenchOptions } from './bench-options';
 export const USAGE = `Usage: pnpm bench [name ...] [options]
 
   name                 benchmark(s) to run (default: all)
-  --messages N         messages per measured run (default: each benchmark's own; redis 20000)
+  --messages N         messages per measured run (default: each benchmark's own, see bench/README.md)
   --payload BYTES      size of one message's JSON payload (default 1024)
   --runs N             measured runs per contender, each after a warm-up (default 5)
   --max-in-flight N    unanswered or unreceived messages at most (default 1000)

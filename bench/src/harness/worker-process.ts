@@ -38,10 +38,17 @@ export function runWorkerProcess(benchmark: string, task: WorkerTask, options: W
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let result: { value: unknown } | undefined;
+  let unreadable: string | undefined;
   let stderr = '';
   createInterface({ input: child.stdout }).on('line', (line) => {
-    if (line.startsWith(RESULT_LINE_PREFIX)) result = { value: JSON.parse(line.slice(RESULT_LINE_PREFIX.length)) };
-    else if (line.startsWith(PROGRESS_LINE_PREFIX)) options.onProgress(line.slice(PROGRESS_LINE_PREFIX.length));
+    if (line.startsWith(RESULT_LINE_PREFIX)) {
+      // A malformed line fails this worker, not the whole run, so the benchmark still cleans up after itself.
+      try {
+        result = { value: JSON.parse(line.slice(RESULT_LINE_PREFIX.length)) };
+      } catch (error) {
+        unreadable = (error as Error).message;
+      }
+    } else if (line.startsWith(PROGRESS_LINE_PREFIX)) options.onProgress(line.slice(PROGRESS_LINE_PREFIX.length));
     else if (line.trim()) options.onProgress(`  | ${line}`);
   });
   child.stderr.on('data', (chunk: Buffer) => {
@@ -63,7 +70,7 @@ export function runWorkerProcess(benchmark: string, task: WorkerTask, options: W
         reject(
           new Error(
             `worker for ${benchmark} ${JSON.stringify(task)} exited with ${signal ?? code}` +
-              `${result ? '' : ' without a result'}\n${stderr}`,
+              `${result ? '' : unreadable ? ` with an unreadable result (${unreadable})` : ' without a result'}\n${stderr}`,
           ),
         );
     });
