@@ -15,6 +15,13 @@ export interface MemoryTransportOptions {
    * The original's memory transport kept 1000.
    */
   retain?: number;
+  /**
+   * Deliveries allowed to wait for a subscription's handlers beyond the running ones. Past it a
+   * message is reported as undeliverable with reason `overflow` (the dead letter queue keeps it)
+   * instead of memory growing with every message published faster than it is handled (about
+   * 2 KB each). Default: no bound, as in the original.
+   */
+  maxQueuedDeliveries?: number;
 }
 
 const FIRST_DELIVERY = Object.freeze({ attempt: 1 });
@@ -29,6 +36,7 @@ export class MemoryTransport implements Transport {
   private readonly subscriptions = new Map<string, Set<DeliveryQueue>>();
   private readonly retained: Envelope[] = [];
   private readonly retain: number;
+  private readonly maxQueued?: number;
   private closed = false;
   /**
    * Deliveries published in this turn of the event loop, as (queue, envelope) pairs: handlers
@@ -39,6 +47,7 @@ export class MemoryTransport implements Transport {
 
   constructor(options: MemoryTransportOptions = {}) {
     this.retain = options.retain ?? 0;
+    this.maxQueued = options.maxQueuedDeliveries;
   }
 
   publish(envelope: Envelope): Promise<void> {
@@ -64,7 +73,10 @@ export class MemoryTransport implements Transport {
     options: TransportSubscribeOptions,
   ): Promise<TransportSubscription> {
     if (this.closed) throw new TransportClosedError(this.kind);
-    const queue = new DeliveryQueue(handler, options);
+    const queue = new DeliveryQueue(
+      handler,
+      this.maxQueued === undefined ? options : { ...options, maxQueued: this.maxQueued },
+    );
     let set = this.subscriptions.get(messageClass);
     if (!set) {
       set = new Set();
