@@ -12,10 +12,16 @@ import { BROADCAST_TRANSPORT, DURABLE_TRANSPORT } from './transport-names';
 /** Bound on each stream; far above any backlog the sample builds, so nothing pending is trimmed. */
 const STREAM_MAX_LEN = 10_000;
 
+/** Messages waiting per subscription in memory; a flood beyond it goes to the dead letter queue, not to the heap. */
+const MEMORY_MAX_QUEUED = 10_000;
+
 /** Fresh transports on every call: each application owns and closes its own. */
 function transportsFor(settings: MessagingSettings): Record<string, Transport> {
   if (settings.mode === 'memory') {
-    return { [DURABLE_TRANSPORT]: new MemoryTransport(), [BROADCAST_TRANSPORT]: new MemoryTransport() };
+    return {
+      [DURABLE_TRANSPORT]: new MemoryTransport({ maxQueuedDeliveries: MEMORY_MAX_QUEUED }),
+      [BROADCAST_TRANSPORT]: new MemoryTransport({ maxQueuedDeliveries: MEMORY_MAX_QUEUED }),
+    };
   }
   const { redisUrl: url, prefix } = settings;
   return {
