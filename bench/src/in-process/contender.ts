@@ -1,4 +1,4 @@
-import { InProcessOrder, OrderType } from './in-process-order';
+import { BenchOrder, OrderType } from '../shared/bench-order';
 
 /** Called by every contender's handler as the last thing it does with a message. */
 export type HandledListener = (seq: number) => void;
@@ -13,7 +13,7 @@ export interface InProcessContender {
    * Sends one order. Returns the API's promise where it has one (our bus), undefined where
    * the API is synchronous; a failure rejects or throws.
    */
-  publish(order: InProcessOrder): Promise<unknown> | undefined;
+  publish(order: BenchOrder): Promise<unknown> | undefined;
   stop(): Promise<void>;
 }
 

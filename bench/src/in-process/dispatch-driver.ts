@@ -1,7 +1,7 @@
-import { setImmediate as nextTurn } from 'node:timers/promises';
+import { RunSeries } from '../harness/run-series';
+import { BenchOrder } from '../shared/bench-order';
 import { HandledListener, InProcessContender } from './contender';
 import { DispatchOutcome, DispatchRun } from './dispatch-run';
-import { InProcessOrder } from './in-process-order';
 
 /** A run in which no handler finished for this long has lost its remaining messages. */
 const STALL_MS = 10_000;
@@ -15,29 +15,25 @@ const STALL_MS = 10_000;
  * never does.
  */
 export class DispatchDriver {
-  private current?: DispatchRun;
-  private nextSeq = 0;
+  private readonly runs: RunSeries<DispatchRun>;
 
   constructor(
     private readonly contender: InProcessContender,
-    private readonly makeOrder: (seq: number, sentAt: number) => InProcessOrder,
+    private readonly makeOrder: (seq: number, sentAt: number) => BenchOrder,
     private readonly maxInFlight: number,
-  ) {}
+  ) {
+    this.runs = new RunSeries((firstSeq, count) => new DispatchRun(firstSeq, count, maxInFlight));
+  }
 
   /** The end of every contender's handler. */
-  readonly onHandled: HandledListener = (seq) => this.current?.handledSeq(seq);
+  readonly onHandled: HandledListener = (seq) => this.runs.current?.handledSeq(seq);
 
   async run(count: number): Promise<DispatchOutcome> {
-    const run = new DispatchRun(this.nextSeq, count, this.maxInFlight);
-    this.nextSeq += count;
-    this.current = run;
+    const run = this.runs.begin(count);
     const onFailure = (error: unknown): void => run.failed(error);
-    for (let index = 0; index < count && !run.aborted; index++) {
-      if (index > 0 && index % this.maxInFlight === 0) await nextTurn();
-      if (!run.hasRoom) await run.room();
-      if (run.aborted) break;
+    await run.publishAll((seq) => {
       const now = performance.now();
-      const order = this.makeOrder(run.firstSeq + index, now);
+      const order = this.makeOrder(seq, now);
       run.publishing(now);
       try {
         // Synchronous APIs return nothing and have run the handler already; our bus returns a promise.
@@ -45,7 +41,7 @@ export class DispatchDriver {
       } catch (error) {
         onFailure(error);
       }
-    }
+    }, this.maxInFlight);
     return run.finished(STALL_MS);
   }
 }

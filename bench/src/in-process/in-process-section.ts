@@ -1,6 +1,7 @@
 import { BarChart } from '../harness/bar-chart-svg';
 import { BenchmarkContext } from '../harness/benchmark';
 import { formatInteger, formatRatio, markdownTable } from '../harness/markdown-table';
+import { measuredOn } from '../harness/measured-on';
 import { median, spread } from '../harness/stats';
 import { ContenderDefinition, ValidationMode } from './contender';
 import { InProcessResults } from './in-process-results';
@@ -42,10 +43,7 @@ export function renderSection(context: BenchmarkContext, results: InProcessResul
   return [
     `## ${facts.title}`,
     '',
-    `Measured ${facts.startedAt.toISOString().replace('T', ' ').slice(0, 16)} UTC with \`${context.command}\` on ` +
-      `${machine.cores} cores (${machine.cpuModel}), ${machine.memoryGb} GB memory, Node ${machine.node}, ` +
-      `${machine.platform}; code at ${context.revision}. Load average (1 min): ${facts.loadAtStart} at the start, ` +
-      `${facts.loadAtEnd} at the end (${machine.cores} cores); other processes may have been using the machine, so ` +
+    `${measuredOn(context, facts)} (${machine.cores} cores); other processes may have been using the machine, so ` +
       'compare rows within this section only.',
     '',
     `Publisher and handler in one process: a Nest 11 application context for our bus, @nestjs/event-emitter and ` +

@@ -2,7 +2,7 @@ import { profiled } from '../harness/cpu-profile';
 import { IN_PROCESS_CONTENDERS } from './contenders';
 import { DispatchDriver } from './dispatch-driver';
 import { DispatchOutcome } from './dispatch-run';
-import { orderFactory } from './in-process-order';
+import { orderFactory } from '../shared/bench-order';
 
 /** One contender's turn in a fresh process: a warm-up run, then one measured run. */
 export interface InProcessWorkerTask {

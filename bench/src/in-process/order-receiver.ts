@@ -1,5 +1,5 @@
 import { HandledListener } from './contender';
-import { InProcessOrder } from './in-process-order';
+import { BenchOrder } from '../shared/bench-order';
 import { validOrderFrom } from './order-validation';
 
 /**
@@ -13,7 +13,7 @@ export class OrderReceiver {
     private readonly onHandled: HandledListener,
   ) {}
 
-  received(order: InProcessOrder): void {
+  received(order: BenchOrder): void {
     const checked = this.validate ? validOrderFrom(order) : order;
     this.onHandled(checked.seq);
   }

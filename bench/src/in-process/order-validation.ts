@@ -1,6 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
-import { InProcessOrder } from './in-process-order';
+import { BenchOrder } from '../shared/bench-order';
 
 /**
  * What a peer's user writes to get the checks our bus makes: class-validator on the order before
@@ -8,14 +8,14 @@ import { InProcessOrder } from './in-process-order';
  */
 
 /** Publish side: the order is already a class instance, so it is validated as it is. */
-export function assertValidOrder(order: InProcessOrder): void {
+export function assertValidOrder(order: BenchOrder): void {
   const errors = validateSync(order);
   if (errors.length > 0) throw invalid(errors);
 }
 
 /** Receive side: an instance is built from what arrived (plainToInstance) and validated. */
-export function validOrderFrom(received: object): InProcessOrder {
-  const order = plainToInstance(InProcessOrder, received);
+export function validOrderFrom(received: object): BenchOrder {
+  const order = plainToInstance(BenchOrder, received);
   const errors = validateSync(order);
   if (errors.length > 0) throw invalid(errors);
   return order;

@@ -1,3 +1,4 @@
+import { RunSeries } from '../harness/run-series';
 import { BenchOrderPlaced } from './bench-order.message';
 import { Contender, ReceiveListener } from './contender';
 import { LoadRun, RunOutcome } from './load-run';
@@ -7,35 +8,32 @@ const STALL_MS = 10_000;
 
 /** Drives one contender: runs at saturation and at a fixed offered rate, one after another. */
 export class LoadDriver {
-  private current?: LoadRun;
-  private nextSeq = 0;
+  private readonly runs: RunSeries<LoadRun>;
 
   constructor(
     private readonly contender: Contender,
     private readonly makeOrder: (seq: number, sentAt: number) => BenchOrderPlaced,
-    private readonly maxInFlight: number,
-  ) {}
+    maxInFlight: number,
+  ) {
+    this.runs = new RunSeries((firstSeq, count) => new LoadRun(firstSeq, count, maxInFlight));
+  }
 
   /** The handler of every contender: the first thing it does is read the clock. */
   readonly onReceived: ReceiveListener = (seq, sentAt) => {
     const now = performance.now();
-    this.current?.receivedAt(seq, sentAt, now);
+    this.runs.current?.receivedAt(seq, sentAt, now);
   };
 
   /** Publishes `count` messages as fast as the in-flight window lets it. */
   async saturate(count: number): Promise<RunOutcome> {
-    const run = this.begin(count);
-    for (let index = 0; index < count && !run.aborted; index++) {
-      if (!run.hasRoom) await run.room();
-      if (run.aborted) break;
-      this.send(run, run.firstSeq + index);
-    }
+    const run = this.runs.begin(count);
+    await run.publishAll((seq) => this.send(run, seq));
     return run.finished(STALL_MS);
   }
 
   /** Publishes `count` messages at `rate` per second, on schedule as long as the window has room. */
   async pace(count: number, rate: number): Promise<RunOutcome & { offeredRate: number }> {
-    const run = this.begin(count);
+    const run = this.runs.begin(count);
     const interval = 1000 / rate;
     const start = performance.now();
     let index = 0;
@@ -52,19 +50,12 @@ export class LoadDriver {
     return { ...(await run.finished(STALL_MS)), offeredRate: rate };
   }
 
-  private begin(count: number): LoadRun {
-    const run = new LoadRun(this.nextSeq, count, this.maxInFlight);
-    this.nextSeq += count;
-    this.current = run;
-    return run;
-  }
-
   private send(run: LoadRun, seq: number): void {
     const sentAt = performance.now();
-    run.sending(sentAt);
+    run.publishing(sentAt);
     this.contender.publish(this.makeOrder(seq, sentAt)).then(
       () => run.answered(seq),
-      (error: unknown) => run.publishFailed(error),
+      (error: unknown) => run.failed(error),
     );
   }
 }

@@ -1,3 +1,4 @@
+import { InFlightRun } from '../harness/in-flight-run';
 import { percentile } from '../harness/stats';
 
 const ANSWERED = 1;
@@ -21,61 +22,24 @@ export interface RunOutcome {
 }
 
 /**
- * The books of one run: which messages Redis answered and which the handler received, and the
- * in-flight window that makes the publisher wait. A message holds its slot until both happened,
- * the same rule for every contender.
+ * The books of one run: which messages Redis answered and which the handler received, on top of the
+ * in-flight window that makes the publisher wait. A message holds its slot until both happened, the
+ * same rule for every contender.
  */
-export class LoadRun {
+export class LoadRun extends InFlightRun<RunOutcome> {
   private readonly state: Uint8Array;
   private readonly latencies: Float64Array;
-  private inFlight = 0;
   private received = 0;
-  private firstSentAt = Number.NaN;
   private lastReceivedAt = Number.NaN;
-  private roomWaiter?: () => void;
-  private finish?: () => void;
-  private fail?: (error: Error) => void;
-  private failure?: Error;
-  private stalled = false;
-  private readonly cpuAtStart = process.cpuUsage();
 
-  constructor(
-    readonly firstSeq: number,
-    readonly count: number,
-    private readonly maxInFlight: number,
-  ) {
+  constructor(firstSeq: number, count: number, maxInFlight: number) {
+    super(firstSeq, count, maxInFlight);
     this.state = new Uint8Array(count);
     this.latencies = new Float64Array(count).fill(Number.NaN);
   }
 
-  /** True once the run cannot go on (a publish failed, or nothing arrived for too long). */
-  get aborted(): boolean {
-    return this.failure !== undefined || this.stalled;
-  }
-
-  get hasRoom(): boolean {
-    return this.inFlight < this.maxInFlight;
-  }
-
-  /** Resolves when a slot frees (or the run was aborted). */
-  room(): Promise<void> {
-    if (this.hasRoom || this.aborted) return Promise.resolve();
-    return new Promise((resolve) => (this.roomWaiter = resolve));
-  }
-
-  sending(sentAt: number): void {
-    if (Number.isNaN(this.firstSentAt)) this.firstSentAt = sentAt;
-    this.inFlight++;
-  }
-
   answered(seq: number): void {
     this.mark(seq - this.firstSeq, ANSWERED);
-  }
-
-  publishFailed(error: unknown): void {
-    this.failure ??= error instanceof Error ? error : new Error(String(error));
-    this.fail?.(this.failure);
-    this.wakePublisher();
   }
 
   /** The handler started on message `seq` at `now`. Messages of other runs are ignored. */
@@ -86,57 +50,23 @@ export class LoadRun {
     this.received++;
     this.lastReceivedAt = now;
     this.mark(index, RECEIVED);
-    if (this.received === this.count) this.finish?.();
+    if (this.received === this.count) this.complete();
   }
 
-  /** Resolves when every message was received, or when none arrived for `stallMs`; rejects when a publish failed. */
-  async finished(stallMs: number): Promise<RunOutcome> {
-    if (this.failure) throw this.failure;
-    if (this.received < this.count) {
-      let lastCount = this.received;
-      let lastProgress = Date.now();
-      const watchdog = setInterval(() => {
-        if (this.received !== lastCount) {
-          lastCount = this.received;
-          lastProgress = Date.now();
-        } else if (Date.now() - lastProgress > stallMs) {
-          this.stalled = true;
-          this.wakePublisher();
-          this.finish?.();
-        }
-      }, 200);
-      try {
-        await new Promise<void>((resolve, reject) => {
-          this.finish = resolve;
-          this.fail = reject;
-        });
-      } finally {
-        clearInterval(watchdog);
-      }
-    }
-    return this.outcome();
+  protected get progress(): number {
+    return this.received;
   }
 
   private mark(index: number, flag: number): void {
     const before = this.state[index]!;
     const after = before | flag;
     this.state[index] = after;
-    if (before !== after && after === (ANSWERED | RECEIVED)) {
-      this.inFlight--;
-      this.wakePublisher();
-    }
+    if (before !== after && after === (ANSWERED | RECEIVED)) this.release();
   }
 
-  private wakePublisher(): void {
-    const waiter = this.roomWaiter;
-    this.roomWaiter = undefined;
-    waiter?.();
-  }
-
-  private outcome(): RunOutcome {
+  protected outcome(): RunOutcome {
     const sorted = this.latencies.filter((latency) => !Number.isNaN(latency)).sort();
-    const durationMs = this.lastReceivedAt - this.firstSentAt;
-    const cpu = process.cpuUsage(this.cpuAtStart);
+    const durationMs = this.lastReceivedAt - this.firstPublishAt;
     return {
       messages: this.count,
       received: this.received,
@@ -146,7 +76,7 @@ export class LoadRun {
       p50Ms: percentile(sorted, 0.5),
       p99Ms: percentile(sorted, 0.99),
       maxMs: sorted.length > 0 ? sorted[sorted.length - 1]! : Number.NaN,
-      cpuUsPerMessage: (cpu.user + cpu.system) / this.received,
+      cpuUsPerMessage: this.cpuUsSinceStart() / this.received,
     };
   }
 }

@@ -1,5 +1,6 @@
 import { profiled } from '../harness/cpu-profile';
-import { orderFactory } from './bench-order.message';
+import { orderFactory } from '../shared/bench-order';
+import { BenchOrderPlaced } from './bench-order.message';
 import { REDIS_CONTENDERS } from './contenders';
 import { LoadDriver } from './load-driver';
 import { RunOutcome } from './load-run';
@@ -30,7 +31,7 @@ export async function runRedisWorker(task: RedisWorkerTask): Promise<RedisWorker
   const definition = REDIS_CONTENDERS.find((candidate) => candidate.id === task.contender);
   if (!definition) throw new Error(`unknown contender ${task.contender}`);
   const contender = definition.create({ redisUrl: task.redisUrl, prefix: task.prefix });
-  const driver = new LoadDriver(contender, orderFactory(task.payloadBytes), task.maxInFlight);
+  const driver = new LoadDriver(contender, orderFactory(task.payloadBytes, BenchOrderPlaced), task.maxInFlight);
   try {
     await contender.start(driver.onReceived);
     const warmup = await driver.saturate(task.messages);

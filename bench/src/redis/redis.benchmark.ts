@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Benchmark, BenchmarkContext } from '../harness/benchmark';
 import { currentLoad } from '../harness/machine';
 import { formatInteger, formatMs, formatRatio, markdownTable } from '../harness/markdown-table';
+import { measuredOn } from '../harness/measured-on';
 import { median, spread } from '../harness/stats';
 import { ContenderDefinition } from './contender';
 import { REDIS_CONTENDERS } from './contenders';
@@ -165,12 +166,8 @@ function renderSection(
   return [
     `## ${redisBenchmark.title}`,
     '',
-    `Measured ${facts.startedAt.toISOString().replace('T', ' ').slice(0, 16)} UTC with \`${context.command}\` on ` +
-      `${machine.cores} cores (${machine.cpuModel}), ${machine.memoryGb} GB memory, Node ${machine.node}, ` +
-      `${machine.platform}, Redis ${facts.redisVersion} on the same machine; code at ${context.revision}. ` +
-      'Load average (1 min): ' +
-      `${facts.loadAtStart} at the start, ${facts.loadAtEnd} at the end (${machine.cores} cores); other processes may have been ` +
-      'using the machine, so compare rows within this table only.',
+    `${measuredOn(context, facts)} (${machine.cores} cores); other processes may have been using the machine, so ` +
+      'compare rows within this table only.',
     '',
     `Each contender sends ${formatInteger(messages)} messages whose JSON payload is ${options.payloadBytes} bytes ` +
       `(a six-field order DTO padded to size; our frames add the CloudEvents header around it), with at most ` +

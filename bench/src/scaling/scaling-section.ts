@@ -1,6 +1,7 @@
 import { DEFAULT_HANDLER_CONCURRENCY } from '@smart-message/nestjs';
 import { BenchmarkContext } from '../harness/benchmark';
 import { formatInteger, formatMs, formatRatio, markdownTable } from '../harness/markdown-table';
+import { measuredOn } from '../harness/measured-on';
 import { median, spread } from '../harness/stats';
 import { InMemoryHoldResult } from './in-memory-hold.worker';
 import { StreamsBacklogOutcome } from './memory-runs';
@@ -34,11 +35,8 @@ export function renderScalingSection(
   return [
     `## ${TITLE}`,
     '',
-    `Measured ${facts.startedAt.toISOString().replace('T', ' ').slice(0, 16)} UTC with \`${context.command}\` on ` +
-      `${machine.cores} cores (${machine.cpuModel}), ${machine.memoryGb} GB memory, Node ${machine.node}, ` +
-      `${machine.platform}, Redis ${facts.redisVersion} on the same machine; code at ${context.revision}. ` +
-      `Load average (1 min): ${facts.loadAtStart} at the start, ${facts.loadAtEnd} at the end ` +
-      `(${machine.cores} cores); other processes may have been using the machine, so compare rows within one table only.`,
+    `${measuredOn(context, facts)} (${machine.cores} cores); other processes may have been using the machine, so ` +
+      'compare rows within one table only.',
     '',
     ...(results.throughput.length > 0 ? throughputPart(settings, results.throughput, machine.cores) : []),
     ...(results.inMemory.length > 0 ? inMemoryPart(settings, results.inMemory) : []),

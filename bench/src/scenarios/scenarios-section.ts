@@ -1,5 +1,6 @@
 import { BenchmarkContext } from '../harness/benchmark';
 import { formatInteger, formatMs, formatRatio, markdownTable } from '../harness/markdown-table';
+import { measuredOn } from '../harness/measured-on';
 import { median, spread } from '../harness/stats';
 import { AIM_RATIO, ORIGINAL_ON_TWO_CORES, ORIGINAL_PUBLISHED, ORIGINAL_PUBLISHED_RACTOR } from './original-figures';
 import { ScenarioWorkerResult } from './scenario-worker';
@@ -165,10 +166,7 @@ export function renderScenariosSection(
   return [
     `## ${facts.title}`,
     '',
-    `Measured ${facts.startedAt.toISOString().replace('T', ' ').slice(0, 16)} UTC with \`${context.command}\` on ` +
-      `${machine.cores} cores (${machine.cpuModel}), ${machine.memoryGb} GB memory, Node ${machine.node}, ` +
-      `${machine.platform}; code at ${context.revision}. Load average (1 min): ${facts.loadAtStart} at the start, ` +
-      `${facts.loadAtEnd} at the end (${machine.cores} cores).`,
+    `${measuredOn(context, facts)} (${machine.cores} cores).`,
     '',
     "A port of the original SmartMessage's own benchmark (`examples/performance_metrics/performance_benchmark.rb`). " +
       'Five scenarios, one message type each (`CpuLightMessage` …), every message from `benchmark-service` with ' +

@@ -127,7 +127,7 @@ export const FRAME_RULES: readonly FrameRule[] = [
 
   // The benchmark itself.
   { step: 'handler', file: /bench\/src\/steps\/order-handler\.ts$/ },
-  { step: 'driver', file: /bench\/src\/(steps\/|redis\/bench-order\.message\.ts$)/ },
+  { step: 'driver', file: /bench\/src\/(steps\/|redis\/bench-order\.message\.ts$|shared\/bench-order\.ts$)/ },
 
   // Publish side.
   { step: 'header', file: /packages\/nestjs\/src\/envelope\/header-factory\.ts$/ },

@@ -1,5 +1,6 @@
 import { BenchmarkContext } from '../harness/benchmark';
 import { formatInteger, formatRatio, markdownTable } from '../harness/markdown-table';
+import { measuredOn } from '../harness/measured-on';
 import { median, Spread, spread } from '../harness/stats';
 import { StepPath } from './step-paths';
 import { StepId, STEPS } from './step-table';
@@ -56,15 +57,11 @@ export function renderStepsSection(
   results: StepsResults,
   facts: StepsRunFacts,
 ): string {
-  const { options, machine } = context;
+  const { options } = context;
   return [
     `## ${facts.title}`,
     '',
-    `Measured ${facts.startedAt.toISOString().replace('T', ' ').slice(0, 16)} UTC with \`${context.command}\` on ` +
-      `${machine.cores} cores (${machine.cpuModel}), ${machine.memoryGb} GB memory, Node ${machine.node}, ` +
-      `${machine.platform}${facts.redisVersion ? `, Redis ${facts.redisVersion} on the same machine` : ''}; ` +
-      `code at ${context.revision}. Load average (1 min): ${facts.loadAtStart} at the start, ${facts.loadAtEnd} at ` +
-      'the end; other processes may have been using the machine.',
+    `${measuredOn(context, facts)}; other processes may have been using the machine.`,
     '',
     'Each path runs publisher and handler in a fresh process of its own, with the 1 KB order DTO of the `redis` ' +
       `benchmark (${options.payloadBytes} bytes of JSON) and at most ${formatInteger(options.maxInFlight)} messages ` +

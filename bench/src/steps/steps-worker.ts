@@ -2,8 +2,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CPU_PROFILE_DIR_ENV } from '../harness/cpu-profile';
 import { PROGRESS_LINE_PREFIX } from '../harness/worker-protocol';
-import { BenchOrderPlaced, orderFactory } from '../redis/bench-order.message';
+import { BenchOrderPlaced } from '../redis/bench-order.message';
 import { deleteKeysUnder } from '../redis/redis-keys';
+import { orderFactory } from '../shared/bench-order';
 import { measureJsonFloor } from './json-floor';
 import { mainThreadCpuUs } from './main-thread-cpu';
 import { orderHandler } from './order-handler';
@@ -49,7 +50,7 @@ export interface StepsWorkerResult {
 export async function runStepsWorker(task: StepsWorkerTask): Promise<StepsWorkerResult> {
   const path = STEP_PATHS.find((candidate) => candidate.id === task.path);
   if (!path) throw new Error(`unknown path ${task.path}`);
-  const makeOrder = orderFactory(task.payloadBytes);
+  const makeOrder = orderFactory(task.payloadBytes, BenchOrderPlaced);
   const bus = path.createBus({ redisUrl: task.redisUrl, prefix: task.prefix });
   const publisher = new WindowedPublisher((order) => bus.publish(order), makeOrder, task.maxInFlight);
   try {

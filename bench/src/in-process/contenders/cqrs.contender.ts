@@ -2,15 +2,15 @@ import { DynamicModule, INestApplicationContext, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { CqrsModule, EventBus, EventsHandler, IEventHandler } from '@nestjs/cqrs';
 import { HandledListener, InProcessContender } from '../contender';
-import { InProcessOrder } from '../in-process-order';
+import { BenchOrder } from '../../shared/bench-order';
 import { OrderReceiver } from '../order-receiver';
 import { assertValidOrder } from '../order-validation';
 
-@EventsHandler(InProcessOrder)
-class OrderPlacedHandler implements IEventHandler<InProcessOrder> {
+@EventsHandler(BenchOrder)
+class OrderPlacedHandler implements IEventHandler<BenchOrder> {
   constructor(private readonly receiver: OrderReceiver) {}
 
-  handle(order: InProcessOrder): void {
+  handle(order: BenchOrder): void {
     this.receiver.received(order);
   }
 }
@@ -33,7 +33,7 @@ class CqrsBenchModule {
  * the order and the handler plainToInstance + validateSync on what it got.
  */
 export class CqrsContender implements InProcessContender {
-  readonly orderType = InProcessOrder;
+  readonly orderType = BenchOrder;
   private app?: INestApplicationContext;
   private eventBus?: EventBus;
 
@@ -47,7 +47,7 @@ export class CqrsContender implements InProcessContender {
     this.eventBus = this.app.get(EventBus);
   }
 
-  publish(order: InProcessOrder): undefined {
+  publish(order: BenchOrder): undefined {
     if (this.validate) assertValidOrder(order);
     this.eventBus!.publish(order);
     return undefined;

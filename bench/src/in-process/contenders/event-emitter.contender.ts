@@ -2,7 +2,7 @@ import { DynamicModule, INestApplicationContext, Injectable, Module } from '@nes
 import { NestFactory } from '@nestjs/core';
 import { EventEmitter2, EventEmitterModule, OnEvent } from '@nestjs/event-emitter';
 import { HandledListener, InProcessContender } from '../contender';
-import { InProcessOrder } from '../in-process-order';
+import { BenchOrder } from '../../shared/bench-order';
 import { OrderReceiver } from '../order-receiver';
 import { assertValidOrder } from '../order-validation';
 
@@ -13,7 +13,7 @@ class OrderListener {
   constructor(private readonly receiver: OrderReceiver) {}
 
   @OnEvent(ORDER_PLACED)
-  handle(order: InProcessOrder): void {
+  handle(order: BenchOrder): void {
     this.receiver.received(order);
   }
 }
@@ -36,7 +36,7 @@ class EventEmitterBenchModule {
  * validateSync on what it got.
  */
 export class EventEmitterContender implements InProcessContender {
-  readonly orderType = InProcessOrder;
+  readonly orderType = BenchOrder;
   private app?: INestApplicationContext;
   private emitter?: EventEmitter2;
 
@@ -50,7 +50,7 @@ export class EventEmitterContender implements InProcessContender {
     this.emitter = this.app.get(EventEmitter2);
   }
 
-  publish(order: InProcessOrder): undefined {
+  publish(order: BenchOrder): undefined {
     if (this.validate) assertValidOrder(order);
     this.emitter!.emit(ORDER_PLACED, order);
     return undefined;

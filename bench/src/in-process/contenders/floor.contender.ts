@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { HandledListener, InProcessContender } from '../contender';
-import { InProcessOrder } from '../in-process-order';
+import { BenchOrder } from '../../shared/bench-order';
 import { OrderReceiver } from '../order-receiver';
 import { assertValidOrder } from '../order-validation';
 
@@ -13,17 +13,17 @@ const ORDER = 'order';
  * plainToInstance + validateSync on receipt, by hand.
  */
 export class FloorContender implements InProcessContender {
-  readonly orderType = InProcessOrder;
+  readonly orderType = BenchOrder;
   private readonly emitter = new EventEmitter();
 
   constructor(private readonly validate: boolean) {}
 
   async start(onHandled: HandledListener): Promise<void> {
     const receiver = new OrderReceiver(this.validate, onHandled);
-    this.emitter.on(ORDER, (text: string) => receiver.received(JSON.parse(text) as InProcessOrder));
+    this.emitter.on(ORDER, (text: string) => receiver.received(JSON.parse(text) as BenchOrder));
   }
 
-  publish(order: InProcessOrder): undefined {
+  publish(order: BenchOrder): undefined {
     if (this.validate) assertValidOrder(order);
     this.emitter.emit(ORDER, JSON.stringify(order));
     return undefined;

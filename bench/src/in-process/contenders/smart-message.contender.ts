@@ -3,12 +3,12 @@ import { NestFactory } from '@nestjs/core';
 import { MemoryTransport, Message, MessageBus, SmartMessageModule, Subscribe } from '@smart-message/nestjs';
 import { quietLogger } from '../../redis/contenders/quiet-logger';
 import { HandledListener, InProcessContender } from '../contender';
-import { InProcessOrder } from '../in-process-order';
+import { BenchOrder } from '../../shared/bench-order';
 import { OrderReceiver } from '../order-receiver';
 
-/** The order as a message type: InProcessOrder's fields and rules, with `@Message()`. */
+/** The order as a message type: BenchOrder's fields and rules, with `@Message()`. */
 @Message({ name: 'InProcessOrder', description: 'Benchmark order; sentAt is performance.now() at publish' })
-class InProcessOrderMessage extends InProcessOrder {}
+class InProcessOrderMessage extends BenchOrder {}
 
 @Injectable()
 class OrderHandler {
@@ -61,7 +61,7 @@ export class SmartMessageContender implements InProcessContender {
     this.bus = this.app.get(MessageBus);
   }
 
-  publish(order: InProcessOrder): Promise<unknown> {
+  publish(order: BenchOrder): Promise<unknown> {
     return this.bus!.publish(order);
   }
 
