@@ -31,6 +31,8 @@ const project = (displayName: string, rootDir: string, testMatch: string[], extr
   transform,
   moduleNameMapper,
   testMatch,
+  // Tests never write into the checkout (see isolate-working-directory.ts).
+  setupFiles: [join(__dirname, 'packages/testing/test/support/isolate-working-directory.ts')],
   ...extra,
 });
 
