@@ -32,7 +32,7 @@ const project = (displayName: string, rootDir: string, testMatch: string[], extr
   moduleNameMapper,
   testMatch,
   // Tests never write into the checkout (see isolate-working-directory.ts).
-  setupFiles: [join(__dirname, 'packages/testing/test/support/isolate-working-directory.ts')],
+  setupFilesAfterEnv: [join(__dirname, 'packages/testing/test/support/isolate-working-directory.ts')],
   ...extra,
 });
 
