@@ -52,24 +52,25 @@ export class CloudEventsFrameCodec implements FrameCodec {
   encode(envelope: Envelope): string {
     const { header, payload } = envelope;
     const contentType = this.contentTypeOf(header.serializer);
+    // Optional members are added only when present, in a fixed order, without temporary objects.
     const attributes: CloudEventFrame = {
       specversion: '1.0',
       id: header.uuid,
-      source: `/${encodeURIComponent(header.from)}`,
+      source: sourceOf(header.from),
       type: header.messageClass,
       time: header.publishedAt,
       datacontenttype: contentType,
       smversion: header.version,
       smfrom: header.from,
-      ...(header.to === undefined ? {} : { smto: header.to }),
-      ...(header.replyTo === undefined ? {} : { smreplyto: header.replyTo }),
       smpublisherpid: header.publisherPid,
       smserializer: header.serializer,
-      ...(header.correlationId === undefined ? {} : { smcorrelationid: header.correlationId }),
-      ...(header.causationId === undefined ? {} : { smcausationid: header.causationId }),
-      ...(header.traceparent === undefined ? {} : { traceparent: header.traceparent }),
-      ...(header.tracestate === undefined ? {} : { tracestate: header.tracestate }),
     };
+    if (header.to !== undefined) attributes.smto = header.to;
+    if (header.replyTo !== undefined) attributes.smreplyto = header.replyTo;
+    if (header.correlationId !== undefined) attributes.smcorrelationid = header.correlationId;
+    if (header.causationId !== undefined) attributes.smcausationid = header.causationId;
+    if (header.traceparent !== undefined) attributes.traceparent = header.traceparent;
+    if (header.tracestate !== undefined) attributes.tracestate = header.tracestate;
     if (typeof payload === 'string' && JSON_CONTENT.test(contentType)) attributes.smdatalength = payload.length;
     const head = JSON.stringify(attributes).slice(0, -1);
     // `data` is always the last member: the reader relies on it to slice JSON payloads out unparsed.
@@ -132,12 +133,8 @@ function payloadOf(event: Partial<CloudEventFrame>): EncodedPayload {
 }
 
 function toHeader(event: Partial<CloudEventFrame>): MessageHeader {
-  const missing = (['id', 'type', 'time', 'smfrom', 'smserializer'] as const).filter(
-    (key) => typeof event[key] !== 'string',
-  );
-  if (event.specversion !== '1.0') missing.unshift('specversion' as never);
-  if (!Number.isInteger(event.smversion)) missing.push('smversion' as never);
-  if (missing.length > 0) throw new FrameDecodeError(`frame lacks valid attributes: ${missing.join(', ')}`);
+  if (!hasRequiredAttributes(event))
+    throw new FrameDecodeError(`frame lacks valid attributes: ${missingAttributes(event)}`);
   const header: MessageHeader = {
     uuid: event.id as string,
     messageClass: event.type as string,
@@ -154,4 +151,38 @@ function toHeader(event: Partial<CloudEventFrame>): MessageHeader {
   if (typeof event.traceparent === 'string') header.traceparent = event.traceparent;
   if (typeof event.tracestate === 'string') header.tracestate = event.tracestate;
   return header;
+}
+
+/** Checked on every frame received, so without building anything. */
+function hasRequiredAttributes(event: Partial<CloudEventFrame>): boolean {
+  return (
+    event.specversion === '1.0' &&
+    typeof event.id === 'string' &&
+    typeof event.type === 'string' &&
+    typeof event.time === 'string' &&
+    typeof event.smfrom === 'string' &&
+    typeof event.smserializer === 'string' &&
+    Number.isInteger(event.smversion)
+  );
+}
+
+function missingAttributes(event: Partial<CloudEventFrame>): string {
+  const missing: string[] = (['id', 'type', 'time', 'smfrom', 'smserializer'] as const).filter(
+    (key) => typeof event[key] !== 'string',
+  );
+  if (event.specversion !== '1.0') missing.unshift('specversion');
+  if (!Number.isInteger(event.smversion)) missing.push('smversion');
+  return missing.join(', ');
+}
+
+let lastFrom = '';
+let lastSource = '/';
+
+/** The CloudEvents `source` of a sender; a service sends as itself, so the last one is remembered. */
+function sourceOf(from: string): string {
+  if (from !== lastFrom) {
+    lastFrom = from;
+    lastSource = `/${encodeURIComponent(from)}`;
+  }
+  return lastSource;
 }

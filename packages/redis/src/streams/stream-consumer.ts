@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import {
+  DeliveryInfo,
   DeliveryQueue,
   Envelope,
   FrameCodec,
@@ -275,16 +276,28 @@ export class StreamConsumer {
       return;
     }
     stream.held.add(entry.id);
-    const subscriptions = [...stream.subscriptions];
-    void Promise.allSettled(
-      subscriptions.map((subscription) => subscription.queue.push(envelope, { attempt, redelivers: true })),
-    ).then((results) => {
-      // Acknowledged only when every local subscription handled it; otherwise it stays pending
-      // and is delivered again once it has been idle for claimIdleMs.
-      if (results.every((result) => result.status === 'fulfilled')) this.acks.add(stream.key, entry.id);
+    const delivery: DeliveryInfo = { attempt, redelivers: true };
+    // Acknowledged only when every local subscription handled it; otherwise it stays pending
+    // and is delivered again once it has been idle for claimIdleMs.
+    const settle = (handled: boolean): void => {
+      if (handled) this.acks.add(stream.key, entry.id);
       stream.held.delete(entry.id);
       this.wake();
-    });
+    };
+    if (stream.subscriptions.size === 1) {
+      // The usual case, one subscription per message type: no copies, no allSettled.
+      for (const only of stream.subscriptions) {
+        only.queue.push(envelope, delivery).then(
+          () => settle(true),
+          () => settle(false),
+        );
+      }
+      return;
+    }
+    const subscriptions = [...stream.subscriptions];
+    void Promise.allSettled(subscriptions.map((subscription) => subscription.queue.push(envelope, delivery))).then(
+      (results) => settle(results.every((result) => result.status === 'fulfilled')),
+    );
   }
 
   /** Records the entry in the dead-letter stream, then acknowledges it: never redelivered forever, never lost. */
