@@ -6,6 +6,7 @@ import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-hos
 import { GuardsConsumer, GuardsContextCreator } from '@nestjs/core/guards';
 import { InterceptorsConsumer, InterceptorsContextCreator } from '@nestjs/core/interceptors';
 import { PipesConsumer, PipesContextCreator } from '@nestjs/core/pipes';
+import { isObservable } from 'rxjs';
 import { SMART_MESSAGE_CONTEXT_TYPE } from '../context/message-execution-context';
 import { MessageContext } from '../envelope/message-context';
 import { MessageRejectedError } from '../errors';
@@ -154,20 +155,29 @@ export class MessageHandlerContextCreator {
     this.globals.filters.push(...(enhancers.filters ?? []));
   }
 
-  create(instance: object, methodName: string, handlerId: string): EnhancedHandler {
+  /**
+   * `hostModuleKey` is the key of the module whose provider holds the instance: class-referenced
+   * enhancers resolve there. Without it the module is looked up by the instance's class, which
+   * misses providers registered under another token (`{ provide: TOKEN, useClass }`).
+   */
+  create(instance: object, methodName: string, handlerId: string, hostModuleKey?: string): EnhancedHandler {
     const host = instance as HandlerInstance;
     const callback = host[methodName] as (...args: unknown[]) => unknown;
     defineMessageParams(instance.constructor, methodName);
     // Guards run here rather than inside ExternalContextCreator, so a refusal is a typed,
     // never-retried MessageRejectedError instead of an HTTP ForbiddenException.
-    const moduleKey = this.contextCreator.getContextModuleKey(instance.constructor);
+    const moduleKey = hostModuleKey || this.contextCreator.getContextModuleKey(instance.constructor);
     const guards = this.guardsContextCreator.create(instance, callback, moduleKey);
     const filters = this.exceptionFilters(instance, callback, moduleKey);
     const interceptors = this.interceptorsContextCreator.create(instance, callback, moduleKey);
     const pipes = this.pipesContextCreator.create(instance, callback, moduleKey);
     if (guards.length === 0 && filters.length === 0 && interceptors.length === 0 && pipes.length === 0) {
-      // Nothing to apply: Nest's proxy would only add promise layers around the same call.
-      return (message, context) => callback.call(instance, message, context);
+      // Nothing to apply: Nest's proxy would only add promise layers around the same call. What it
+      // would still do is wait for an Observable a handler returns, so that is done here too.
+      return (message, context) => {
+        const result = callback.call(instance, message, context);
+        return isObservable(result) ? this.contextCreator.transformToResult(result) : result;
+      };
     }
     const proxy = this.contextCreator.create(
       instance,

@@ -86,7 +86,7 @@ export class MessageHandlerExplorer {
       id,
       type: type as MessageType,
       options: subscription.options,
-      invoke: this.contextCreator.create(wrapper.instance as object, methodName, id),
+      invoke: this.contextCreator.create(wrapper.instance as object, methodName, id, wrapper.host?.token),
     };
   }
 }
