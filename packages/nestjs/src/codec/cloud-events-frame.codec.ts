@@ -52,8 +52,9 @@ export class CloudEventsFrameCodec implements FrameCodec {
   encode(envelope: Envelope): string {
     const { header, payload } = envelope;
     const contentType = this.contentTypeOf(header.serializer);
-    // Optional members are added only when present, in a fixed order, without temporary objects.
-    const attributes: CloudEventFrame = {
+    // Members in the documented order (docs/wire-format.md), optional ones only when present,
+    // without the temporary objects of conditional spreads.
+    const attributes: Partial<CloudEventFrame> = {
       specversion: '1.0',
       id: header.uuid,
       source: sourceOf(header.from),
@@ -62,11 +63,11 @@ export class CloudEventsFrameCodec implements FrameCodec {
       datacontenttype: contentType,
       smversion: header.version,
       smfrom: header.from,
-      smpublisherpid: header.publisherPid,
-      smserializer: header.serializer,
     };
     if (header.to !== undefined) attributes.smto = header.to;
     if (header.replyTo !== undefined) attributes.smreplyto = header.replyTo;
+    attributes.smpublisherpid = header.publisherPid;
+    attributes.smserializer = header.serializer;
     if (header.correlationId !== undefined) attributes.smcorrelationid = header.correlationId;
     if (header.causationId !== undefined) attributes.smcausationid = header.causationId;
     if (header.traceparent !== undefined) attributes.traceparent = header.traceparent;
@@ -181,8 +182,9 @@ let lastSource = '/';
 /** The CloudEvents `source` of a sender; a service sends as itself, so the last one is remembered. */
 function sourceOf(from: string): string {
   if (from !== lastFrom) {
-    lastFrom = from;
+    // Encoded first: a `from` that cannot be encoded throws and must not leave the cache half-updated.
     lastSource = `/${encodeURIComponent(from)}`;
+    lastFrom = from;
   }
   return lastSource;
 }

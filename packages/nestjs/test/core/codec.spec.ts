@@ -107,6 +107,46 @@ describe('CloudEventsFrameCodec', () => {
       expect(attributes.filter((key) => !/^[a-z0-9]{1,20}$/.test(key))).toEqual([]);
     });
 
+    it('writes its members in the documented order', () => {
+      const traced: MessageHeader = {
+        ...FULL_HEADER,
+        traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+        tracestate: 'vendor=1',
+      };
+
+      const frame = JSON.parse(codec.encode(envelope(traced))) as Record<string, unknown>;
+
+      expect(Object.keys(frame)).toEqual([
+        'specversion',
+        'id',
+        'source',
+        'type',
+        'time',
+        'datacontenttype',
+        'smversion',
+        'smfrom',
+        'smto',
+        'smreplyto',
+        'smpublisherpid',
+        'smserializer',
+        'smcorrelationid',
+        'smcausationid',
+        'traceparent',
+        'tracestate',
+        'smdatalength',
+        'data',
+      ]);
+    });
+
+    it('gives each sender its own source, even after a sender whose name cannot be encoded', () => {
+      expect(() => codec.encode(envelope({ ...MINIMAL_HEADER, from: 'bad\uD800' }))).toThrow(URIError);
+      expect(() => codec.encode(envelope({ ...MINIMAL_HEADER, from: 'bad\uD800' }))).toThrow(URIError);
+      const frame = JSON.parse(codec.encode(envelope({ ...MINIMAL_HEADER, from: 'order service' }))) as {
+        source: string;
+      };
+      expect(frame.source).toBe('/order%20service');
+    });
+
     it('leaves absent optional header fields out of the frame', () => {
       const frame = JSON.parse(codec.encode(envelope(MINIMAL_HEADER))) as Record<string, unknown>;
 
