@@ -52,13 +52,29 @@ export class DeliveryQueue {
     this.add(envelope, delivery, ignoreOutcome);
   }
 
+  /**
+   * Whether `ahead` more deliveries, handed over later, would still fit beside those running and
+   * waiting now: lets a transport that batches its hand-over refuse at once what would overflow.
+   */
+  accepts(ahead: number): boolean {
+    const { maxQueued } = this.options;
+    return maxQueued === undefined || this.limiter.active + this.waiting.size + ahead < this.limiter.limit + maxQueued;
+  }
+
+  /** Reports a delivery this queue will never run (`overflow`, or `shutdown` before it was handed over). */
+  refuse(reason: 'overflow' | 'shutdown', envelope: Envelope, delivery: DeliveryInfo): Error {
+    const error = new Error(
+      reason === 'overflow'
+        ? `more than ${this.options.maxQueued} messages are waiting for this subscription's handlers`
+        : 'the subscription closed before this message was handled',
+    );
+    this.options.onReject?.({ reason, envelope, attempt: delivery.attempt, error });
+    return error;
+  }
+
   private add(envelope: Envelope, delivery: DeliveryInfo, settle: (error?: Error) => void): void {
     if (this.options.maxQueued !== undefined && this.waiting.size >= this.options.maxQueued) {
-      const error = new Error(
-        `more than ${this.options.maxQueued} messages are waiting for this subscription's handlers`,
-      );
-      this.options.onReject?.({ reason: 'overflow', envelope, attempt: delivery.attempt, error });
-      settle(error);
+      settle(this.refuse('overflow', envelope, delivery));
       return;
     }
     const queued: QueuedDelivery = { envelope, delivery, settle };

@@ -1,6 +1,7 @@
 import { TransportClosedError } from '../errors';
 import { Envelope } from '../interfaces/envelope.interface';
 import {
+  DeliveryInfo,
   EnvelopeHandler,
   Transport,
   TransportHealth,
@@ -8,6 +9,7 @@ import {
   TransportSubscription,
 } from '../interfaces/transport.interface';
 import { DeliveryQueue } from './delivery-queue';
+import { DueDeliveries } from './due-deliveries';
 
 export interface MemoryTransportOptions {
   /**
@@ -24,7 +26,7 @@ export interface MemoryTransportOptions {
   maxQueuedDeliveries?: number;
 }
 
-const FIRST_DELIVERY = Object.freeze({ attempt: 1 });
+const FIRST_DELIVERY: DeliveryInfo = Object.freeze({ attempt: 1 });
 
 /**
  * In-process transport. Envelopes are delivered asynchronously (publish resolves before any
@@ -38,12 +40,7 @@ export class MemoryTransport implements Transport {
   private readonly retain: number;
   private readonly maxQueued?: number;
   private closed = false;
-  /**
-   * Deliveries published in this turn of the event loop, as (queue, envelope) pairs: handlers
-   * start on a later turn, never inside `publish()`, and one turn is shared by all of them.
-   */
-  private due: (DeliveryQueue | Envelope)[] = [];
-  private deliveryScheduled = false;
+  private readonly due = new DueDeliveries();
 
   constructor(options: MemoryTransportOptions = {}) {
     this.retain = options.retain ?? 0;
@@ -59,11 +56,16 @@ export class MemoryTransport implements Transport {
     const queues = this.subscriptions.get(envelope.header.messageClass);
     if (!queues) return ACCEPTED;
     // The subscriptions are those of the moment of publishing, even if one ends before the next turn.
-    for (const queue of queues) this.due.push(queue, envelope);
-    if (!this.deliveryScheduled) {
-      this.deliveryScheduled = true;
-      setImmediate(this.deliverDue);
+    let accepting: DeliveryQueue[] = [...queues];
+    if (this.maxQueued !== undefined) {
+      // Refused now, not on the next turn, so a burst cannot pile up beyond the bound meanwhile.
+      accepting = accepting.filter((queue) => {
+        if (queue.accepts(this.due.countFor(queue))) return true;
+        queue.refuse('overflow', envelope, FIRST_DELIVERY);
+        return false;
+      });
     }
+    if (accepting.length > 0) this.due.add(envelope, accepting);
     return ACCEPTED;
   }
 
@@ -88,13 +90,14 @@ export class MemoryTransport implements Transport {
         // Envelopes already handed to this subscription were accepted: let them finish.
         set.delete(queue);
         if (set.size === 0 && this.subscriptions.get(messageClass) === set) this.subscriptions.delete(messageClass);
-        this.deliverDue();
+        await this.due.handedOver();
         await queue.idle();
       },
       // Nothing else holds a copy of a waiting envelope, so each one abandoned is reported.
       abandon: () => {
-        this.deliverDue();
-        return queue.abandonWaiting(true);
+        const undelivered = this.due.take(queue);
+        for (const envelope of undelivered) queue.refuse('shutdown', envelope, FIRST_DELIVERY);
+        return undelivered.length + queue.abandonWaiting(true);
       },
     };
   }
@@ -116,21 +119,11 @@ export class MemoryTransport implements Transport {
   /** Stops taking envelopes and resolves once every accepted delivery has ended. */
   async close(): Promise<void> {
     this.closed = true;
-    this.deliverDue();
     const queues = [...this.subscriptions.values()].flatMap((set) => [...set]);
     this.subscriptions.clear();
+    await this.due.handedOver();
     await Promise.all(queues.map((queue) => queue.idle()));
   }
-
-  private readonly deliverDue = (): void => {
-    this.deliveryScheduled = false;
-    const due = this.due;
-    if (due.length === 0) return;
-    this.due = [];
-    for (let index = 0; index < due.length; index += 2) {
-      (due[index] as DeliveryQueue).enqueue(due[index + 1] as Envelope, FIRST_DELIVERY);
-    }
-  };
 }
 
 /** Publishing in memory cannot fail once the transport is open: one settled promise serves every call. */
