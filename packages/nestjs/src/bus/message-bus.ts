@@ -32,6 +32,7 @@ import { Transport, TransportSubscription } from '../interfaces/transport.interf
 import { MessageStatistics } from '../statistics/message-statistics';
 import { MemoryTransport } from '../transports/memory.transport';
 import { debugEnabled } from '../util/debug-logging';
+import { isThenable } from '../util/promises';
 import { headerViolations } from '../validation/header-validator';
 import { MessageValidator } from '../validation/message-validator';
 import {
@@ -574,10 +575,6 @@ export class MessageBus {
 }
 
 const REPLY_LISTENER_PREFIX = 'SmartMessage.replies:';
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
-}
 
 async function withinTimeout(work: Promise<unknown>, timeoutMs: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;

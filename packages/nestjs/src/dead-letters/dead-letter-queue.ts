@@ -14,6 +14,7 @@ import { DeadLettersNotConnectedError } from './dead-letters-not-connected.error
 import { InvalidDeadLetterQueryError } from './invalid-dead-letter-query.error';
 import { KeyedLock } from './keyed-lock';
 import { DeadLetterReplayTarget, ReplayOptions, ReplayOutcome, ReplayReport } from './replay.interface';
+import { asError } from '../util/promises';
 
 /** Entries read per page when a replay by filter collects its ids. */
 const REPLAY_PAGE_SIZE = 500;
@@ -161,7 +162,7 @@ export class DeadLetterQueue {
     try {
       await bus.deliverTo(entry.handlerId, entry.envelope);
     } catch (thrown) {
-      const error = thrown instanceof Error ? thrown : new Error(String(thrown));
+      const error = asError(thrown);
       if (error instanceof HandlerRegistrationError) {
         return { id: entry.id, via: 'handler', status: 'skipped', detail: error.message };
       }
@@ -200,7 +201,7 @@ export class DeadLetterQueue {
     try {
       await bus.publishEnvelope(entry.envelope, entry.transport);
     } catch (thrown) {
-      const error = thrown instanceof Error ? thrown : new Error(String(thrown));
+      const error = asError(thrown);
       await this.locks.run(entry.id, async () => {
         if ((await this.store.get(entry.id)) === undefined) await this.store.upsert(entry);
       });

@@ -14,6 +14,7 @@ import {
 import { MessageStatistics } from '../statistics/message-statistics';
 import { ConcurrencyLimiter } from '../util/concurrency-limiter';
 import { debugEnabled } from '../util/debug-logging';
+import { asError, isThenable, SETTLED } from '../util/promises';
 import { MessageValidator } from '../validation/message-validator';
 import { classifyFailure } from './failure-policy';
 import { HandlerDefinition } from './handler-definition.interface';
@@ -164,7 +165,7 @@ export class Dispatcher {
     const result: DispatchResult = { succeeded: [], failed: [], deferred: [], recorded: [] };
     const runs = this.begin(envelope, transport, delivery, NO_DISPATCH_OPTIONS, result);
     if (runs !== undefined) return runs.then(() => settle(result));
-    return result.recorded.length === 0 ? ENDED : (settle(result) as Promise<void>);
+    return result.recorded.length === 0 ? SETTLED : (settle(result) as Promise<void>);
   }
 
   /** Starts the envelope's handler calls; returns what settles when they end, or nothing when none started. */
@@ -331,7 +332,7 @@ export class Dispatcher {
     delivery: DeliveryInfo,
     result: DispatchResult,
   ): Promise<void> {
-    if (!this.inFlight.has(id)) return ENDED; // abandoned at shutdown before it started
+    if (!this.inFlight.has(id)) return SETTLED; // abandoned at shutdown before it started
     const { envelope, transport } = tracked;
     const { logger } = this.options;
     tracked.info.state = 'running';
@@ -365,7 +366,7 @@ export class Dispatcher {
             );
     } catch (thrown) {
       this.failed(call, thrown);
-      return ENDED;
+      return SETTLED;
     }
     if (isThenable(outcome)) {
       return Promise.resolve(outcome).then(
@@ -374,7 +375,7 @@ export class Dispatcher {
       );
     }
     this.succeeded(call);
-    return ENDED;
+    return SETTLED;
   }
 
   private succeeded(call: HandlerCallState): void {
@@ -493,7 +494,6 @@ export class Dispatcher {
   }
 }
 
-const ENDED = Promise.resolve();
 const FIRST_DELIVERY: DeliveryInfo = Object.freeze({ attempt: 1 });
 const NO_DISPATCH_OPTIONS: DispatchOptions = Object.freeze({});
 
@@ -507,14 +507,6 @@ function settle(result: DispatchResult): void | Promise<void> {
 function throwDeferred(result: DispatchResult): void {
   const deferred = result.deferred[0];
   if (deferred) throw deferred.error;
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
-}
-
-function asError(value: unknown): Error {
-  return value instanceof Error ? value : new Error(String(value));
 }
 
 export function describeError(failure: Error): UndeliverableMessage['error'] {

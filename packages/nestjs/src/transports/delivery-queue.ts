@@ -1,6 +1,7 @@
 import { Envelope } from '../interfaces/envelope.interface';
 import { DeliveryInfo, EnvelopeHandler, TransportSubscribeOptions } from '../interfaces/transport.interface';
 import { ConcurrencyLimiter } from '../util/concurrency-limiter';
+import { asError, SETTLED } from '../util/promises';
 
 interface QueuedDelivery {
   readonly envelope: Envelope;
@@ -83,13 +84,13 @@ export class DeliveryQueue {
   }
 
   private start(queued: QueuedDelivery): Promise<void> {
-    if (!this.waiting.delete(queued)) return DONE; // abandoned before it started
+    if (!this.waiting.delete(queued)) return SETTLED; // abandoned before it started
     let handled: Promise<void>;
     try {
       handled = this.handler(queued.envelope, queued.delivery);
     } catch (error) {
       queued.settle(asError(error));
-      return DONE;
+      return SETTLED;
     }
     // Nobody waits for an enqueued delivery: the limiter's own continuation is enough.
     if (queued.settle === ignoreOutcome) return handled;
@@ -126,12 +127,6 @@ export class DeliveryQueue {
   }
 }
 
-const DONE = Promise.resolve();
-
 function ignoreOutcome(): void {
   // Nobody waits for this delivery; the dispatcher has reported any failure.
-}
-
-function asError(value: unknown): Error {
-  return value instanceof Error ? value : new Error(String(value));
 }

@@ -25,12 +25,15 @@ export class DueDeliveries {
   private scheduled = false;
   private handOverWaiters: (() => void)[] = [];
 
+  /** `countPerQueue`: keep `countFor()` answers (a bounded transport needs them; others save the work). */
+  constructor(private readonly countPerQueue = true) {}
+
   /** Adds the deliveries of one publish, in the publisher's async context. */
-  add(envelope: Envelope, queues: readonly DeliveryQueue[]): void {
+  add(envelope: Envelope, queues: Iterable<DeliveryQueue>): void {
     const entries: (DeliveryQueue | Envelope)[] = [];
     for (const queue of queues) {
       entries.push(queue, envelope);
-      this.counts.set(queue, (this.counts.get(queue) ?? 0) + 1);
+      if (this.countPerQueue) this.counts.set(queue, (this.counts.get(queue) ?? 0) + 1);
     }
     this.groups.push({ scope: new AsyncResource('SmartMessageMemoryDelivery'), entries });
     if (!this.scheduled) {
@@ -47,7 +50,7 @@ export class DueDeliveries {
   /** Takes back the envelopes due for `queue`, which will not be handed to it. */
   take(queue: DeliveryQueue): Envelope[] {
     const taken: Envelope[] = [];
-    if (!this.counts.delete(queue)) return taken;
+    if (this.countPerQueue && !this.counts.delete(queue)) return taken;
     for (const group of this.groups) {
       const kept: (DeliveryQueue | Envelope)[] = [];
       for (let index = 0; index < group.entries.length; index += 2) {

@@ -10,6 +10,7 @@ import {
 } from '../interfaces/transport.interface';
 import { DeliveryQueue } from './delivery-queue';
 import { DueDeliveries } from './due-deliveries';
+import { SETTLED } from '../util/promises';
 
 export interface MemoryTransportOptions {
   /**
@@ -40,11 +41,13 @@ export class MemoryTransport implements Transport {
   private readonly retain: number;
   private readonly maxQueued?: number;
   private closed = false;
-  private readonly due = new DueDeliveries();
+  private readonly due: DueDeliveries;
 
   constructor(options: MemoryTransportOptions = {}) {
     this.retain = options.retain ?? 0;
     this.maxQueued = options.maxQueuedDeliveries;
+    // Counting what is due per queue only serves the bound.
+    this.due = new DueDeliveries(this.maxQueued !== undefined);
   }
 
   publish(envelope: Envelope): Promise<void> {
@@ -54,19 +57,20 @@ export class MemoryTransport implements Transport {
       if (this.retained.length > this.retain) this.retained.shift();
     }
     const queues = this.subscriptions.get(envelope.header.messageClass);
-    if (!queues) return ACCEPTED;
+    if (!queues) return SETTLED;
     // The subscriptions are those of the moment of publishing, even if one ends before the next turn.
-    let accepting: DeliveryQueue[] = [...queues];
-    if (this.maxQueued !== undefined) {
-      // Refused now, not on the next turn, so a burst cannot pile up beyond the bound meanwhile.
-      accepting = accepting.filter((queue) => {
-        if (queue.accepts(this.due.countFor(queue))) return true;
-        queue.refuse('overflow', envelope, FIRST_DELIVERY);
-        return false;
-      });
+    if (this.maxQueued === undefined) {
+      this.due.add(envelope, queues);
+      return SETTLED;
     }
+    // Refused now, not on the next turn, so a burst cannot pile up beyond the bound meanwhile.
+    const accepting = [...queues].filter((queue) => {
+      if (queue.accepts(this.due.countFor(queue))) return true;
+      queue.refuse('overflow', envelope, FIRST_DELIVERY);
+      return false;
+    });
     if (accepting.length > 0) this.due.add(envelope, accepting);
-    return ACCEPTED;
+    return SETTLED;
   }
 
   async subscribe(
@@ -125,6 +129,3 @@ export class MemoryTransport implements Transport {
     await Promise.all(queues.map((queue) => queue.idle()));
   }
 }
-
-/** Publishing in memory cannot fail once the transport is open: one settled promise serves every call. */
-const ACCEPTED = Promise.resolve();

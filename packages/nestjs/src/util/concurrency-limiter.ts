@@ -1,3 +1,5 @@
+import { SETTLED } from './promises';
+
 type Task = () => Promise<void>;
 
 /**
@@ -74,13 +76,11 @@ export class ConcurrencyLimiter {
   };
 }
 
-const ENDED = Promise.resolve();
-
 /** A task that throws before returning its promise must not stall the queue. */
 function begin(task: Task): Promise<void> {
   try {
     return task();
   } catch {
-    return ENDED;
+    return SETTLED;
   }
 }

@@ -11,6 +11,7 @@ import { SmartMessageModuleOptions } from '../../interfaces/module-options.inter
 import { SMART_MESSAGE_MODULE_OPTIONS } from '../../module/smart-message.module-definition';
 import { RetryOptions } from './retry-options.interface';
 import { createRetryPolicy, DEFAULT_RETRY_ATTEMPTS, isRetryable } from './retry-policy';
+import { asError } from '../../util/promises';
 
 /** Deliveries an outer RetryInterceptor already retries; an inner one (class plus method, or global) stands aside. */
 const retrying = new WeakSet<MessageContext>();
@@ -62,7 +63,7 @@ export class RetryInterceptor implements NestInterceptor {
     });
     return from(
       attempts.catch((error: unknown) => {
-        const failure = error instanceof Error ? error : new Error(String(error));
+        const failure = asError(error);
         throw isRetryable(failure, options)
           ? new RetriesExhaustedError(handlerId, messageContext.attempt, failure)
           : failure;
