@@ -18,6 +18,7 @@ export type { MessageEnhancers } from './interfaces/message-enhancers.interface'
 export { SmartMessageModule } from './module/smart-message.module';
 export { SMART_MESSAGE_MODULE_OPTIONS } from './module/smart-message.module-definition';
 export { NestMessageLogger } from './module/nest-message-logger';
+export type { NestMessageLoggerOptions } from './module/nest-message-logger';
 export type { SmartMessageModuleOptions, SmartMessageModuleExtras } from './interfaces/module-options.interface';
 
 // Catalog and statistics

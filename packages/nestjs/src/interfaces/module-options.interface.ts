@@ -10,6 +10,13 @@ import { MessageLogger } from './message-logger.interface';
 export interface SmartMessageModuleOptions extends Omit<MessageBusOptions, 'logger'> {
   /** Where the library logs (default: Nest's `Logger` with context `SmartMessage`); `false` silences it. */
   logger?: MessageLogger | false;
+  /**
+   * With the default logger, also write the message trace: debug lines for each message's way
+   * through the bus (published, received, filtered out, handler started and finished). Default
+   * false: a plain app logs nothing per message. A `logger` of your own decides for itself
+   * (`isDebugEnabled()`; `@smart-message/pino` follows pino's level).
+   */
+  traceMessages?: boolean;
   /** Guards, interceptors, pipes and filters for every message handler. */
   enhancers?: MessageEnhancers;
   /**

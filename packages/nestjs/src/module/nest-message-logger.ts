@@ -1,12 +1,28 @@
 import { Logger } from '@nestjs/common';
 import { MessageLogger } from '../interfaces/message-logger.interface';
 
-/** Writes the library's log lines through Nest's `Logger`, with scalar fields appended as key=value. */
+/** Options of `NestMessageLogger`. */
+export interface NestMessageLoggerOptions {
+  /**
+   * Write the message trace: the library's debug lines, several per message (published, received,
+   * filtered out, handler started and finished). Default false, because Nest's default logger
+   * prints debug lines and a plain app would log each message about six times. The lines still
+   * go through `Logger.debug`, so a Nest logger whose levels leave out `debug` drops them.
+   */
+  traceMessages?: boolean;
+}
+
+/**
+ * Writes the library's log lines through Nest's `Logger`, with scalar fields appended as key=value.
+ * Per-message debug lines are written only with `traceMessages: true`.
+ */
 export class NestMessageLogger implements MessageLogger {
   private readonly logger: Logger;
+  private readonly traceMessages: boolean;
 
-  constructor(context = 'SmartMessage') {
+  constructor(context = 'SmartMessage', options: NestMessageLoggerOptions = {}) {
     this.logger = new Logger(context);
+    this.traceMessages = options.traceMessages === true;
   }
 
   log(message: string, fields?: Record<string, unknown>): void {
@@ -22,7 +38,12 @@ export class NestMessageLogger implements MessageLogger {
   }
 
   debug(message: string, fields?: Record<string, unknown>): void {
-    this.logger.debug(withFields(message, fields));
+    if (this.traceMessages) this.logger.debug(withFields(message, fields));
+  }
+
+  /** Lets the bus skip building the trace's fields when nothing would be written. */
+  isDebugEnabled(): boolean {
+    return this.traceMessages;
   }
 }
 

@@ -57,7 +57,10 @@ import {
         connectDeadLetters(
           new MessageBus({
             ...options,
-            logger: options.logger === false ? undefined : (options.logger ?? new NestMessageLogger()),
+            logger:
+              options.logger === false
+                ? undefined
+                : (options.logger ?? new NestMessageLogger(undefined, { traceMessages: options.traceMessages })),
             ...undeliverableWithDeadLetters(options, deadLetters),
           }),
           deadLetters,
