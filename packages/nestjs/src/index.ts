@@ -4,6 +4,7 @@ export { MessageContext } from './envelope/message-context';
 export { MessageBus } from './bus/message-bus';
 export type { MessageHandlerRegistration, RouteDescription } from './bus/message-bus';
 export type { MessageBusOptions } from './bus/message-bus-options.interface';
+export type { UnknownPropertiesPolicy } from './validation/unknown-properties-policy';
 export type { ShutdownReport } from './bus/shutdown-report.interface';
 
 // Nest module
@@ -25,13 +26,14 @@ export type { SmartMessageModuleOptions, SmartMessageModuleExtras } from './inte
 export { MessageCatalog } from './catalog/message-catalog';
 export type { MessageTypeDescription, MessagePropertyDescription, PropertyRule } from './catalog/message-catalog';
 export type { MessageTypeMetadata } from './catalog/message-type-metadata.interface';
-export { MessageStatistics } from './statistics/message-statistics';
+export { MessageStatistics, UNKNOWN_MESSAGE_TYPE } from './statistics/message-statistics';
 export type {
   StatisticsSnapshot,
   HandlerCounters,
   MessageTypeCounters,
   DurationSummary,
   TransportCounters,
+  RegisteredMessageTypes,
 } from './statistics/message-statistics';
 
 // Envelope, codec and the transport contract
@@ -39,6 +41,15 @@ export { JsonSerializer, JSON_SERIALIZER_NAME } from './codec/json.serializer';
 export { SerializerRegistry } from './codec/serializer-registry';
 export { CloudEventsFrameCodec } from './codec/cloud-events-frame.codec';
 export type { CloudEventFrame, ContentTypeResolver } from './codec/cloud-events-frame.codec';
+export { HEADER_LIMITS } from './codec/header-limits';
+export {
+  DEFAULT_MAX_FRAME_BYTES,
+  OVERSIZED_FRAME_SAMPLE_BYTES,
+  assertFrameSize,
+  frameLimitOption,
+  oversizedFrameBytes,
+  oversizedFrameError,
+} from './codec/frame-size';
 export { MemoryTransport } from './transports/memory.transport';
 export { DeliveryQueue } from './transports/delivery-queue';
 export type { DeliveryQueueOptions } from './transports/delivery-queue';
@@ -57,6 +68,7 @@ export type * from './interfaces/message-logger.interface';
 export type * from './interfaces/message-options.interface';
 export type * from './interfaces/message-observer.interface';
 export type * from './interfaces/message-type.interface';
+export type * from './interfaces/message-instance.interface';
 export type * from './interfaces/publish-options.interface';
 export type * from './interfaces/serializer.interface';
 export type * from './interfaces/subscribe-options.interface';

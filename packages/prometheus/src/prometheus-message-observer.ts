@@ -1,4 +1,12 @@
-import type { Envelope, HandlerCall, MessageBus, MessageObserver, UndeliverableMessage } from '@smart-message/nestjs';
+import {
+  MessageStatistics,
+  UNKNOWN_MESSAGE_TYPE,
+  type Envelope,
+  type HandlerCall,
+  type MessageBus,
+  type MessageObserver,
+  type UndeliverableMessage,
+} from '@smart-message/nestjs';
 import { Counter, Gauge, Histogram, Registry, register as defaultRegistry } from 'prom-client';
 import { circuitStateValue } from './circuit-state-value';
 import { METRIC_NAMES } from './metric-names';
@@ -6,9 +14,6 @@ import type { PrometheusObserverOptions } from './prometheus-observer-options.in
 
 const DEFAULT_DURATION_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 const DEFAULT_LATENCY_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
-
-/** Where a dead letter without an envelope (an undecodable frame) is counted. */
-const UNKNOWN_TYPE = 'unknown';
 
 type HandlerLabel = 'message_type' | 'handler';
 type HandlerCounterName = 'delivered' | 'filteredOut' | 'retried' | 'deduplicated';
@@ -19,7 +24,8 @@ type HandlerCounterName = 'delivered' | 'filteredOut' | 'retried' | 'deduplicate
  * `MessageStatistics` already counts per handler (delivered, filtered, retried, deduplicated), the
  * in-flight count and circuit states are read from the bus given to `watch()` at scrape time, so
  * they cost nothing per message. Labels are message types, handler ids, transport names, outcomes
- * and reasons: bounded sets, never a message's uuid or an entity id.
+ * and reasons: bounded sets, never a message's uuid or an entity id. A frame's type is the
+ * sender's to choose, so a type no `@Message()` class declares is labelled `unknown`.
  */
 export class PrometheusMessageObserver implements MessageObserver {
   readonly registry: Registry;
@@ -32,6 +38,8 @@ export class PrometheusMessageObserver implements MessageObserver {
   private readonly handlerDuration: Histogram<HandlerLabel | 'transport' | 'outcome'>;
   private readonly endToEndLatency: Histogram<HandlerLabel | 'transport'>;
   private readonly metricNames: string[] = [];
+  /** Labels types before `watch()` names a bus: by the process-wide registry of `@Message()` classes. */
+  private readonly unwatchedTypes = new MessageStatistics();
 
   constructor(options: PrometheusObserverOptions = {}) {
     this.registry = options.registry ?? defaultRegistry;
@@ -128,19 +136,19 @@ export class PrometheusMessageObserver implements MessageObserver {
 
   afterPublish(envelope: Envelope, transport: string, error?: Error): void {
     this.publishedTotal.inc({
-      message_type: envelope.header.messageClass,
+      message_type: this.typeLabel(envelope.header.messageClass),
       transport,
       outcome: error === undefined ? 'sent' : 'failed',
     });
   }
 
   received(envelope: Envelope, transport: string): void {
-    this.receivedTotal.inc({ message_type: envelope.header.messageClass, transport });
+    this.receivedTotal.inc({ message_type: this.typeLabel(envelope.header.messageClass), transport });
   }
 
   async aroundHandler(call: HandlerCall, run: () => Promise<void>): Promise<void> {
     const labels = {
-      message_type: call.envelope.header.messageClass,
+      message_type: this.typeLabel(call.envelope.header.messageClass),
       handler: call.handlerId,
       transport: call.transport,
     };
@@ -160,10 +168,15 @@ export class PrometheusMessageObserver implements MessageObserver {
 
   undeliverable(event: UndeliverableMessage): void {
     this.deadLettered.inc({
-      message_type: event.envelope?.header.messageClass ?? UNKNOWN_TYPE,
+      message_type: event.envelope ? this.typeLabel(event.envelope.header.messageClass) : UNKNOWN_MESSAGE_TYPE,
       transport: event.transport,
       reason: event.reason,
     });
+  }
+
+  /** One Map lookup: the watched bus's registry decides, as it does for the bus's own statistics. */
+  private typeLabel(messageClass: string): string {
+    return (this.bus?.statistics ?? this.unwatchedTypes).typeLabel(messageClass);
   }
 
   /** A counter whose values are `MessageStatistics`' own per-handler figures, read at scrape time. */

@@ -1,3 +1,13 @@
+import { messageTypeRegistry } from '../catalog/message-type-registry';
+
+/** The row and label under which frames of a type no `@Message()` class declares are counted. */
+export const UNKNOWN_MESSAGE_TYPE = 'unknown';
+
+/** Which wire names are message types of this process; the bus's `MessageTypeRegistry` is one. */
+export interface RegisteredMessageTypes {
+  hasName(name: string): boolean;
+}
+
 export interface DurationSummary {
   count: number;
   totalMs: number;
@@ -42,11 +52,23 @@ export interface StatisticsSnapshot {
 
 type HandlerCounter = Exclude<keyof HandlerCounters, 'messageType' | 'duration'>;
 
-/** Counts what happens to each message type and each handler, as the original's SimpleStats did and more. */
+/**
+ * Counts what happens to each message type and each handler, as the original's SimpleStats did and more.
+ * A frame's `type` is the sender's to choose, so only registered message types get their own row:
+ * the others count under `unknown`, and the rows stay as many as the classes this process declares.
+ */
 export class MessageStatistics {
   private types = new Map<string, MessageTypeCounters>();
   private handlers = new Map<string, HandlerCounters>();
   private transports = new Map<string, TransportCounters>();
+
+  /** `registered`: the process-wide registry of `@Message()` classes unless given another. */
+  constructor(private readonly registered: RegisteredMessageTypes = messageTypeRegistry) {}
+
+  /** The name a message type is counted and labelled under: its own if registered, else `unknown`. */
+  typeLabel(messageClass: string): string {
+    return this.registered.hasName(messageClass) ? messageClass : UNKNOWN_MESSAGE_TYPE;
+  }
 
   /** `transport` is optional so that callers counting per type only keep working. */
   countPublished(messageType: string, transport?: string): void {
@@ -75,8 +97,9 @@ export class MessageStatistics {
     duration.meanMs = duration.totalMs / duration.count;
   }
 
+  /** Counters of a registered type; any other name reads the shared `unknown` row. */
   forType(messageType: string): MessageTypeCounters {
-    return { ...(this.types.get(messageType) ?? { published: 0, received: 0 }) };
+    return { ...(this.types.get(this.typeLabel(messageType)) ?? { published: 0, received: 0 }) };
   }
 
   forTransport(transport: string): TransportCounters {
@@ -105,8 +128,11 @@ export class MessageStatistics {
   private type(messageType: string): MessageTypeCounters {
     let counters = this.types.get(messageType);
     if (!counters) {
+      const label = this.typeLabel(messageType);
+      counters = this.types.get(label);
+      if (counters) return counters;
       counters = { published: 0, received: 0 };
-      this.types.set(messageType, counters);
+      this.types.set(label, counters);
     }
     return counters;
   }
