@@ -16,6 +16,7 @@ import {
   CircuitOpenError,
   HandlerRegistrationError,
   MessageValidationError,
+  MisroutedMessageError,
   RequestTimeoutError,
   SmartMessageError,
   UnknownTransportError,
@@ -25,6 +26,7 @@ import { Envelope } from '../interfaces/envelope.interface';
 import { MessageHeader } from '../interfaces/message-header.interface';
 import { MessageLogger } from '../interfaces/message-logger.interface';
 import { MessageObserver } from '../interfaces/message-observer.interface';
+import { MessageInstance } from '../interfaces/message-instance.interface';
 import { MessageType } from '../interfaces/message-type.interface';
 import { PublishOptions, RequestOptions } from '../interfaces/publish-options.interface';
 import { SubscribeOptions } from '../interfaces/subscribe-options.interface';
@@ -86,7 +88,7 @@ const silentLogger: MessageLogger = { log: () => undefined, warn: () => undefine
  * and tests or scripts can build their own.
  */
 export class MessageBus {
-  readonly statistics = new MessageStatistics();
+  readonly statistics: MessageStatistics;
   readonly serializers: SerializerRegistry;
   readonly dispatcher: Dispatcher;
   /** Named circuit breakers of handlers and transports. */
@@ -111,12 +113,18 @@ export class MessageBus {
     registry: MessageTypeRegistry = messageTypeRegistry,
   ) {
     this.registry = registry;
+    // Rows and metric labels only for this registry's types: a frame's type is the sender's to choose.
+    this.statistics = new MessageStatistics(registry);
     this.log = options.logger ?? silentLogger;
     this.observers = options.observers ?? [];
     this.serializers = new SerializerRegistry(options.serializers);
-    this.validator = new MessageValidator(options.validatorOptions);
+    this.validator = new MessageValidator(options.validatorOptions, options.unknownProperties);
     const transports = options.transports ?? { [DEFAULT_TRANSPORT_NAME]: new MemoryTransport() };
     this.transports = new Map(Object.entries(transports));
+    // Frames label each payload with its own serializer's content type, not always JSON.
+    const contentTypeOf = (serializer: string): string | undefined =>
+      this.serializers.has(serializer) ? this.serializers.get(serializer).contentType : undefined;
+    for (const transport of this.transports.values()) transport.useContentTypes?.(contentTypeOf);
     const names = [...this.transports.keys()];
     this.defaultTransport = options.defaultTransport ?? (names[0] as string);
     if (!this.transports.has(this.defaultTransport)) throw new UnknownTransportError(this.defaultTransport, names);
@@ -170,7 +178,7 @@ export class MessageBus {
    * Validates the message and its header, then hands it to its transport. Resolves with the
    * header once the transport took it; rejects with `MessageValidationError` (nothing sent).
    */
-  publish(message: object, options: PublishOptions = {}): Promise<MessageHeader> {
+  publish(message: MessageInstance, options: PublishOptions = {}): Promise<MessageHeader> {
     // Not `async`: every promise layer costs on the hot path, so errors become rejections by hand.
     try {
       return this.send(this.seal(message, options));
@@ -183,7 +191,7 @@ export class MessageBus {
    * Publishes a message and resolves with the reply its handler returns: an instance of
    * `replyType` whose `correlationId` is this message's uuid. Rejects with `RequestTimeoutError`.
    */
-  async request<R extends object>(message: object, options: RequestOptions<R>): Promise<R> {
+  async request<R extends object>(message: MessageInstance, options: RequestOptions<R>): Promise<R> {
     const replyType = this.registry.get(options.replyType);
     const timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     await this.listenForReplies(replyType);
@@ -288,7 +296,7 @@ export class MessageBus {
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
-    this.registry.assertUnique(this.dispatcher.handlers().map((handler) => handler.messageType.target));
+    this.registry.assertUnambiguous(this.dispatcher.handlers().map((handler) => handler.messageType.target));
     const keys = new Set(
       this.dispatcher.handlers().map((handler) => `${handler.transport}\u0000${handler.messageType.name}`),
     );
@@ -340,14 +348,20 @@ export class MessageBus {
     if (!drained) for (const subscription of subscriptions) subscription.abandon?.();
     const unfinished = drained ? [] : this.dispatcher.abandonInFlight();
     if (unfinished.length > 0) {
-      this.log.error(`Shutdown timed out after ${timeoutMs} ms; ${unfinished.length} handler call(s) did not finish`, {
-        unfinished,
-      });
+      const running = unfinished.filter((call) => call.state === 'running').length;
+      this.log.error(
+        `Shutdown timed out after ${timeoutMs} ms; ${unfinished.length} handler call(s) did not finish: ` +
+          `${unfinished.length - running} queued call(s) given up and never started, ` +
+          `${running} running call(s) left to end on their own`,
+        { unfinished },
+      );
     }
     for (const request of this.pending.values())
       request.reject(new BusClosedError('the message bus shut down before a reply came'));
     await this.settleOutboxes();
     this.state = 'closed';
+    // Whatever a transport still hands over from here on starts no handler.
+    this.dispatcher.stop();
     await withinTimeout(
       Promise.all([...this.transports.values()].map((transport) => transport.close())),
       drained ? timeoutMs : 0,
@@ -357,7 +371,10 @@ export class MessageBus {
 
   private seal(message: object, options: PublishOptions): SealedMessage {
     if (this.state === 'closed') throw new BusClosedError('the message bus is closed');
-    const metadata = this.registry.get(message?.constructor);
+    const metadata = this.registry.ofMessage(message);
+    if (metadata.transport !== undefined && !this.transports.has(metadata.transport)) {
+      throw new UnknownTransportError(metadata.transport, [...this.transports.keys()], metadata.name);
+    }
     const conversation = currentMessage.getStore();
     const header = createHeader(
       metadata,
@@ -367,7 +384,7 @@ export class MessageBus {
       this.options.entity,
     );
     const inHeader = headerViolations(header);
-    const inPayload = (this.options.validateOnPublish ?? true) ? this.validator.violations(message) : [];
+    const inPayload = (this.options.validateOnPublish ?? true) ? this.validator.violations(message, metadata.target) : [];
     if (inHeader.length > 0 || inPayload.length > 0) {
       throw new MessageValidationError(metadata.name, [...inHeader, ...inPayload]);
     }
@@ -481,7 +498,10 @@ export class MessageBus {
     }
     const transport = messageType.transport ?? this.defaultTransport;
     if (!this.transports.has(transport)) {
-      throw new HandlerRegistrationError(id, new UnknownTransportError(transport, [...this.transports.keys()]).message);
+      throw new HandlerRegistrationError(
+        id,
+        new UnknownTransportError(transport, [...this.transports.keys()], messageType.name).message,
+      );
     }
     return {
       id,
@@ -542,7 +562,19 @@ export class MessageBus {
       const subscribe = (): Promise<TransportSubscription> =>
         this.transport(transportName).subscribe(
           messageClass,
-          (envelope, delivery) => this.dispatcher.deliver(envelope, transportName, delivery),
+          (envelope, delivery) =>
+            // Routing follows where a frame arrived, never the type it claims (one string compare).
+            envelope.header.messageClass === messageClass
+              ? this.dispatcher.deliver(envelope, transportName, delivery)
+              : this.dispatcher.reportRejection(
+                  {
+                    reason: 'misrouted',
+                    envelope,
+                    attempt: delivery.attempt,
+                    error: new MisroutedMessageError(messageClass, envelope.header.messageClass),
+                  },
+                  transportName,
+                ),
           {
             concurrency,
             group: this.options.entity ?? 'default',

@@ -9,10 +9,17 @@ import { MessageTypeMetadata } from './message-type-metadata.interface';
  */
 export class MessageTypeRegistry {
   private readonly types = new Set<MessageType>();
+  private readonly names = new Set<string>();
 
   register(metadata: MessageTypeMetadata): void {
     Reflect.defineMetadata(MESSAGE_METADATA, metadata, metadata.target);
     this.types.add(metadata.target);
+    this.names.add(metadata.name);
+  }
+
+  /** Whether a decorated class has this name: one Set lookup, for per-message checks of wire names. */
+  hasName(name: string): boolean {
+    return this.names.has(name);
   }
 
   /** Own metadata only: a subclass without its own `@Message()` is not a message type. */
@@ -29,8 +36,36 @@ export class MessageTypeRegistry {
     return metadata;
   }
 
+  /** The message type of a value given to publish: its class must carry `@Message()`. */
+  ofMessage(message: unknown): MessageTypeMetadata {
+    const metadata = this.find((message as { constructor?: unknown } | null | undefined)?.constructor);
+    if (metadata) return metadata;
+    throw notAMessage(message);
+  }
+
   all(): MessageTypeMetadata[] {
     return [...this.types].map((type) => this.get(type));
+  }
+
+  /**
+   * Fails when a handled class shares its name and version with any other registered class,
+   * handled or not: a receiver could not tell which one a frame means, and the catalog would
+   * list the type twice.
+   */
+  assertUnambiguous(handled: Iterable<MessageType>): void {
+    const handledTypes = [...handled];
+    const claims = new Map<string, Set<MessageType>>();
+    for (const type of [...this.types, ...handledTypes]) {
+      const { name, version } = this.get(type);
+      const key = `${name}@${version}`;
+      const classes = claims.get(key) ?? new Set<MessageType>();
+      classes.add(type);
+      claims.set(key, classes);
+    }
+    for (const type of handledTypes) {
+      const { name, version } = this.get(type);
+      if ((claims.get(`${name}@${version}`)?.size ?? 0) > 1) throw new MessageTypeConflictError(name, version);
+    }
   }
 
   /** Fails when two classes claim one name and version, which would make routing ambiguous. */
@@ -44,6 +79,30 @@ export class MessageTypeRegistry {
       seen.set(key, type);
     }
   }
+}
+
+/** Names what was passed and what a publisher needs to pass instead. */
+function notAMessage(message: unknown): NotAMessageError {
+  if (message === null || typeof message !== 'object') {
+    const what = message === null ? 'null' : typeof message;
+    return new NotAMessageError(what, `Cannot publish ${what}: publish an instance of a class decorated with @Message()`);
+  }
+  const prototype = Object.getPrototypeOf(message) as { constructor?: { name?: string } } | null;
+  if (prototype === null || prototype === Object.prototype) {
+    return new NotAMessageError(
+      'a plain object',
+      'A plain object is not a message, even with the right properties: publish an instance of the ' +
+        'message class, e.g. Object.assign(new OrderPaid(), { orderId: "A-1" }) or new OrderPaid(...)',
+    );
+  }
+  if (Array.isArray(message)) {
+    return new NotAMessageError('an array', 'An array is not a message: publish each message on its own');
+  }
+  if (typeof (message as { then?: unknown }).then === 'function') {
+    return new NotAMessageError('a promise', 'A promise is not a message: await it, then publish the message');
+  }
+  const name = prototype.constructor?.name || 'anonymous class';
+  return new NotAMessageError(name);
 }
 
 export const messageTypeRegistry = new MessageTypeRegistry();
