@@ -9,6 +9,7 @@ import type { MessageObserver } from '../interfaces/message-observer.interface';
 import { PayloadSerializer } from '../interfaces/serializer.interface';
 import { Transport } from '../interfaces/transport.interface';
 import { UndeliverableListener } from '../interfaces/undeliverable.interface';
+import type { UnknownPropertiesPolicy } from '../validation/unknown-properties-policy';
 
 export interface MessageBusOptions {
   /** This service's name: the `from` of messages whose class names none, and the consumer group on durable transports. */
@@ -26,6 +27,11 @@ export interface MessageBusOptions {
   /** Validate messages before handlers see them (default true). */
   validateOnReceive?: boolean;
   validatorOptions?: ValidatorOptions;
+  /**
+   * Payload properties the message class does not declare, on receipt: `strip` them (default),
+   * `refuse` the message (validation failure, dead letter `invalid`) or `keep` them.
+   */
+  unknownProperties?: UnknownPropertiesPolicy;
   /** How long shutdown waits for running handlers (default 10000 ms). */
   shutdownTimeoutMs?: number;
   logger?: MessageLogger;

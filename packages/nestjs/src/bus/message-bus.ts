@@ -384,7 +384,8 @@ export class MessageBus {
       this.options.entity,
     );
     const inHeader = headerViolations(header);
-    const inPayload = (this.options.validateOnPublish ?? true) ? this.validator.violations(message, metadata.target) : [];
+    const inPayload =
+      (this.options.validateOnPublish ?? true) ? this.validator.violations(message, metadata.target) : [];
     if (inHeader.length > 0 || inPayload.length > 0) {
       throw new MessageValidationError(metadata.name, [...inHeader, ...inPayload]);
     }

@@ -85,7 +85,10 @@ export class MessageTypeRegistry {
 function notAMessage(message: unknown): NotAMessageError {
   if (message === null || typeof message !== 'object') {
     const what = message === null ? 'null' : typeof message;
-    return new NotAMessageError(what, `Cannot publish ${what}: publish an instance of a class decorated with @Message()`);
+    return new NotAMessageError(
+      what,
+      `Cannot publish ${what}: publish an instance of a class decorated with @Message()`,
+    );
   }
   const prototype = Object.getPrototypeOf(message) as { constructor?: { name?: string } } | null;
   if (prototype === null || prototype === Object.prototype) {

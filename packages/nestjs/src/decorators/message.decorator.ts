@@ -1,4 +1,5 @@
 import { messageTypeRegistry } from '../catalog/message-type-registry';
+import { assertSurvivesJson } from '../catalog/wire-declaration-check';
 import { InvalidMessageOptionsError } from '../errors';
 import { MessageOptions } from '../interfaces/message-options.interface';
 import { MessageType } from '../interfaces/message-type.interface';
@@ -19,6 +20,9 @@ export function Message(options: MessageOptions = {}): ClassDecorator {
       throw new InvalidMessageOptionsError(`${name}: version must be a positive integer, got ${String(version)}`);
     }
     assertDeduplicationSize(options.deduplication?.size, `@Message() ${name}`);
+    const serializer = options.serializer ?? JSON_SERIALIZER_NAME;
+    // Other serializers may carry dates and class instances as they are.
+    if (serializer === JSON_SERIALIZER_NAME) assertSurvivesJson(type, type.name || name);
     messageTypeRegistry.register({
       target: type,
       name,
@@ -28,7 +32,7 @@ export function Message(options: MessageOptions = {}): ClassDecorator {
       replyTo: options.replyTo,
       description: options.description,
       transport: options.transport,
-      serializer: options.serializer ?? JSON_SERIALIZER_NAME,
+      serializer,
       ...(options.retry === undefined ? {} : { retry: options.retry }),
       ...(options.deduplication === undefined ? {} : { deduplication: { ...options.deduplication } }),
     });

@@ -37,14 +37,15 @@ export class FastValidityCheck {
   }
 
   /** True when the instance is certainly valid; undefined when class-validator must decide. */
-  isCertainlyValid(instance: object): true | undefined {
+  /** `type` is the registered class the instance was built from: the cache holds classes from code only. */
+  isCertainlyValid(instance: object, type: NewableFunction): true | undefined {
     if (!this.enabled) return undefined;
-    const properties = this.propertiesOf(instance.constructor as NewableFunction);
+    const properties = this.propertiesOf(type);
     if (!properties) return undefined;
     const record = instance as Record<string, unknown>;
     // One arguments object per call, refilled for each check: constraints read it and do not keep it.
     const args = {
-      targetName: instance.constructor.name,
+      targetName: type.name,
       property: '',
       object: instance,
       value: undefined as unknown,
@@ -62,6 +63,11 @@ export class FastValidityCheck {
       }
     }
     return true;
+  }
+
+  /** How many classes have compiled checks: bounded by the classes in code. */
+  get compiledClasses(): number {
+    return this.compiled.size;
   }
 
   private propertiesOf(type: NewableFunction): CompiledProperty[] | null {

@@ -30,6 +30,7 @@ class CustomerRegistered {
   email?: string;
 
   @IsDate()
+  @Type(() => Date)
   registeredAt!: Date;
 
   @ValidateNested()

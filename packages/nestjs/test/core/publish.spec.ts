@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { Type } from 'class-transformer';
 import { IsInt, IsNotEmpty, IsString, Min, ValidateNested } from 'class-validator';
 import {
   MemoryTransport,
@@ -34,7 +35,7 @@ class Address {
 class CustomerRegistered {
   @IsString() name = 'Ada';
   @IsInt() @Min(18) age = 36;
-  @ValidateNested() address = new Address();
+  @ValidateNested() @Type(() => Address) address = new Address();
 }
 
 class NotDecorated {

@@ -84,6 +84,60 @@ describe('MessageValidator fast paths', () => {
     expect(violations.length > 0).toBe(expected.length > 0);
   });
 
+  const undeclared: [string, new () => object, Record<string, unknown>][] = [
+    ['an undeclared top-level property', Flat, { name: 'a', quantity: 2, isAdmin: true }],
+    ['an undeclared property beside a violation', Flat, { name: 'a', quantity: 0, isAdmin: true }],
+    ['an undeclared nested property', WithNested, { address: { city: 'Oslo', zip: '0150' } }],
+    ['an undeclared property on a transformed class', WithTransform, { code: 'abc', extra: 1 }],
+    ['an undeclared property beside each-rules', WithEach, { tags: ['a'], extra: [1] }],
+    ['an undeclared property beside a custom constraint', WithCustom, { count: 4, extra: 'x' }],
+    ['nothing undeclared', Flat, { name: 'a', quantity: 2 }],
+  ];
+
+  it.each(undeclared)(
+    'strips like class-validator’s whitelist (fast and slow path alike) on %s',
+    (_label, type, data) => {
+      const reference = plainToInstance(type, data);
+      const expected = validateSync(reference, { forbidUnknownValues: false, whitelist: true });
+      let violations: unknown[] = [];
+      let instance: object | undefined;
+      try {
+        instance = new MessageValidator({}, 'strip').instantiate(type, data, type.name, true);
+      } catch (error) {
+        violations = (error as MessageValidationError).violations;
+      }
+      expect(violations.length > 0).toBe(expected.length > 0);
+      if (instance) expect(instance).toEqual(reference);
+    },
+  );
+
+  it.each(undeclared)('refuses like forbidNonWhitelisted (fast and slow path alike) on %s', (_label, type, data) => {
+    const expected = validateSync(plainToInstance(type, data), {
+      forbidUnknownValues: false,
+      whitelist: true,
+      forbidNonWhitelisted: true,
+    });
+    let violations: unknown[] = [];
+    try {
+      new MessageValidator({}, 'refuse').instantiate(type, data, type.name, true);
+    } catch (error) {
+      violations = (error as MessageValidationError).violations;
+    }
+    expect(violations.length > 0).toBe(expected.length > 0);
+  });
+
+  it('keeps its caches to the registered classes, whatever constructor values payloads carry', () => {
+    const cached = new MessageValidator();
+    for (let index = 0; index < 2000; index++) {
+      const data = JSON.parse(`{"constructor":{"id":${index}},"name":"a","quantity":2}`) as Record<string, unknown>;
+      expect(cached.instantiate(Flat, data, 'Flat', true)).toBeInstanceOf(Flat);
+    }
+    expect(() =>
+      cached.instantiate(Flat, JSON.parse('{"constructor":"x","name":5,"quantity":2}'), 'Flat', true),
+    ).toThrow(MessageValidationError);
+    expect(cached.compiledClasses).toBe(1);
+  });
+
   it('builds nested instances and applies transforms through class-transformer', () => {
     const nested = validator.instantiate(WithNested, { address: { city: 'Oslo' } }, 'WithNested', true);
     expect(nested.address).toBeInstanceOf(Address);
