@@ -42,10 +42,16 @@ export interface DeadLetterStats {
   byHandler: Record<string, number>;
   oldestFailedAt?: string;
   newestFailedAt?: string;
+  /**
+   * Entries the store evicted, ever, to stay within its `maxEntries` and `maxBytes`: counted
+   * across the whole store (not narrowed by the filter), and shared by every instance of a shared store.
+   */
+  evicted: number;
 }
 
 /**
- * Where dead letters are kept. Every store has the same behaviour, which
+ * Where dead letters are kept. Every store is bounded in entries and bytes and evicts its oldest
+ * entries past a bound (see `DeadLetterBoundsOptions`). Every store has the same behaviour, which
  * `describeDeadLetterStoreContract` in `@smart-message/testing` checks.
  */
 export interface DeadLetterStore {

@@ -9,6 +9,7 @@ export type {
 } from './dead-letter-store.interface';
 export type { DeadLettersOptions } from './dead-letters-options.interface';
 export { DEFAULT_DEAD_LETTERS_FILE } from './dead-letters-options.interface';
+export { defaultDeadLettersFile } from './default-dead-letters-file';
 export { DeadLetterQueue } from './dead-letter-queue';
 export { deadLetterListener } from './dead-letter-listener';
 export { deadLetterIdOf } from './dead-letter-id';
@@ -33,4 +34,15 @@ export {
 export type { StoredDeadLetter } from './stored-dead-letter';
 export type { ReplayVia, ReplayOptions, ReplayOutcome, ReplayReport, DeadLetterReplayTarget } from './replay.interface';
 export { InvalidDeadLetterQueryError } from './invalid-dead-letter-query.error';
+export { InvalidDeadLetterBoundError } from './invalid-dead-letter-bound.error';
+export {
+  DEFAULT_DEAD_LETTER_MAX_ENTRIES,
+  DEFAULT_DEAD_LETTER_MAX_BYTES,
+  resolveDeadLetterBounds,
+  deadLetterSize,
+  evictedDeadLetter,
+  reportEvictions,
+} from './dead-letter-bounds';
+export type { DeadLetterBoundsOptions, DeadLetterBounds, EvictedDeadLetter } from './dead-letter-bounds';
+export type { MemoryDeadLetterStoreOptions } from './memory-dead-letter.store';
 export { DeadLettersNotConnectedError } from './dead-letters-not-connected.error';

@@ -2,5 +2,5 @@ import { MemoryDeadLetterStore } from '@smart-message/nestjs';
 import { describeDeadLetterStoreContract } from '@smart-message/testing';
 
 describeDeadLetterStoreContract('MemoryDeadLetterStore', {
-  createStore: () => new MemoryDeadLetterStore(),
+  createStore: (bounds) => new MemoryDeadLetterStore(bounds),
 });

@@ -1,8 +1,11 @@
-import { DeadLetterStore } from '@smart-message/nestjs';
+import { DeadLetterBoundsOptions, DeadLetterStore } from '@smart-message/nestjs';
 
 export interface DeadLetterStoreContractOptions {
-  /** A fresh, empty store for each test; it must not see entries of other tests or runs. */
-  createStore(): Promise<DeadLetterStore> | DeadLetterStore;
+  /**
+   * A fresh, empty store for each test; it must not see entries of other tests or runs. The
+   * bounds cases pass `bounds` (`maxEntries`, `maxBytes`, `logger`), which the store must apply.
+   */
+  createStore(bounds?: DeadLetterBoundsOptions): Promise<DeadLetterStore> | DeadLetterStore;
   /**
    * For stores that keep entries outside the process (a file, Redis): a second instance over the
    * same data as `store`. Without it, the case that entries outlive the instance is skipped.

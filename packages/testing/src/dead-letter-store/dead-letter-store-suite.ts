@@ -1,4 +1,7 @@
-import { DeadLetterStore } from '@smart-message/nestjs';
+import { DeadLetterBoundsOptions, DeadLetterStore } from '@smart-message/nestjs';
+
+/** Bounds a bounded case creates its store with; the logger is the suite's. */
+export type ContractBounds = Omit<DeadLetterBoundsOptions, 'logger'>;
 
 /** What a group of contract cases registers its tests with. */
 export interface DeadLetterStoreSuite {
@@ -8,5 +11,16 @@ export interface DeadLetterStoreSuite {
   testReopened(
     title: string,
     body: (store: DeadLetterStore, reopen: () => Promise<DeadLetterStore>) => Promise<void>,
+  ): void;
+  /** Registers a test with a fresh store of these bounds, and the warnings it logged. */
+  testBounded(
+    title: string,
+    bounds: ContractBounds,
+    body: (store: DeadLetterStore, warnings: string[]) => Promise<void>,
+  ): void;
+  /** Registers a test that creates stores itself (each is destroyed after the test). */
+  testBounds(
+    title: string,
+    body: (create: (bounds: ContractBounds) => Promise<DeadLetterStore>) => Promise<void>,
   ): void;
 }

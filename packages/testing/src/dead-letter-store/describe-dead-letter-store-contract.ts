@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, it } from '@jest/globals';
-import { DeadLetterStore } from '@smart-message/nestjs';
+import { DeadLetterBoundsOptions, DeadLetterStore, MessageLogger } from '@smart-message/nestjs';
+import { describeBoundsCases } from './cases/bounds.cases';
 import { describeQueryCases } from './cases/query.cases';
 import { describeRemovalCases } from './cases/removal.cases';
 import { describeReplayCases } from './cases/replay.cases';
@@ -12,8 +13,9 @@ const DEFAULT_TEST_TIMEOUT_MS = 10_000;
 
 /**
  * Registers the dead letter store contract (jest `describe`/`it`) for one store: upsert, get,
- * list with filters, order and paging, stats, remove and purge, and replay through a real bus
- * (to the handler and through the memory transport). Every test gets a fresh store.
+ * list with filters, order and paging, stats, remove and purge, replay through a real bus
+ * (to the handler and through the memory transport), and the bounds in entries and bytes with
+ * what they evict counted and logged. Every test gets a fresh store.
  */
 export function describeDeadLetterStoreContract(name: string, options: DeadLetterStoreContractOptions): void {
   const timeout = options.testTimeoutMs ?? DEFAULT_TEST_TIMEOUT_MS;
@@ -30,8 +32,8 @@ export function describeDeadLetterStoreContract(name: string, options: DeadLette
       for (const store of opened.reverse()) await destroy(store);
     }, timeout);
 
-    const fresh = async (): Promise<DeadLetterStore> => {
-      const store = await options.createStore();
+    const fresh = async (bounds?: DeadLetterBoundsOptions): Promise<DeadLetterStore> => {
+      const store = await (bounds === undefined ? options.createStore() : options.createStore(bounds));
       opened.push(store);
       return store;
     };
@@ -59,6 +61,24 @@ export function describeDeadLetterStoreContract(name: string, options: DeadLette
           timeout,
         );
       },
+      testBounded(title, bounds, body) {
+        it(
+          title,
+          async () => {
+            const warnings: string[] = [];
+            const logger: MessageLogger = {
+              log: () => undefined,
+              warn: (message) => void warnings.push(message),
+              error: (message) => void warnings.push(message),
+            };
+            await body(await fresh({ ...bounds, logger }), warnings);
+          },
+          timeout,
+        );
+      },
+      testBounds(title, body) {
+        it(title, async () => body(async (bounds) => fresh(bounds)), timeout);
+      },
     };
 
     describeRoundTripCases(suite);
@@ -66,5 +86,6 @@ export function describeDeadLetterStoreContract(name: string, options: DeadLette
     describeStatsCases(suite);
     describeRemovalCases(suite);
     describeReplayCases(suite);
+    describeBoundsCases(suite);
   });
 }

@@ -41,7 +41,7 @@ export function describeRemovalCases(suite: DeadLetterStoreSuite): void {
     for (let index = 0; index < 12; index++) await store.upsert(deadLetter({ id: `x${index}`, at: index }));
 
     expect(await store.purge()).toBe(12);
-    expect(await store.stats()).toEqual({ total: 0, byReason: {}, byMessageClass: {}, byHandler: {} });
+    expect(await store.stats()).toEqual({ total: 0, byReason: {}, byMessageClass: {}, byHandler: {}, evicted: 0 });
     await store.upsert(deadLetter({ id: 'after', at: 20 }));
     expect((await store.list()).entries.map((entry) => entry.id)).toEqual(['after']);
   });

@@ -5,7 +5,7 @@ import { DeadLetterStoreSuite } from '../dead-letter-store-suite';
 
 export function describeStatsCases(suite: DeadLetterStoreSuite): void {
   suite.test('stats of an empty store count nothing', async (store) => {
-    expect(await store.stats()).toEqual({ total: 0, byReason: {}, byMessageClass: {}, byHandler: {} });
+    expect(await store.stats()).toEqual({ total: 0, byReason: {}, byMessageClass: {}, byHandler: {}, evicted: 0 });
   });
 
   suite.test('stats count entries by reason, message type and handler', async (store) => {
@@ -25,6 +25,7 @@ export function describeStatsCases(suite: DeadLetterStoreSuite): void {
       byHandler: { 'FulfillmentService.onOrderPlaced': 2, 'Orders.onShipped': 1 },
       oldestFailedAt: minute(2),
       newestFailedAt: minute(9),
+      evicted: 0,
     });
   });
 
@@ -40,6 +41,7 @@ export function describeStatsCases(suite: DeadLetterStoreSuite): void {
       byHandler: { 'FulfillmentService.onOrderPlaced': 1 },
       oldestFailedAt: minute(3),
       newestFailedAt: minute(3),
+      evicted: 0,
     });
   });
 }
