@@ -17,8 +17,16 @@ class Author {
   @IsString() @MaxLength(20) name!: string;
 }
 
+/** Flat: built by copying properties, the path the `Object.assign` bypass was on. */
 @Message()
 class Announcement {
+  @IsString() @MaxLength(280) text!: string;
+  @IsIn(['info', 'warning']) severity!: string;
+}
+
+/** Nested: built by class-transformer. */
+@Message()
+class SignedAnnouncement {
   @IsString() @MaxLength(280) text!: string;
   @IsIn(['info', 'warning']) severity!: string;
   @ValidateNested() @Type(() => Author) author!: Author;
@@ -27,10 +35,10 @@ class Announcement {
 const LONG = 'x'.repeat(400);
 const author = { name: 'ops' };
 
-function headerFor(): MessageHeader {
+function headerFor(messageClass: string): MessageHeader {
   return {
     uuid: randomUUID(),
-    messageClass: 'Announcement',
+    messageClass,
     version: 1,
     publishedAt: new Date().toISOString(),
     publisherPid: 4242,
@@ -39,31 +47,53 @@ function headerFor(): MessageHeader {
   };
 }
 
-/** Payload texts as anyone with write access to the broker can write them: keys JSON.parse keeps as own properties. */
-const INVALID_WITH_HOSTILE_KEYS: [string, string][] = [
-  ['__proto__ at the top', `{"__proto__":{},"text":"${LONG}","severity":"root","author":{"name":"ops"}}`],
-  ['constructor at the top', `{"constructor":{},"text":"${LONG}","severity":"root","author":{"name":"ops"}}`],
-  ['constructor as a string', `{"constructor":"Object","text":"${LONG}","severity":"root","author":{"name":"ops"}}`],
-  ['prototype at the top', `{"prototype":{},"text":"${LONG}","severity":"root","author":{"name":"ops"}}`],
-  ['__proto__ in a nested object', `{"text":"hi","severity":"info","author":{"__proto__":{},"name":"${LONG}"}}`],
-  ['constructor in a nested object', `{"text":"hi","severity":"info","author":{"constructor":{},"name":"${LONG}"}}`],
-];
+type Case = [string, 'Announcement' | 'SignedAnnouncement', string];
 
-const VALID_WITH_HOSTILE_KEYS: [string, string][] = [
+/** Payload texts as anyone with write access to the broker can write them: keys JSON.parse keeps as own properties. */
+const INVALID_WITH_HOSTILE_KEYS: Case[] = [
+  ['__proto__', 'Announcement', `{"__proto__":{},"text":"${LONG}","severity":"root"}`],
+  ['__proto__ holding valid values', 'Announcement', `{"__proto__":{"text":"hi","severity":"info"},"text":"${LONG}"}`],
+  ['constructor', 'Announcement', `{"constructor":{},"text":"${LONG}","severity":"root"}`],
+  ['constructor as a string', 'Announcement', `{"constructor":"Object","text":"${LONG}","severity":"root"}`],
+  ['prototype', 'Announcement', `{"prototype":{},"text":"${LONG}","severity":"root"}`],
+  ['__proto__ on a nested class', 'SignedAnnouncement', `{"__proto__":{},"text":"${LONG}","author":{"name":"ops"}}`],
   [
-    '__proto__ carrying a property',
-    `{"__proto__":{"isAdmin":true},"text":"hi","severity":"info","author":{"name":"ops"}}`,
+    'constructor on a nested class',
+    'SignedAnnouncement',
+    `{"constructor":{},"text":"${LONG}","author":{"name":"ops"}}`,
   ],
-  ['constructor', `{"constructor":{"name":"Admin"},"text":"hi","severity":"info","author":{"name":"ops"}}`],
   [
     '__proto__ in a nested object',
-    `{"text":"hi","severity":"info","author":{"__proto__":{"isAdmin":true},"name":"ops"}}`,
+    'SignedAnnouncement',
+    `{"text":"hi","severity":"info","author":{"__proto__":{},"name":"${LONG}"}}`,
+  ],
+  [
+    'constructor in a nested object',
+    'SignedAnnouncement',
+    `{"text":"hi","severity":"info","author":{"constructor":{},"name":"${LONG}"}}`,
   ],
 ];
+
+const VALID_WITH_HOSTILE_KEYS: Case[] = [
+  ['__proto__ carrying a property', 'Announcement', '{"__proto__":{"isAdmin":true},"text":"hi","severity":"info"}'],
+  ['constructor', 'Announcement', '{"constructor":{"name":"Admin"},"text":"hi","severity":"info"}'],
+  [
+    '__proto__ on a nested class',
+    'SignedAnnouncement',
+    '{"__proto__":{"isAdmin":true},"text":"hi","severity":"info","author":{"name":"ops"}}',
+  ],
+  [
+    '__proto__ in a nested object',
+    'SignedAnnouncement',
+    '{"text":"hi","severity":"info","author":{"__proto__":{"isAdmin":true},"name":"ops"}}',
+  ],
+];
+
+const TYPES = { Announcement, SignedAnnouncement };
 
 describe('hostile payloads on receipt (memory transport)', () => {
   let bus: MessageBus | undefined;
-  let received: Announcement[];
+  let received: object[];
   let undeliverable: UndeliverableMessage[];
 
   async function start(options: Partial<MessageBusOptions> = {}): Promise<MessageBus> {
@@ -75,14 +105,16 @@ describe('hostile payloads on receipt (memory transport)', () => {
       onUndeliverable: (event) => void undeliverable.push(event),
       ...options,
     });
-    await bus.subscribe(Announcement, (message) => void received.push(message));
+    for (const type of Object.values(TYPES)) await bus.subscribe(type, (message) => void received.push(message));
     await bus.start();
     return bus;
   }
 
-  async function receive(started: MessageBus, ...payloads: string[]): Promise<void> {
-    for (const payload of payloads) await started.transport('memory').publish({ header: headerFor(), payload });
-    await settled(started, 'Announcement', payloads.length);
+  async function receive(started: MessageBus, messageClass: keyof typeof TYPES, ...payloads: string[]): Promise<void> {
+    for (const payload of payloads) {
+      await started.transport('memory').publish({ header: headerFor(messageClass), payload });
+    }
+    await settled(started, messageClass, payloads.length);
   }
 
   afterEach(async () => {
@@ -90,31 +122,36 @@ describe('hostile payloads on receipt (memory transport)', () => {
     bus = undefined;
   });
 
-  it.each(INVALID_WITH_HOSTILE_KEYS)('validates a payload with %s and refuses it', async (_case, payload) => {
-    const started = await start();
-    await receive(started, payload);
+  it.each(INVALID_WITH_HOSTILE_KEYS)(
+    'validates a payload with %s (%s) and refuses it',
+    async (_case, type, payload) => {
+      const started = await start();
+      await receive(started, type, payload);
 
-    expect(received).toEqual([]);
-    expect(undeliverable.map((event) => [event.reason, event.error.code])).toEqual([
-      ['invalid', 'SM_VALIDATION_FAILED'],
-    ]);
-  });
+      expect(received).toEqual([]);
+      expect(undeliverable.map((event) => [event.reason, event.error.code])).toEqual([
+        ['invalid', 'SM_VALIDATION_FAILED'],
+      ]);
+    },
+  );
 
   it.each(VALID_WITH_HOSTILE_KEYS)(
-    'hands a payload with %s to the handler as a true instance, without the key',
-    async (_case, payload) => {
+    'hands a payload with %s (%s) to the handler as a true instance, without the key',
+    async (_case, type, payload) => {
       const started = await start();
-      await receive(started, payload);
+      await receive(started, type, payload);
 
+      expect(undeliverable).toEqual([]);
       expect(received).toHaveLength(1);
-      const message = received[0]!;
-      expect(Object.getPrototypeOf(message)).toBe(Announcement.prototype);
-      expect(message.constructor).toBe(Announcement);
-      expect(Object.keys(message).sort()).toEqual(['author', 'severity', 'text']);
-      expect(Object.getPrototypeOf(message.author)).toBe(Author.prototype);
-      expect((message as unknown as Record<string, unknown>).isAdmin).toBeUndefined();
-      expect((message.author as unknown as Record<string, unknown>).isAdmin).toBeUndefined();
+      const message = received[0] as Record<string, unknown>;
+      expect(Object.getPrototypeOf(message)).toBe(TYPES[type].prototype);
+      expect(message.constructor).toBe(TYPES[type]);
       expect(Object.prototype.hasOwnProperty.call(message, 'constructor')).toBe(false);
+      expect(message.isAdmin).toBeUndefined();
+      if (type === 'SignedAnnouncement') {
+        expect(Object.getPrototypeOf(message.author)).toBe(Author.prototype);
+        expect((message.author as Record<string, unknown>).isAdmin).toBeUndefined();
+      }
       expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
     },
   );
@@ -126,11 +163,16 @@ describe('hostile payloads on receipt (memory transport)', () => {
     ['no validation on receipt', { validateOnReceive: false }],
   ])('never lets a payload key set the prototype, with %s', async (_case, options) => {
     const started = await start(options);
-    await receive(started, '{"__proto__":{"isAdmin":true},"text":"hi","severity":"info","author":{"name":"ops"}}');
+    await receive(
+      started,
+      'Announcement',
+      '{"__proto__":{"isAdmin":true},"constructor":"x","text":"hi","severity":"info"}',
+    );
 
     for (const message of received) {
       expect(Object.getPrototypeOf(message)).toBe(Announcement.prototype);
-      expect((message as unknown as Record<string, unknown>).isAdmin).toBeUndefined();
+      expect(message.constructor).toBe(Announcement);
+      expect((message as Record<string, unknown>).isAdmin).toBeUndefined();
     }
     expect(received.length + undeliverable.length).toBe(1);
   });
@@ -145,25 +187,33 @@ describe('hostile payloads on receipt (memory transport)', () => {
 
     it('strips them by default, in nested objects too', async () => {
       const started = await start();
-      await receive(started, payload);
+      await receive(started, 'SignedAnnouncement', payload);
 
       expect(received).toHaveLength(1);
       expect(received[0]).toEqual(
-        Object.assign(new Announcement(), {
+        Object.assign(new SignedAnnouncement(), {
           text: 'hi',
           severity: 'info',
           author: Object.assign(new Author(), author),
         }),
       );
       expect('isAdmin' in received[0]!).toBe(false);
-      expect('role' in received[0]!.author).toBe(false);
+      expect('role' in (received[0] as SignedAnnouncement).author).toBe(false);
+    });
+
+    it('strips them from a flat class', async () => {
+      const started = await start();
+      await receive(started, 'Announcement', '{"text":"hi","severity":"info","isAdmin":true}');
+
+      expect(received).toEqual([Object.assign(new Announcement(), { text: 'hi', severity: 'info' })]);
+      expect('isAdmin' in received[0]!).toBe(false);
     });
 
     it('refuses the message with unknownProperties: refuse, naming each property', async () => {
       const started = await start({ unknownProperties: 'refuse' });
-      await receive(started, payload, JSON.stringify({ text: 'ok', severity: 'info', author }));
+      await receive(started, 'SignedAnnouncement', payload, JSON.stringify({ text: 'ok', severity: 'info', author }));
 
-      expect(received.map((message) => message.text)).toEqual(['ok']);
+      expect(received.map((message) => (message as SignedAnnouncement).text)).toEqual(['ok']);
       expect(undeliverable).toHaveLength(1);
       expect(undeliverable[0]).toMatchObject({ reason: 'invalid', error: { code: 'SM_VALIDATION_FAILED' } });
       expect(undeliverable[0]!.error.message).toContain('property isAdmin should not exist');
@@ -172,10 +222,10 @@ describe('hostile payloads on receipt (memory transport)', () => {
 
     it('hands them on with unknownProperties: keep', async () => {
       const started = await start({ unknownProperties: 'keep' });
-      await receive(started, payload);
+      await receive(started, 'SignedAnnouncement', payload);
 
       expect(received).toHaveLength(1);
-      expect((received[0] as unknown as Record<string, unknown>).isAdmin).toBe(true);
+      expect((received[0] as Record<string, unknown>).isAdmin).toBe(true);
     });
 
     it('refuses an unknown policy name when the bus is built', () => {
