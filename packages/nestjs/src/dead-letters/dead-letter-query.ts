@@ -1,3 +1,4 @@
+import { UndeliverableReason } from '../interfaces/undeliverable.interface';
 import { DeadLetterEntry } from './dead-letter-entry.interface';
 import { DeadLetterFilter, DeadLetterOrder, DeadLetterPage, DeadLetterQuery } from './dead-letter-store.interface';
 import { InvalidDeadLetterQueryError } from './invalid-dead-letter-query.error';
@@ -11,6 +12,16 @@ export interface CompiledDeadLetterFilter {
   /** True when the filter names anything besides the time range. */
   readonly hasFieldCriteria: boolean;
   matches(entry: DeadLetterEntry): boolean;
+  /** The same test on the few fields it reads, for stores that index them apart from the payload. */
+  matchesFields(fields: DeadLetterIndexFields): boolean;
+}
+
+/** What filters and stats read of an entry: small, so a store can keep it beside the payload. */
+export interface DeadLetterIndexFields {
+  reason: UndeliverableReason;
+  lastFailedAt: string;
+  messageClass?: string;
+  handlerId?: string;
 }
 
 export interface DeadLetterPaging {
@@ -25,19 +36,27 @@ export function compileDeadLetterFilter(filter: DeadLetterFilter = {}): Compiled
   const reasons = asSet<string>(filter.reason);
   const sinceMs = filter.since === undefined ? undefined : timeOf(filter.since, 'since');
   const untilMs = filter.until === undefined ? undefined : timeOf(filter.until, 'until');
+  const matchesFields = (fields: DeadLetterIndexFields): boolean => {
+    if (messageClasses && !messageClasses.has(fields.messageClass ?? '')) return false;
+    if (handlerIds && !handlerIds.has(fields.handlerId ?? '')) return false;
+    if (reasons && !reasons.has(fields.reason)) return false;
+    const failedAt = Date.parse(fields.lastFailedAt);
+    if (sinceMs !== undefined && failedAt < sinceMs) return false;
+    if (untilMs !== undefined && failedAt >= untilMs) return false;
+    return true;
+  };
   return {
     ...(sinceMs === undefined ? {} : { sinceMs }),
     ...(untilMs === undefined ? {} : { untilMs }),
     hasFieldCriteria: messageClasses !== undefined || handlerIds !== undefined || reasons !== undefined,
-    matches(entry) {
-      if (messageClasses && !messageClasses.has(entry.envelope?.header.messageClass ?? '')) return false;
-      if (handlerIds && !handlerIds.has(entry.handlerId ?? '')) return false;
-      if (reasons && !reasons.has(entry.reason)) return false;
-      const failedAt = Date.parse(entry.lastFailedAt);
-      if (sinceMs !== undefined && failedAt < sinceMs) return false;
-      if (untilMs !== undefined && failedAt >= untilMs) return false;
-      return true;
-    },
+    matches: (entry) =>
+      matchesFields({
+        reason: entry.reason,
+        lastFailedAt: entry.lastFailedAt,
+        ...(entry.envelope === undefined ? {} : { messageClass: entry.envelope.header.messageClass }),
+        ...(entry.handlerId === undefined ? {} : { handlerId: entry.handlerId }),
+      }),
+    matchesFields,
   };
 }
 

@@ -1,4 +1,5 @@
 import { DeadLetterEntry } from './dead-letter-entry.interface';
+import { DeadLetterIndexFields } from './dead-letter-query';
 import { DeadLetterStats } from './dead-letter-store.interface';
 
 /** The `byMessageClass` key of entries whose frame could not be read. */
@@ -20,7 +21,7 @@ export class DeadLetterStatsCounter {
   }
 
   /** Counts an entry by the few fields stats need, for stores that index them apart from the payload. */
-  addFields(entry: Pick<DeadLetterEntry, 'reason' | 'handlerId' | 'lastFailedAt'> & { messageClass?: string }): void {
+  addFields(entry: DeadLetterIndexFields): void {
     const { stats } = this;
     stats.total++;
     stats.byReason[entry.reason] = (stats.byReason[entry.reason] ?? 0) + 1;

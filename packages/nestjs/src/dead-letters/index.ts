@@ -23,7 +23,7 @@ export {
   pageOfDeadLetters,
   DEFAULT_DEAD_LETTER_PAGE_SIZE,
 } from './dead-letter-query';
-export type { CompiledDeadLetterFilter, DeadLetterPaging } from './dead-letter-query';
+export type { CompiledDeadLetterFilter, DeadLetterPaging, DeadLetterIndexFields } from './dead-letter-query';
 export { DeadLetterStatsCounter, summarizeDeadLetters, UNKNOWN_MESSAGE_CLASS } from './dead-letter-stats';
 export {
   toStoredDeadLetter,

@@ -2,6 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { FileHandle, mkdir, open, rename, stat, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { DeadLetterEntry } from './dead-letter-entry.interface';
+import {
+  DeadLetterBounds,
+  DeadLetterBoundsOptions,
+  EvictedDeadLetter,
+  evictedDeadLetter,
+  reportEvictions,
+  resolveDeadLetterBounds,
+} from './dead-letter-bounds';
 import { compileDeadLetterFilter, pageOfDeadLetters } from './dead-letter-query';
 import { summarizeDeadLetters } from './dead-letter-stats';
 import {
@@ -14,7 +22,8 @@ import {
 import { fromStoredDeadLetter, isStoredDeadLetter, toStoredDeadLetter } from './stored-dead-letter';
 import { KeyedLock } from './keyed-lock';
 
-export interface JsonlDeadLetterStoreOptions {
+/** Also its bounds: `maxEntries` (default 10,000), `maxBytes` (default 64 MiB) and the `logger` of evictions. */
+export interface JsonlDeadLetterStoreOptions extends DeadLetterBoundsOptions {
   /** Flush each write to disk before it resolves (default true): a recorded dead letter survives a crash. */
   fsync?: boolean;
 }
@@ -32,7 +41,24 @@ interface RemovalLine {
   id: string;
   removed: true;
   removedAt: string;
+  /** Removed to stay within the bounds: counted in `stats().evicted` by every reader. */
+  evicted?: true;
 }
+
+/** An entry too large for `maxBytes` on its own: never written, but counted as evicted. */
+interface RefusalLine {
+  id: string;
+  evicted: true;
+  removed: false;
+  refusedAt: string;
+}
+
+/** The first line of a compacted file: evictions counted in the lines compaction dropped. */
+interface EvictionTallyLine {
+  evictedBefore: number;
+}
+
+const STORE_NAME = 'JsonlDeadLetterStore';
 
 const NEWLINE = 0x0a;
 /** Purges write their removal lines in batches of about this size rather than one write each. */
@@ -49,6 +75,11 @@ export class JsonlDeadLetterStore implements DeadLetterStore {
   private readonly lock = new KeyedLock();
   private readonly fsync: boolean;
   private entries = new Map<string, DeadLetterEntry>();
+  /** Bytes of each entry's line, in the order of `entries` (write order: the first is evicted first). */
+  private sizes = new Map<string, number>();
+  private bytes = 0;
+  private evicted = 0;
+  private readonly bounds: DeadLetterBounds;
   /** Bytes of the file already read, up to the end of the last complete line. */
   private position = 0;
   /** Lines read so far, for what compaction reports. */
@@ -62,10 +93,42 @@ export class JsonlDeadLetterStore implements DeadLetterStore {
     options: JsonlDeadLetterStoreOptions = {},
   ) {
     this.fsync = options.fsync ?? true;
+    this.bounds = resolveDeadLetterBounds(options, STORE_NAME);
   }
 
-  async upsert(entry: DeadLetterEntry): Promise<void> {
-    await this.append(`${JSON.stringify(toStoredDeadLetter(entry))}\n`);
+  /**
+   * Appends the entry and, in the same write, the removal of the entries written longest ago
+   * that the bounds leave no room for; an entry larger than `maxBytes` is not written.
+   */
+  upsert(entry: DeadLetterEntry): Promise<void> {
+    return this.lock.run('file', async () => {
+      await this.refresh();
+      const line = JSON.stringify(toStoredDeadLetter(entry));
+      const size = Buffer.byteLength(line, 'utf8');
+      if (size > this.bounds.maxBytes) {
+        const refusal: RefusalLine = {
+          id: entry.id,
+          evicted: true,
+          removed: false,
+          refusedAt: new Date().toISOString(),
+        };
+        await this.append(`${JSON.stringify(refusal)}\n`);
+        reportEvictions(STORE_NAME, this.bounds, [evictedDeadLetter(entry, size)]);
+        return;
+      }
+      let count = this.entries.size + (this.entries.has(entry.id) ? 0 : 1);
+      let bytes = this.bytes - (this.sizes.get(entry.id) ?? 0) + size;
+      const evicted: EvictedDeadLetter[] = [];
+      for (const [id, held] of this.sizes) {
+        if (count <= this.bounds.maxEntries && bytes <= this.bounds.maxBytes) break;
+        if (id === entry.id) continue;
+        evicted.push(evictedDeadLetter(this.entries.get(id) as DeadLetterEntry, held));
+        count--;
+        bytes -= held;
+      }
+      await this.append(`${line}\n${evicted.map((gone) => removalLine(gone.id, true)).join('')}`);
+      reportEvictions(STORE_NAME, this.bounds, evicted);
+    });
   }
 
   get(id: string): Promise<DeadLetterEntry | undefined> {
@@ -84,7 +147,12 @@ export class JsonlDeadLetterStore implements DeadLetterStore {
 
   stats(filter: DeadLetterFilter = {}): Promise<DeadLetterStats> {
     const compiled = compileDeadLetterFilter(filter);
-    return this.reading(() => summarizeDeadLetters([...this.entries.values()].filter((e) => compiled.matches(e))));
+    return this.reading(() =>
+      summarizeDeadLetters(
+        [...this.entries.values()].filter((e) => compiled.matches(e)),
+        this.evicted,
+      ),
+    );
   }
 
   async remove(id: string): Promise<boolean> {
@@ -121,7 +189,11 @@ export class JsonlDeadLetterStore implements DeadLetterStore {
         await this.refresh();
         const readUpTo = this.position;
         const readIdentity = this.identity;
-        const content = [...this.entries.values()].map((entry) => JSON.stringify(toStoredDeadLetter(entry))).join('\n');
+        const lines = [...this.entries.values()].map((entry) => JSON.stringify(toStoredDeadLetter(entry)));
+        // The evictions counted so far outlive the lines that recorded them.
+        if (this.evicted > 0)
+          lines.unshift(JSON.stringify({ evictedBefore: this.evicted } satisfies EvictionTallyLine));
+        const content = lines.join('\n');
         const text = content.length > 0 ? `${content}\n` : '';
         const temporary = `${this.path}.compact-${process.pid}-${randomUUID()}`;
         await this.ensureDirectory();
@@ -136,11 +208,11 @@ export class JsonlDeadLetterStore implements DeadLetterStore {
           continue;
         }
         await rename(temporary, this.path);
-        const droppedLines = this.lines - this.entries.size;
+        const droppedLines = this.lines - lines.length;
         const replaced = await stat(this.path);
         this.identity = `${replaced.dev}:${replaced.ino}`;
         this.position = replaced.size;
-        this.lines = this.entries.size;
+        this.lines = lines.length;
         return { entries: this.entries.size, droppedLines };
       }
       throw new Error(`${this.path} kept changing while it was compacted; try again when writers are idle`);
@@ -200,6 +272,9 @@ export class JsonlDeadLetterStore implements DeadLetterStore {
 
   private startOver(identity: string | undefined): void {
     this.entries = new Map();
+    this.sizes = new Map();
+    this.bytes = 0;
+    this.evicted = 0;
     this.position = 0;
     this.lines = 0;
     this.identity = identity;
@@ -214,18 +289,50 @@ export class JsonlDeadLetterStore implements DeadLetterStore {
     } catch {
       return; // a line torn by a crash mid-write: skipped, and dropped at the next compaction
     }
-    if (isRemoval(value)) this.entries.delete(value.id);
+    if (isRemoval(value)) {
+      this.forget(value.id);
+      if (value.evicted === true) this.evicted++;
+    } else if (isRefusal(value)) this.evicted++;
+    else if (isEvictionTally(value)) this.evicted += value.evictedBefore;
     else if (isStoredDeadLetter(value)) {
       // Re-inserted, so the map's order follows each entry's latest line.
-      this.entries.delete(value.id);
+      this.forget(value.id);
       this.entries.set(value.id, fromStoredDeadLetter(value));
+      const size = Buffer.byteLength(line, 'utf8');
+      this.sizes.set(value.id, size);
+      this.bytes += size;
     }
+  }
+
+  private forget(id: string): void {
+    this.entries.delete(id);
+    this.bytes -= this.sizes.get(id) ?? 0;
+    this.sizes.delete(id);
   }
 }
 
-function removalLine(id: string): string {
-  const removal: RemovalLine = { id, removed: true, removedAt: new Date().toISOString() };
+function removalLine(id: string, evicted = false): string {
+  const removal: RemovalLine = {
+    id,
+    removed: true,
+    removedAt: new Date().toISOString(),
+    ...(evicted ? { evicted: true as const } : {}),
+  };
   return `${JSON.stringify(removal)}\n`;
+}
+
+function isRefusal(value: unknown): value is RefusalLine {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as Partial<RefusalLine>).evicted === true &&
+    (value as Partial<RefusalLine>).removed === false
+  );
+}
+
+function isEvictionTally(value: unknown): value is EvictionTallyLine {
+  const tally = (value as Partial<EvictionTallyLine> | null)?.evictedBefore;
+  return typeof value === 'object' && value !== null && typeof tally === 'number' && Number.isSafeInteger(tally);
 }
 
 function isRemoval(value: unknown): value is RemovalLine {

@@ -23,6 +23,7 @@ export type SmartMessageErrorCode =
   | 'SM_SHUTDOWN_ABANDONED'
   | 'SM_TRANSPORT_CLOSED'
   | 'SM_INVALID_DEAD_LETTER_QUERY'
+  | 'SM_INVALID_DEAD_LETTER_BOUND'
   | 'SM_DEAD_LETTERS_NOT_CONNECTED';
 
 export abstract class SmartMessageError extends Error {

@@ -32,7 +32,8 @@ export interface SmartMessageModuleOptions extends Omit<MessageBusOptions, 'logg
   circuitBreaker?: CircuitBreakerOptions;
   /**
    * Where messages no handler handled are kept (`DeadLetterQueue`, injectable). Default: a JSON
-   * Lines file at `.smart-message/dead-letters.jsonl` under the working directory; `false` keeps none.
+   * Lines file at `.smart-message/<entity>.dead-letters.jsonl` under the working directory (its
+   * absolute path is logged at startup); `false` keeps none.
    */
   deadLetters?: DeadLettersOptions | false;
 }

@@ -3,23 +3,40 @@ import { resolve } from 'node:path';
 import { MessageBus } from '../bus/message-bus';
 import { deadLetterListener } from '../dead-letters/dead-letter-listener';
 import { DeadLetterQueue } from '../dead-letters/dead-letter-queue';
-import { DEFAULT_DEAD_LETTERS_FILE, DeadLettersOptions } from '../dead-letters/dead-letters-options.interface';
+import { DeadLettersOptions } from '../dead-letters/dead-letters-options.interface';
+import { defaultDeadLettersFile } from '../dead-letters/default-dead-letters-file';
 import { JsonlDeadLetterStore } from '../dead-letters/jsonl-dead-letter.store';
+import { MessageLogger } from '../interfaces/message-logger.interface';
 import { SmartMessageModuleOptions } from '../interfaces/module-options.interface';
+import { NestMessageLogger } from './nest-message-logger';
 import { MessageBusOptions } from '../bus/message-bus-options.interface';
 import { SMART_MESSAGE_MODULE_OPTIONS } from './smart-message.module-definition';
 
-export function createDeadLetterQueue(option: DeadLettersOptions | false | undefined): DeadLetterQueue | null {
+/**
+ * The module's queue: the given store, or a JSON Lines file named after the entity, whose absolute
+ * path is logged so that an operator knows which file a readiness check and a replay read.
+ */
+export function createDeadLetterQueue(
+  option: DeadLettersOptions | false | undefined,
+  entity?: string,
+  logger?: MessageLogger,
+): DeadLetterQueue | null {
   if (option === false) return null;
-  return new DeadLetterQueue(
-    option?.store ?? new JsonlDeadLetterStore(resolve(process.cwd(), DEFAULT_DEAD_LETTERS_FILE)),
-  );
+  if (option?.store) return new DeadLetterQueue(option.store);
+  const path = resolve(process.cwd(), defaultDeadLettersFile(entity));
+  logger?.log(`Dead letters are kept in ${path} (set deadLetters.store to keep them elsewhere)`, { path });
+  return new DeadLetterQueue(new JsonlDeadLetterStore(path, logger ? { logger } : {}));
 }
 
 /** The module's `DeadLetterQueue`: `null` with `deadLetters: false`. */
 export const deadLetterQueueProvider: FactoryProvider<DeadLetterQueue | null> = {
   provide: DeadLetterQueue,
-  useFactory: (options: SmartMessageModuleOptions) => createDeadLetterQueue(options.deadLetters),
+  useFactory: (options: SmartMessageModuleOptions) =>
+    createDeadLetterQueue(
+      options.deadLetters,
+      options.entity,
+      options.logger === false ? undefined : (options.logger ?? new NestMessageLogger()),
+    ),
   inject: [SMART_MESSAGE_MODULE_OPTIONS],
 };
 

@@ -173,9 +173,9 @@ describe('SmartMessageModule dead letters', () => {
       rmSync(directory, { recursive: true, force: true });
     });
 
-    it('appends dead letters to .smart-message/dead-letters.jsonl under the working directory', async () => {
+    it('appends dead letters to .smart-message/<entity>.dead-letters.jsonl under the working directory', async () => {
       await boot({});
-      const file = join(directory, '.smart-message', 'dead-letters.jsonl');
+      const file = join(directory, '.smart-message', 'depot.dead-letters.jsonl');
       expect(existsSync(file)).toBe(false);
 
       const header = await app!.get(MessageBus).publish(scanned('PCL-4'));
@@ -186,6 +186,36 @@ describe('SmartMessageModule dead letters', () => {
         expect.objectContaining({ reason: 'rejected', envelope: expect.objectContaining({ header }) }),
       ]);
       expect((await app!.get(DeadLetterQueue).list()).total).toBe(1);
+    });
+
+    it('gives each entity started from one directory its own file, and logs its absolute path', async () => {
+      const logged: string[] = [];
+      const logger = {
+        log: (message: string) => void logged.push(message),
+        warn: () => undefined,
+        error: () => undefined,
+      };
+      const depot = await boot({ logger });
+      depot.failing = true;
+      DepotOpenGuard.open = true;
+      const depotApp = app!;
+      await boot({ entity: '../till 2/..', logger });
+      const tillApp = app!;
+      try {
+        await depotApp.get(MessageBus).publish(scanned('PCL-5'));
+        await waitFor(async () => (await depotApp.get(DeadLetterQueue).list()).total === 1, 'the depot dead letter');
+
+        const depotFile = join(directory, '.smart-message', 'depot.dead-letters.jsonl');
+        const tillFile = join(directory, '.smart-message', '__till_2_...dead-letters.jsonl');
+        expect((await tillApp.get(DeadLetterQueue).list()).total).toBe(0);
+        expect(existsSync(tillFile)).toBe(false);
+        expect(logged.filter((line) => line.startsWith('Dead letters are kept in '))).toEqual([
+          `Dead letters are kept in ${depotFile} (set deadLetters.store to keep them elsewhere)`,
+          `Dead letters are kept in ${tillFile} (set deadLetters.store to keep them elsewhere)`,
+        ]);
+      } finally {
+        await depotApp.close();
+      }
     });
   });
 });

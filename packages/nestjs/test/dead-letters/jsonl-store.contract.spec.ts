@@ -11,6 +11,6 @@ afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
 describeDeadLetterStoreContract('JsonlDeadLetterStore', {
   // A file per test, in a directory not yet there: the store creates what it needs.
-  createStore: () => new JsonlDeadLetterStore(join(directory, `store-${++files}`, 'dead-letters.jsonl')),
+  createStore: (bounds) => new JsonlDeadLetterStore(join(directory, `store-${++files}`, 'dead-letters.jsonl'), bounds),
   reopen: (store: DeadLetterStore) => new JsonlDeadLetterStore((store as JsonlDeadLetterStore).path),
 });

@@ -1,18 +1,18 @@
-import { DeadLetterStore } from '@smart-message/nestjs';
+import { DeadLetterBoundsOptions, DeadLetterStore } from '@smart-message/nestjs';
 import { RedisDeadLetterStore } from '@smart-message/redis';
 import { describeDeadLetterStoreContract } from '@smart-message/testing';
 import { deleteKeys, uniquePrefix } from '../support/redis-keys';
 
 const prefixes = new Map<DeadLetterStore, string>();
 
-function storeAt(prefix: string): RedisDeadLetterStore {
-  const store = new RedisDeadLetterStore({ prefix });
+function storeAt(prefix: string, bounds: DeadLetterBoundsOptions = {}): RedisDeadLetterStore {
+  const store = new RedisDeadLetterStore({ ...bounds, prefix });
   prefixes.set(store, prefix);
   return store;
 }
 
 describeDeadLetterStoreContract('RedisDeadLetterStore', {
-  createStore: () => storeAt(uniquePrefix('dead-letters')),
+  createStore: (bounds) => storeAt(uniquePrefix('dead-letters'), bounds),
   reopen: (store) => storeAt(prefixes.get(store)!),
   destroyStore: async (store) => {
     await store.close?.();
