@@ -81,31 +81,36 @@ export class MessageTypeRegistry {
   }
 }
 
-/** Names what was passed and what a publisher needs to pass instead. */
+/** Names what was passed (`typeName`: the name of its class) and what a publisher needs to pass instead. */
 function notAMessage(message: unknown): NotAMessageError {
+  const constructor = (message as { constructor?: { name?: unknown } } | null | undefined)?.constructor;
+  const typeName =
+    typeof constructor === 'function'
+      ? String(constructor.name) || 'anonymous class'
+      : message === null
+        ? 'null'
+        : typeof message;
   if (message === null || typeof message !== 'object') {
-    const what = message === null ? 'null' : typeof message;
     return new NotAMessageError(
-      what,
-      `Cannot publish ${what}: publish an instance of a class decorated with @Message()`,
+      typeName,
+      `Cannot publish ${message === null ? 'null' : typeof message}: publish an instance of a class decorated with @Message()`,
     );
   }
-  const prototype = Object.getPrototypeOf(message) as { constructor?: { name?: string } } | null;
+  const prototype = Object.getPrototypeOf(message) as unknown;
   if (prototype === null || prototype === Object.prototype) {
     return new NotAMessageError(
-      'a plain object',
+      typeName,
       'A plain object is not a message, even with the right properties: publish an instance of the ' +
-        'message class, e.g. Object.assign(new OrderPaid(), { orderId: "A-1" }) or new OrderPaid(...)',
+        'message class, e.g. Object.assign(new OrderPaid(), { orderId: "A-1" })',
     );
   }
   if (Array.isArray(message)) {
-    return new NotAMessageError('an array', 'An array is not a message: publish each message on its own');
+    return new NotAMessageError(typeName, 'An array is not a message: publish each message on its own');
   }
   if (typeof (message as { then?: unknown }).then === 'function') {
-    return new NotAMessageError('a promise', 'A promise is not a message: await it, then publish the message');
+    return new NotAMessageError(typeName, 'A promise is not a message: await it, then publish what it resolves to');
   }
-  const name = prototype.constructor?.name || 'anonymous class';
-  return new NotAMessageError(name);
+  return new NotAMessageError(typeName);
 }
 
 export const messageTypeRegistry = new MessageTypeRegistry();

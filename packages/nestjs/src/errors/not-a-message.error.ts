@@ -4,7 +4,11 @@ import { SmartMessageError } from './smart-message.error';
 export class NotAMessageError extends SmartMessageError {
   readonly code = 'SM_NOT_A_MESSAGE' as const;
 
-  constructor(readonly typeName: string) {
-    super(`${typeName} is not a message type: decorate the class with @Message()`);
+  /** `explanation` replaces the default text where the cause is known better (e.g. a plain object). */
+  constructor(
+    readonly typeName: string,
+    explanation?: string,
+  ) {
+    super(explanation ?? `${typeName} is not a message type: decorate the class with @Message()`);
   }
 }

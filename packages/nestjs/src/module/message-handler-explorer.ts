@@ -70,7 +70,25 @@ export class MessageHandlerExplorer {
         'it is in a request-scoped or transient provider; message handlers must live in singleton providers',
       );
     }
-    const type = subscription.type ?? firstParameterType(prototype, methodName);
+    const parameterTypes = subscription.type ? undefined : designParameterTypes(prototype, methodName);
+    if (!subscription.type && parameterTypes === undefined) {
+      // Decorated methods always get this metadata when the compiler emits it: its absence means it does not.
+      throw new HandlerRegistrationError(
+        id,
+        'cannot tell its message type: the method carries no parameter type metadata, so the compiler option ' +
+          '"emitDecoratorMetadata" is off (or the build tool, e.g. esbuild or SWC without decorator metadata, drops it). ' +
+          'Set "emitDecoratorMetadata": true (with "experimentalDecorators") in tsconfig.json, ' +
+          'or name the type: @Subscribe(OrderPlaced, {...})',
+      );
+    }
+    const type = subscription.type ?? parameterTypes?.[0];
+    if (!subscription.type && parameterTypes?.length === 0) {
+      throw new HandlerRegistrationError(
+        id,
+        'cannot tell its message type: the method takes no parameter. ' +
+          'Take the message as its first parameter, typed with its @Message() class, or name the type: @Subscribe(OrderPlaced)',
+      );
+    }
     if (typeof type !== 'function' || type === Object || !messageTypeRegistry.find(type)) {
       const seen =
         typeof type === 'function' && type !== Object
@@ -103,7 +121,6 @@ function handlerPrototype(wrapper: InstanceWrapper): Record<string, unknown> | u
   return undefined;
 }
 
-function firstParameterType(prototype: object, methodName: string): unknown {
-  const types = Reflect.getMetadata('design:paramtypes', prototype, methodName) as unknown[] | undefined;
-  return types?.[0];
+function designParameterTypes(prototype: object, methodName: string): unknown[] | undefined {
+  return Reflect.getMetadata('design:paramtypes', prototype, methodName) as unknown[] | undefined;
 }

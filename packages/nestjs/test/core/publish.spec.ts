@@ -8,6 +8,7 @@ import {
   MessageHeader,
   MessageValidationError,
   NotAMessageError,
+  UnknownTransportError,
 } from '@smart-message/nestjs';
 import { settled } from './wait-for';
 
@@ -183,6 +184,52 @@ describe('publishing', () => {
 
       await expect(publishing).rejects.toBeInstanceOf(NotAMessageError);
       await expect(publishing).rejects.toMatchObject({ code: 'SM_NOT_A_MESSAGE', typeName });
+      expect(transport.published()).toEqual([]);
+    });
+
+    it.each([
+      ['a plain object', { note: 'hello' }],
+      ['an object without prototype', Object.assign(Object.create(null) as object, { note: 'hello' })],
+    ])('says that %s needs to be an instance of the message class', async (_case, value) => {
+      const publishing = bus.publish(value);
+
+      await expect(publishing).rejects.toMatchObject({
+        code: 'SM_NOT_A_MESSAGE',
+        message: expect.stringMatching(/instance of the message class, e\.g\. Object\.assign\(new \w+\(\), \{/),
+      });
+      expect(transport.published()).toEqual([]);
+    });
+
+    it('refuses an object literal and a promise at compile time too', async () => {
+      const [literal, promise] = await Promise.allSettled([
+        // @ts-expect-error an object literal is not an instance of a message class
+        bus.publish({ note: 'hello' }),
+        // @ts-expect-error a promise not awaited
+        bus.publish(Promise.resolve(new Ping())),
+      ]);
+
+      expect(literal).toMatchObject({
+        status: 'rejected',
+        reason: { message: expect.stringContaining('Object.assign(new') },
+      });
+      expect(promise).toMatchObject({ status: 'rejected', reason: { message: expect.stringContaining('await it') } });
+    });
+
+    it('names the message class when the transport it names is not configured', async () => {
+      @Message({ transport: 'nowhere' })
+      class Stray {
+        @IsString() note = 'lost';
+      }
+
+      const publishing = bus.publish(new Stray());
+
+      await expect(publishing).rejects.toBeInstanceOf(UnknownTransportError);
+      await expect(publishing).rejects.toMatchObject({
+        code: 'SM_UNKNOWN_TRANSPORT',
+        transportName: 'nowhere',
+        messageClass: 'Stray',
+        message: expect.stringContaining('message type Stray names it in @Message({ transport })'),
+      });
       expect(transport.published()).toEqual([]);
     });
   });

@@ -38,6 +38,18 @@ class DuplicatedThere {
   @IsString() id = 'b';
 }
 
+@Message({ name: 'Shadowed' })
+class ShadowedHandled {
+  @IsString() id = 'a';
+}
+
+/** Never handled here, only declared: a receiver still could not tell the two apart. */
+@Message({ name: 'Shadowed' })
+class ShadowedDeclared {
+  @IsString() id = 'b';
+}
+void ShadowedDeclared;
+
 describe('message versions', () => {
   let bus: MessageBus;
   let undeliverable: UndeliverableMessage[];
@@ -127,6 +139,15 @@ describe('message versions', () => {
       expect.objectContaining({ code: 'SM_INVALID_MESSAGE_OPTIONS' }),
     );
     expect(() => new MessageCatalog().describe(BadlyVersioned)).toThrow(NotAMessageError);
+  });
+
+  it('refuses to start when a handled class shares its name and version with a class nobody handles', async () => {
+    await bus.subscribe(ShadowedHandled, () => undefined);
+
+    const starting = bus.start();
+
+    await expect(starting).rejects.toBeInstanceOf(MessageTypeConflictError);
+    await expect(starting).rejects.toMatchObject({ messageType: 'Shadowed', version: 1 });
   });
 
   it('refuses to start when two different classes share a name and version', async () => {

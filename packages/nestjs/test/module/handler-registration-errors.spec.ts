@@ -37,6 +37,20 @@ class UndecoratedClassHandler {
   onParcel(_message: ParcelLost): void {}
 }
 
+/**
+ * What a build without `emitDecoratorMetadata` produces: the decorators are applied, but no
+ * `design:paramtypes` is recorded beside them.
+ */
+class WithoutDecoratorMetadataHandler {
+  onParcel(_message: ParcelShipped): void {}
+}
+Subscribe()(
+  WithoutDecoratorMetadataHandler.prototype,
+  'onParcel',
+  Object.getOwnPropertyDescriptor(WithoutDecoratorMetadataHandler.prototype, 'onParcel')!,
+);
+Injectable()(WithoutDecoratorMetadataHandler);
+
 @Injectable({ scope: Scope.REQUEST })
 class RequestScopedHandler {
   @Subscribe()
@@ -68,6 +82,12 @@ describe('handler registration errors', () => {
     ['unknown', UnknownTypedHandler, 'UnknownTypedHandler.onParcel', /interface, a union or any/],
     ['a class without @Message()', UndecoratedClassHandler, 'UndecoratedClassHandler.onParcel', /class ParcelLost/],
     ['a request-scoped provider', RequestScopedHandler, 'RequestScopedHandler.onParcel', /request-scoped/],
+    [
+      'no decorator metadata (emitDecoratorMetadata off)',
+      WithoutDecoratorMetadataHandler,
+      'WithoutDecoratorMetadataHandler.onParcel',
+      /"emitDecoratorMetadata" is off.*Set "emitDecoratorMetadata": true/,
+    ],
   ])('fails the bootstrap for a handler typed with %s', async (_case, handlerClass, handlerId, reason) => {
     const error = await bootstrapWith(handlerClass);
 
