@@ -1,7 +1,13 @@
 import { MessageTypeMetadata } from '../catalog/message-type-metadata.interface';
 import { SerializerRegistry } from '../codec/serializer-registry';
 import { MessageContext } from '../envelope/message-context';
-import { MessageValidationError, RetriesExhaustedError, SmartMessageError, VersionMismatchError } from '../errors';
+import {
+  MessageValidationError,
+  RetriesExhaustedError,
+  ShutdownAbandonedError,
+  SmartMessageError,
+  VersionMismatchError,
+} from '../errors';
 import { Envelope } from '../interfaces/envelope.interface';
 import { DeliveryInfo, FrameRejection } from '../interfaces/transport.interface';
 import { MessageLogger } from '../interfaces/message-logger.interface';
@@ -57,7 +63,9 @@ interface TrackedDelivery {
   readonly info: InFlightDelivery;
   readonly envelope: Envelope;
   readonly transport: string;
-  readonly attempt: number;
+  readonly delivery: DeliveryInfo;
+  /** The outcome of the envelope this call belongs to: a call given up at shutdown is recorded there. */
+  readonly result: DispatchResult;
 }
 
 /** What the end of a handler call needs to record its outcome. */
@@ -85,6 +93,8 @@ export class Dispatcher {
   private readonly byMessageClass = new Map<string, RegisteredHandler[]>();
   private readonly inFlight = new Map<number, TrackedDelivery>();
   private nextDeliveryId = 0;
+  /** Set when a shutdown gave up: from then on no handler call starts. */
+  private stopped = false;
 
   private readonly observers: readonly MessageObserver[];
   /** Observers that wrap handler calls; none means no wrapping at all on the hot path. */
@@ -123,25 +133,27 @@ export class Dispatcher {
   }
 
   /**
-   * Gives up on every unfinished handler call (at a shutdown that timed out): each is reported
-   * as undeliverable with reason `shutdown`, and returned.
+   * At a shutdown that timed out: no handler call starts from now on. Each queued call is given
+   * up (see `giveUp`) and dropped from its handler's queue, so the envelope's delivery settles
+   * now and the transport can keep or report it. A running call cannot be stopped: it is neither
+   * reported nor waited for, and its outcome is recorded as usual if it ends. Returns every call
+   * that was unfinished, queued or running.
    */
   abandonInFlight(): InFlightDelivery[] {
-    const abandoned = [...this.inFlight.values()];
-    for (const tracked of abandoned) {
-      const error = new Error(`shut down while ${tracked.info.state}`);
-      error.name = 'ShutdownError';
-      this.reject(
-        { succeeded: [], failed: [], deferred: [], recorded: [] },
-        'shutdown',
-        error,
-        tracked.envelope,
-        tracked.transport,
-        { attempt: tracked.attempt },
-        tracked.info.handlerId,
-      );
+    this.stopped = true;
+    const unfinished = [...this.inFlight.values()].map((tracked) => ({ ...tracked.info }));
+    for (const [id, tracked] of this.inFlight) {
+      if (tracked.info.state !== 'queued') continue;
+      this.inFlight.delete(id);
+      this.giveUp(tracked.result, tracked.envelope, tracked.transport, tracked.delivery, tracked.info.handlerId);
     }
-    return abandoned.map((tracked) => ({ ...tracked.info }));
+    for (const handlers of this.byMessageClass.values()) for (const handler of handlers) handler.limiter.drop();
+    return unfinished;
+  }
+
+  /** After shutdown: deliveries that still arrive start no handler call (they are given up like queued ones). */
+  stop(): void {
+    this.stopped = true;
   }
 
   /** Settles when every handler the envelope reached has finished with it. Never rejects. */
@@ -222,6 +234,10 @@ export class Dispatcher {
       }
     }
     if (accepted.length === 0) return undefined;
+    if (this.stopped) {
+      for (const { definition } of accepted) this.giveUp(result, envelope, transport, delivery, definition.id);
+      return undefined;
+    }
 
     let data: unknown;
     try {
@@ -314,7 +330,8 @@ export class Dispatcher {
       },
       envelope,
       transport,
-      attempt: delivery.attempt,
+      delivery,
+      result,
     };
     this.inFlight.set(id, tracked);
     return handler.limiter.schedule(() => this.run(handler.definition, id, tracked, message, delivery, result));
@@ -434,6 +451,23 @@ export class Dispatcher {
       },
     );
     return run();
+  }
+
+  /**
+   * A handler call that will never start. A durable transport keeps the message: the call is
+   * deferred, so the entry is not acknowledged and goes to another consumer, and no dead letter
+   * duplicates it. Elsewhere nothing else holds it: reported as undeliverable (`shutdown`).
+   */
+  private giveUp(
+    result: DispatchResult,
+    envelope: Envelope,
+    transport: string,
+    delivery: DeliveryInfo,
+    handlerId: string,
+  ): void {
+    const error = new ShutdownAbandonedError(handlerId, envelope.header.messageClass, envelope.header.uuid);
+    if (delivery.redelivers === true) result.deferred.push({ handlerId, error });
+    else this.reject(result, 'shutdown', error, envelope, transport, delivery, handlerId);
   }
 
   private reject(

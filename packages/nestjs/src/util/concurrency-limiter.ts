@@ -1,6 +1,8 @@
 import { SETTLED } from './promises';
 
 type Task = () => Promise<void>;
+/** A scheduled task knows how to settle its caller's promise when it is dropped unstarted. */
+type DroppableTask = Task & { dropped?: () => void };
 
 /**
  * Runs tasks at most `limit` at a time, starting them in the order they were queued, so a
@@ -37,12 +39,28 @@ export class ConcurrencyLimiter {
   schedule(task: Task): Promise<void> {
     if (this.running < this.limit) return this.start(task);
     return new Promise<void>((ended) => {
-      this.queue.push(() => {
+      const queued: DroppableTask = () => {
         const settled = begin(task);
         settled.then(ended, ended);
         return settled;
-      });
+      };
+      queued.dropped = ended;
+      this.queue.push(queued);
     });
+  }
+
+  /**
+   * Forgets every task that has not started (at a shutdown that gave up on them): none of them
+   * ever starts, and each `schedule` promise settles now instead of after the running tasks.
+   * Returns how many were dropped.
+   */
+  drop(): number {
+    const dropped = this.queue.slice(this.head);
+    this.queue.length = 0;
+    this.head = 0;
+    for (const task of dropped) (task as DroppableTask).dropped?.();
+    if (this.running === 0) this.finishIdle();
+    return dropped.length;
   }
 
   /** Resolves once nothing runs and nothing waits. */
@@ -69,11 +87,15 @@ export class ConcurrencyLimiter {
     } else if (this.running === 0) {
       this.queue.length = 0;
       this.head = 0;
-      const waiters = this.idleWaiters;
-      this.idleWaiters = [];
-      for (const resolve of waiters) resolve();
+      this.finishIdle();
     }
   };
+
+  private finishIdle(): void {
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
 }
 
 /** A task that throws before returning its promise must not stall the queue. */
