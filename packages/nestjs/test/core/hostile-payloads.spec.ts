@@ -265,6 +265,21 @@ describe('declarations a JSON payload can never satisfy', () => {
     }).toThrow(/Wrapped\.author .*@Type\(\(\) => Author\)/);
   });
 
+  it('refuses @IsDate() without @Type in a nested class, naming the path to it', () => {
+    class Window {
+      @IsDate() opensAt!: Date;
+    }
+    expect(() => {
+      @Message()
+      class Sale {
+        @ValidateNested() @Type(() => Window) window!: Window;
+      }
+      void Sale;
+    }).toThrow(
+      expect.objectContaining({ code: 'SM_MESSAGE_DECLARATION', className: 'Sale', property: 'window.opensAt' }),
+    );
+  });
+
   it('accepts both with @Type, and @IsDate() under a serializer that is not JSON', async () => {
     @Message()
     class Scheduled {
