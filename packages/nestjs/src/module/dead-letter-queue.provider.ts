@@ -25,8 +25,11 @@ export function createDeadLetterQueue(
   if (option?.store) return new DeadLetterQueue(option.store);
   const path = resolve(process.cwd(), defaultDeadLettersFile(entity));
   logger?.log(`Dead letters are kept in ${path} (set deadLetters.store to keep them elsewhere)`, { path });
-  return new DeadLetterQueue(new JsonlDeadLetterStore(path, logger ? { logger } : {}));
+  // No logger (`logger: false`) means no lines, evictions included; stats().evicted still counts them.
+  return new DeadLetterQueue(new JsonlDeadLetterStore(path, { logger: logger ?? silentLogger }));
 }
+
+const silentLogger: MessageLogger = { log: () => undefined, warn: () => undefined, error: () => undefined };
 
 /** The module's `DeadLetterQueue`: `null` with `deadLetters: false`. */
 export const deadLetterQueueProvider: FactoryProvider<DeadLetterQueue | null> = {
