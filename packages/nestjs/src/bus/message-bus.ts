@@ -273,6 +273,8 @@ export class MessageBus {
   async addHandler<T extends object>(registration: MessageHandlerRegistration<T>): Promise<() => Promise<void>> {
     if (this.state !== 'open') throw new BusClosedError('the message bus is shutting down and takes no new handlers');
     const definition = this.define(registration);
+    // Before start, start() checks every handled type at once.
+    if (this.started) this.registry.assertUnambiguous([definition.messageType.target]);
     this.handlerIds.add(definition.id);
     const remove = this.dispatcher.add(definition);
     if (this.started) {

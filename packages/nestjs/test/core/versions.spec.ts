@@ -150,6 +150,13 @@ describe('message versions', () => {
     await expect(starting).rejects.toMatchObject({ messageType: 'Shadowed', version: 1 });
   });
 
+  it('refuses a handler added after start for a class whose name and version another class shares', async () => {
+    await bus.start();
+
+    await expect(bus.subscribe(ShadowedHandled, () => undefined)).rejects.toBeInstanceOf(MessageTypeConflictError);
+    expect(bus.routes()).toEqual([]);
+  });
+
   it('refuses to start when two different classes share a name and version', async () => {
     await bus.subscribe(DuplicatedHere, () => undefined);
     await bus.subscribe(DuplicatedThere, () => undefined);
