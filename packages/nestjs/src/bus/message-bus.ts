@@ -19,6 +19,7 @@ import {
   MisroutedMessageError,
   RequestTimeoutError,
   SmartMessageError,
+  UnexpectedReplyError,
   UnknownTransportError,
 } from '../errors';
 import { SubscriptionFilter } from '../filters/subscription-filter';
@@ -66,6 +67,8 @@ export interface RouteDescription {
 
 interface PendingRequest {
   readonly replyType: MessageTypeMetadata;
+  /** Senders whose reply is accepted; undefined: any sender. */
+  readonly replyFrom?: readonly string[];
   resolve(reply: object): void;
   reject(error: Error): void;
 }
@@ -101,6 +104,8 @@ export class MessageBus {
   private readonly subscriptions = new Map<string, ActiveSubscription>();
   private readonly pending = new Map<string, PendingRequest>();
   private readonly replyListeners = new Set<MessageTypeMetadata>();
+  /** Reply types already warned about accepting any sender. */
+  private readonly unguardedReplyTypes = new Set<MessageTypeMetadata>();
   private readonly handlerIds = new Set<string>();
   private readonly outboxes = new Map<string, PublishOutbox>();
   private readonly observers: readonly MessageObserver[];
@@ -196,7 +201,8 @@ export class MessageBus {
     const timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     await this.listenForReplies(replyType);
     const sealed = this.seal(message, options);
-    const { uuid, messageClass } = sealed.envelope.header;
+    const { uuid, messageClass, to } = sealed.envelope.header;
+    const replyFrom = this.acceptedRepliers(options.replyFrom, to, replyType);
     const reply = new Promise<R>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(uuid);
@@ -204,6 +210,7 @@ export class MessageBus {
       }, timeoutMs);
       this.pending.set(uuid, {
         replyType,
+        replyFrom,
         resolve: (value) => {
           clearTimeout(timer);
           this.pending.delete(uuid);
@@ -299,6 +306,8 @@ export class MessageBus {
     if (this.started) return;
     this.started = true;
     this.registry.assertUnambiguous(this.dispatcher.handlers().map((handler) => handler.messageType.target));
+    // Every transport connects first, whether or not it has handlers: publishers need it too.
+    await Promise.all([...this.transports.values()].map((transport) => transport.start?.()));
     const keys = new Set(
       this.dispatcher.handlers().map((handler) => `${handler.transport}\u0000${handler.messageType.name}`),
     );
@@ -549,11 +558,36 @@ export class MessageBus {
       type: replyType.target,
       options: { concurrency: 1000 },
       invoke: (reply, context) => {
-        const request =
-          context.header.correlationId === undefined ? undefined : this.pending.get(context.header.correlationId);
-        if (request?.replyType === replyType) request.resolve(reply);
+        const { correlationId, from } = context.header;
+        const request = correlationId === undefined ? undefined : this.pending.get(correlationId);
+        if (request?.replyType !== replyType) return;
+        if (request.replyFrom !== undefined && (from === undefined || !request.replyFrom.includes(from))) {
+          // Refused, reported as `unexpected-reply`; the request keeps waiting for its real reply.
+          throw new UnexpectedReplyError(replyType.name, correlationId as string, from, request.replyFrom);
+        }
+        request.resolve(reply);
       },
     });
+  }
+
+  /** Who may answer a request: `replyFrom`, else its `to`, else the reply class's `from`, else anyone (warned once). */
+  private acceptedRepliers(
+    replyFrom: string | readonly string[] | undefined,
+    to: string | undefined,
+    replyType: MessageTypeMetadata,
+  ): readonly string[] | undefined {
+    if (replyFrom !== undefined) return typeof replyFrom === 'string' ? [replyFrom] : replyFrom;
+    if (to !== undefined) return [to];
+    if (replyType.from !== undefined) return [replyType.from];
+    if (!this.unguardedReplyTypes.has(replyType)) {
+      this.unguardedReplyTypes.add(replyType);
+      this.log.warn(
+        `Requests answered by ${replyType.name} accept a reply from any sender: they name no \`to\`, ` +
+          `${replyType.name} declares no \`from\`, and no \`replyFrom\` request option is set`,
+        { replyType: replyType.name },
+      );
+    }
+    return undefined;
   }
 
   private async ensureSubscription(transportName: string, messageClass: string): Promise<void> {

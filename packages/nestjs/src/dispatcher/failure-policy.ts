@@ -1,4 +1,10 @@
-import { CircuitOpenError, MessageRejectedError, NonRetryableError, RetriesExhaustedError } from '../errors';
+import {
+  CircuitOpenError,
+  MessageRejectedError,
+  NonRetryableError,
+  RetriesExhaustedError,
+  UnexpectedReplyError,
+} from '../errors';
 import { UndeliverableReason } from '../interfaces/undeliverable.interface';
 
 /** What to do with a handler's failure: report it as final, or leave the message for redelivery. */
@@ -11,6 +17,7 @@ export type FailureOutcome = { final: true; reason: UndeliverableReason } | { fi
  */
 export function classifyFailure(error: unknown, redelivers: boolean): FailureOutcome {
   if (error instanceof MessageRejectedError) return { final: true, reason: 'rejected' };
+  if (error instanceof UnexpectedReplyError) return { final: true, reason: 'unexpected-reply' };
   if (error instanceof NonRetryableError || error instanceof RetriesExhaustedError) {
     return { final: true, reason: 'handler-failed' };
   }

@@ -15,6 +15,7 @@ export * from './payload-decode.error';
 export * from './request-timeout.error';
 export * from './bus-closed.error';
 export * from './shutdown-abandoned.error';
+export * from './unexpected-reply.error';
 export * from './transport-closed.error';
 export * from './version-mismatch.error';
 export * from './message-rejected.error';

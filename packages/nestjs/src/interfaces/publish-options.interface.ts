@@ -15,4 +15,12 @@ export interface RequestOptions<R extends object> extends PublishOptions {
   replyType: MessageType<R>;
   /** Rejects with `RequestTimeoutError` after this long (default 5000). */
   timeoutMs?: number;
+  /**
+   * Entities whose replies this request accepts (a reply's `from`). Default: the request's `to`
+   * (the option or the class default); without one, the reply class's declared `from`; with
+   * neither, any sender (warned once per reply type). Other replies are refused and reported
+   * as undeliverable (`unexpected-reply`). `from` is not authenticated: this stops replies from
+   * entities that name themselves truthfully, not a sender that forges its name.
+   */
+  replyFrom?: string | readonly string[];
 }

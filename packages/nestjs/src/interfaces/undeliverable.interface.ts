@@ -16,7 +16,15 @@ export type UndeliverableReason =
   /** Still pending when a bounded stream trimmed it away. */
   | 'trimmed'
   /** Dropped because the local delivery queue was full. */
-  | 'overflow';
+  | 'overflow'
+  /** Its header names another message type than the channel, stream or subscription it arrived on. */
+  | 'misrouted'
+  /** A reply to a waiting request from a sender the request does not accept (see `RequestOptions.replyFrom`). */
+  | 'unexpected-reply'
+  /** A registered message type that arrived where this instance has no handler for it (e.g. only a reply listener that was removed). */
+  | 'no-handler'
+  /** A message type this instance's catalog does not know at all. */
+  | 'unknown-type';
 
 /** Reported for every message a handler did not handle; the dead letter queue stores these. */
 export interface UndeliverableMessage {
