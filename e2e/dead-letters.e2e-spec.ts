@@ -7,6 +7,7 @@ import request from 'supertest';
 import { bootSampleApp } from './support/boot-sample-app';
 import { eventually } from './support/eventually';
 import { handlersThatSaw, readActivity } from './support/inspect-sample-app';
+import { AS_OPERATOR } from './support/operator-token';
 
 /** SKUs starting with FAIL- are not on the warehouse's file until PUT /fulfillment/skus/:sku. */
 const orderFor = (sku: string) => ({ sku, quantity: 1, unitPriceCents: 900, customerEmail: 'cy@example.com' });
@@ -47,7 +48,7 @@ describe('sample app: dead letters over HTTP', () => {
   }
 
   async function deadLetters(query = ''): Promise<{ entries: ListedDeadLetter[]; total: number }> {
-    const response = await http().get(`/dead-letters${query}`).expect(200);
+    const response = await http().get(`/dead-letters${query}`).set(AS_OPERATOR).expect(200);
     return response.body as { entries: ListedDeadLetter[]; total: number };
   }
 
@@ -70,8 +71,8 @@ describe('sample app: dead letters over HTTP', () => {
       },
     });
     expect(JSON.parse(entry!.envelope.payload)).toMatchObject({ orderId, sku: 'FAIL-LAMP' });
-    expect((await http().get(`/dead-letters/${entry!.id}`).expect(200)).body).toEqual(entry);
-    expect((await http().get('/dead-letters/stats').expect(200)).body).toMatchObject({
+    expect((await http().get(`/dead-letters/${entry!.id}`).set(AS_OPERATOR).expect(200)).body).toEqual(entry);
+    expect((await http().get('/dead-letters/stats').set(AS_OPERATOR).expect(200)).body).toMatchObject({
       total: 1,
       byReason: { 'handler-failed': 1 },
       byMessageClass: { OrderPlaced: 1 },
@@ -81,12 +82,12 @@ describe('sample app: dead letters over HTTP', () => {
     expect((await http().get(`/orders/${orderId}`).expect(200)).body).toEqual({ orderId, status: 'placed' });
 
     // Still not on file: the replay fails again and the entry stays, one attempt more.
-    const failed = await http().post(`/dead-letters/${entry!.id}/replay`).expect(200);
+    const failed = await http().post(`/dead-letters/${entry!.id}/replay`).set(AS_OPERATOR).expect(200);
     expect(failed.body).toMatchObject({ replayed: 0, failed: 1, outcomes: [{ status: 'failed', attempts: 2 }] });
     expect((await deadLetters()).entries).toEqual([expect.objectContaining({ id: entry!.id, attempts: 2 })]);
 
-    await http().put('/fulfillment/skus/FAIL-LAMP').expect(204);
-    const replayed = await http().post(`/dead-letters/${entry!.id}/replay`).expect(200);
+    await http().put('/fulfillment/skus/FAIL-LAMP').set(AS_OPERATOR).expect(204);
+    const replayed = await http().post(`/dead-letters/${entry!.id}/replay`).set(AS_OPERATOR).expect(200);
 
     expect(replayed.body).toEqual({
       replayed: 1,
@@ -99,8 +100,8 @@ describe('sample app: dead letters over HTTP', () => {
     });
     expect(handlersThatSaw(await readActivity(app), 'OrderPlaced')).toEqual(['FulfillmentService.onOrderPlaced']);
     expect(await deadLetters()).toMatchObject({ entries: [], total: 0 });
-    await http().get(`/dead-letters/${entry!.id}`).expect(404);
-    await http().post(`/dead-letters/${entry!.id}/replay`).expect(404);
+    await http().get(`/dead-letters/${entry!.id}`).set(AS_OPERATOR).expect(404);
+    await http().post(`/dead-letters/${entry!.id}/replay`).set(AS_OPERATOR).expect(404);
   });
 
   it('replays by filter through the transport, and purges by filter', async () => {
@@ -114,10 +115,11 @@ describe('sample app: dead letters over HTTP', () => {
     });
     // Each order waits for its payment answer before the next is placed, so the first failed first.
     expect(JSON.parse(oldest.envelope.payload)).toMatchObject({ orderId: lampOrder });
-    await http().put('/fulfillment/skus/FAIL-LAMP').expect(204);
+    await http().put('/fulfillment/skus/FAIL-LAMP').set(AS_OPERATOR).expect(204);
 
     const replayed = await http()
       .post('/dead-letters/replay')
+      .set(AS_OPERATOR)
       .send({ messageClass: 'OrderPlaced', via: 'transport', limit: 1 })
       .expect(200);
 
@@ -130,15 +132,19 @@ describe('sample app: dead letters over HTTP', () => {
     });
     expect((await deadLetters('?limit=1&order=newest-first')).total).toBe(2);
 
-    const purged = await http().delete('/dead-letters').query({ reason: 'handler-failed' }).expect(200);
+    const purged = await http()
+      .delete('/dead-letters')
+      .set(AS_OPERATOR)
+      .query({ reason: 'handler-failed' })
+      .expect(200);
     expect(purged.body).toEqual({ purged: 2 });
     expect(await deadLetters()).toMatchObject({ total: 0 });
   });
 
   it('refuses queries it cannot apply with 400', async () => {
-    await http().get('/dead-letters?limit=lots').expect(400);
-    await http().get('/dead-letters?reason=bored').expect(400);
-    await http().get('/dead-letters/stats?since=yesterday').expect(400);
-    await http().post('/dead-letters/some-id/replay?via=carrier-pigeon').expect(400);
+    await http().get('/dead-letters?limit=lots').set(AS_OPERATOR).expect(400);
+    await http().get('/dead-letters?reason=bored').set(AS_OPERATOR).expect(400);
+    await http().get('/dead-letters/stats?since=yesterday').set(AS_OPERATOR).expect(400);
+    await http().post('/dead-letters/some-id/replay?via=carrier-pigeon').set(AS_OPERATOR).expect(400);
   });
 });

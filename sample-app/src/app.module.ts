@@ -3,8 +3,10 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { logLevelFromEnv } from '@smart-message/pino';
 import { LoggerModule } from 'nestjs-pino';
 import { ActivityModule } from './activity/activity.module';
+import { AdminModule } from './admin/admin.module';
 import { BroadcastsModule } from './broadcasts/broadcasts.module';
 import { DeadLettersModule } from './dead-letters/dead-letters.module';
+import { LimitsModule } from './common/limits.module';
 import { MessageValidationErrorFilter } from './common/message-validation-error.filter';
 import { FulfillmentModule } from './fulfillment/fulfillment.module';
 import { HealthModule } from './health/health.module';
@@ -34,6 +36,10 @@ const services = selectedServices(process.env.SERVICES);
     LoggerModule.forRoot({ pinoHttp: { level: logLevelFromEnv(process.env) } }),
     // Two named transports, in memory by default or over Redis; each message type picks one.
     messagingModule(readMessagingSettings(process.env), entityOf(services)),
+    // The operator token (SAMPLE_ADMIN_TOKEN) guarding /dead-letters, /payments/gateway and
+    // /fulfillment, and the bounds of what the public endpoints keep in memory.
+    AdminModule,
+    LimitsModule,
     // Every process answers GET /activity, GET /messages/*, /dead-letters and POST /broadcasts.
     ActivityModule,
     MonitoringModule,

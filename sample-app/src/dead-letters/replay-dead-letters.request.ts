@@ -4,6 +4,13 @@ import { DeadLetterFilterQuery } from './dead-letter-filter.query';
 
 export const REPLAY_VIAS = ['handler', 'transport'] as const satisfies readonly ReplayVia[];
 
+/**
+ * The most entries one `POST /dead-letters/replay` replays, and what it replays when the body
+ * names no `limit`: each entry runs a handler or a publish, so one request stays a bounded amount
+ * of work. Replay the rest with further requests.
+ */
+export const MAX_REPLAY_PER_REQUEST = 100;
+
 /** Query of `POST /dead-letters/:id/replay`. */
 export class ReplayViaQuery {
   @IsOptional()
@@ -11,7 +18,10 @@ export class ReplayViaQuery {
   via?: ReplayVia;
 }
 
-/** Body of `POST /dead-letters/replay`: which entries, how, and how many at most. */
+/**
+ * Body of `POST /dead-letters/replay`: which entries, how, and how many at most (default and
+ * maximum `MAX_REPLAY_PER_REQUEST`). A body without a filter must say `limit`.
+ */
 export class ReplayDeadLettersRequest extends DeadLetterFilterQuery {
   @IsOptional()
   @IsIn(REPLAY_VIAS)
@@ -20,6 +30,6 @@ export class ReplayDeadLettersRequest extends DeadLetterFilterQuery {
   @IsOptional()
   @IsInt()
   @Min(1)
-  @Max(1000)
+  @Max(MAX_REPLAY_PER_REQUEST)
   limit?: number;
 }

@@ -1,6 +1,8 @@
-import { Controller, HttpCode, Param, Put } from '@nestjs/common';
+import { Controller, HttpCode, Param, Put, UseGuards } from '@nestjs/common';
+import { AdminTokenGuard } from '../admin/admin-token.guard';
 import { WarehouseCatalog } from './warehouse-catalog';
 
+@UseGuards(AdminTokenGuard)
 @Controller('fulfillment')
 export class FulfillmentController {
   constructor(private readonly catalog: WarehouseCatalog) {}

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { MessageBus, MessageContext, Subscribe } from '@smart-message/nestjs';
 import { randomUUID } from 'node:crypto';
 import { ActivityJournal } from '../activity/activity-journal';
+import { BoundedMap } from '../common/bounded-map';
+import { SampleLimits } from '../common/sample-limits';
 import { OrderShipped } from '../fulfillment/messages/order-shipped.message';
 import { CustomerNotice } from '../notifications/messages/customer-notice.message';
 import { PaymentAuthorized } from '../payments/messages/payment-authorized.message';
@@ -16,13 +18,16 @@ const PAYMENT_TIMEOUT_MS = 2000;
 
 @Injectable()
 export class OrdersService {
-  /** Stands in for the orders database. */
-  private readonly statuses = new Map<string, OrderStatus>();
+  /** Stands in for the orders database; the oldest orders are forgotten past `SampleLimits.orders`. */
+  private readonly statuses: BoundedMap<string, OrderStatus>;
 
   constructor(
     private readonly bus: MessageBus,
     private readonly journal: ActivityJournal,
-  ) {}
+    limits: SampleLimits,
+  ) {
+    this.statuses = new BoundedMap(limits.orders);
+  }
 
   /** Asks payments first; only a paid order goes to fulfillment. */
   async place(request: PlaceOrderRequest): Promise<OrderConfirmation> {

@@ -1,5 +1,6 @@
-import { Body, Controller, Get, Put } from '@nestjs/common';
+import { Body, Controller, Get, Put, UseGuards } from '@nestjs/common';
 import { IsBoolean, IsInt, IsOptional, Min } from 'class-validator';
+import { AdminTokenGuard } from '../admin/admin-token.guard';
 import { PaymentGateway, PaymentGatewayState } from './payment-gateway';
 
 class PaymentGatewaySettings {
@@ -8,6 +9,7 @@ class PaymentGatewaySettings {
 }
 
 /** Makes the stand-in payment provider fail, to watch retries and the circuit breaker work. */
+@UseGuards(AdminTokenGuard)
 @Controller('payments/gateway')
 export class PaymentGatewayController {
   constructor(private readonly gateway: PaymentGateway) {}
