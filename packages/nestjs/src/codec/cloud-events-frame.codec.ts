@@ -2,6 +2,7 @@ import { FrameDecodeError } from '../errors';
 import { EncodedPayload, Envelope } from '../interfaces/envelope.interface';
 import { FrameCodec } from '../interfaces/frame-codec.interface';
 import { MessageHeader } from '../interfaces/message-header.interface';
+import { HEADER_LIMITS, headerStringProblem, isHeaderString, isTimestamp } from './header-limits';
 
 /**
  * The CloudEvents 1.0 attributes of a frame. Header fields CloudEvents has no attribute for
@@ -134,56 +135,96 @@ function payloadOf(event: Partial<CloudEventFrame>): EncodedPayload {
 }
 
 function toHeader(event: Partial<CloudEventFrame>): MessageHeader {
-  if (!hasRequiredAttributes(event))
-    throw new FrameDecodeError(`frame lacks valid attributes: ${missingAttributes(event)}`);
+  if (!hasValidAttributes(event))
+    throw new FrameDecodeError(`frame has invalid attributes: ${attributeProblems(event).join('; ')}`);
   const header: MessageHeader = {
     uuid: event.id as string,
     messageClass: event.type as string,
     version: event.smversion as number,
     publishedAt: event.time as string,
-    publisherPid: typeof event.smpublisherpid === 'number' ? event.smpublisherpid : 0,
+    publisherPid: event.smpublisherpid ?? 0,
     from: event.smfrom as string,
     serializer: event.smserializer as string,
   };
-  if (typeof event.smto === 'string') header.to = event.smto;
-  if (typeof event.smreplyto === 'string') header.replyTo = event.smreplyto;
-  if (typeof event.smcorrelationid === 'string') header.correlationId = event.smcorrelationid;
-  if (typeof event.smcausationid === 'string') header.causationId = event.smcausationid;
-  if (typeof event.traceparent === 'string') header.traceparent = event.traceparent;
-  if (typeof event.tracestate === 'string') header.tracestate = event.tracestate;
+  if (event.smto !== undefined) header.to = event.smto;
+  if (event.smreplyto !== undefined) header.replyTo = event.smreplyto;
+  if (event.smcorrelationid !== undefined) header.correlationId = event.smcorrelationid;
+  if (event.smcausationid !== undefined) header.causationId = event.smcausationid;
+  if (event.traceparent !== undefined) header.traceparent = event.traceparent;
+  if (event.tracestate !== undefined) header.tracestate = event.tracestate;
   return header;
 }
 
-/** Checked on every frame received, so without building anything. */
-function hasRequiredAttributes(event: Partial<CloudEventFrame>): boolean {
-  return (
-    event.specversion === '1.0' &&
-    typeof event.id === 'string' &&
-    typeof event.type === 'string' &&
-    typeof event.time === 'string' &&
-    typeof event.smfrom === 'string' &&
-    typeof event.smserializer === 'string' &&
-    Number.isInteger(event.smversion)
-  );
+type StringAttribute = 'id' | 'type' | 'smfrom' | 'smserializer';
+type OptionalAttribute = 'smto' | 'smreplyto' | 'smcorrelationid' | 'smcausationid' | 'traceparent' | 'tracestate';
+
+/** Attribute, longest value, whether it must be well-formed UTF-16 (addresses are echoed and URI-encoded). */
+const REQUIRED_STRINGS: readonly (readonly [StringAttribute, number, boolean])[] = [
+  ['id', HEADER_LIMITS.id, false],
+  ['type', HEADER_LIMITS.messageClass, false],
+  ['smfrom', HEADER_LIMITS.address, true],
+  ['smserializer', HEADER_LIMITS.serializer, false],
+];
+
+/** Present or absent; present with another type (or empty: `to: ""` is not a broadcast) is refused. */
+const OPTIONAL_STRINGS: readonly (readonly [OptionalAttribute, number, boolean])[] = [
+  ['smto', HEADER_LIMITS.address, true],
+  ['smreplyto', HEADER_LIMITS.address, true],
+  ['smcorrelationid', HEADER_LIMITS.id, false],
+  ['smcausationid', HEADER_LIMITS.id, false],
+  ['traceparent', HEADER_LIMITS.traceparent, false],
+  ['tracestate', HEADER_LIMITS.tracestate, false],
+];
+
+/** Checked on every frame received: length compares and type checks, nothing built. */
+function hasValidAttributes(event: Partial<CloudEventFrame>): boolean {
+  if (event.specversion !== '1.0' || !isVersion(event.smversion) || !isTimestamp(event.time)) return false;
+  if (event.smpublisherpid !== undefined && !isPid(event.smpublisherpid)) return false;
+  for (const [key, max, wellFormed] of REQUIRED_STRINGS) if (!isHeaderString(event[key], max, wellFormed)) return false;
+  for (const [key, max, wellFormed] of OPTIONAL_STRINGS) {
+    const value = event[key];
+    if (value !== undefined && !isHeaderString(value, max, wellFormed)) return false;
+  }
+  return true;
 }
 
-function missingAttributes(event: Partial<CloudEventFrame>): string {
-  const missing: string[] = (['id', 'type', 'time', 'smfrom', 'smserializer'] as const).filter(
-    (key) => typeof event[key] !== 'string',
-  );
-  if (event.specversion !== '1.0') missing.unshift('specversion');
-  if (!Number.isInteger(event.smversion)) missing.push('smversion');
-  return missing.join(', ');
+function attributeProblems(event: Partial<CloudEventFrame>): string[] {
+  const problems: string[] = [];
+  if (event.specversion !== '1.0') problems.push('specversion is not "1.0"');
+  for (const [key, max, wellFormed] of REQUIRED_STRINGS) {
+    const problem = event[key] === undefined ? 'is missing' : headerStringProblem(event[key], max, wellFormed);
+    if (problem) problems.push(`${key} ${problem}`);
+    // In the documented member order: `time` follows `type`.
+    if (key === 'type' && !isTimestamp(event.time)) problems.push('time is not a valid RFC 3339 timestamp');
+  }
+  for (const [key, max, wellFormed] of OPTIONAL_STRINGS) {
+    const problem = event[key] === undefined ? undefined : headerStringProblem(event[key], max, wellFormed);
+    if (problem) problems.push(`${key} ${problem}`);
+  }
+  if (!isVersion(event.smversion)) problems.push('smversion is not a positive integer');
+  if (event.smpublisherpid !== undefined && !isPid(event.smpublisherpid))
+    problems.push('smpublisherpid is not a non-negative integer');
+  return problems;
 }
 
+function isVersion(value: unknown): value is number {
+  return Number.isInteger(value) && (value as number) >= 1;
+}
+
+function isPid(value: unknown): value is number {
+  return Number.isInteger(value) && (value as number) >= 0;
+}
+
+const LONE_SURROGATES = /\p{Cs}/gu;
 let lastFrom = '';
 let lastSource = '/';
 
 /** The CloudEvents `source` of a sender; a service sends as itself, so the last one is remembered. */
 function sourceOf(from: string): string {
   if (from !== lastFrom) {
-    // Encoded first: a `from` that cannot be encoded throws and must not leave the cache half-updated.
-    lastSource = `/${encodeURIComponent(from)}`;
+    // A lone surrogate (refused on publish, but a replayed envelope may hold one) would make
+    // encodeURIComponent throw a URIError out of the codec: such halves are written as U+FFFD.
+    lastSource = `/${encodeURIComponent(from.replace(LONE_SURROGATES, '\uFFFD'))}`;
     lastFrom = from;
   }
   return lastSource;

@@ -8,7 +8,7 @@ import { Envelope } from './envelope.interface';
 export type EnvelopeHandler = (envelope: Envelope, delivery: DeliveryInfo) => Promise<void>;
 
 /** Why a transport could not hand a received frame to the subscription. */
-export type FrameRejectionReason = 'undecodable' | 'poison' | 'trimmed' | 'overflow' | 'shutdown';
+export type FrameRejectionReason = 'undecodable' | 'poison' | 'trimmed' | 'overflow' | 'shutdown' | 'misrouted';
 
 /** A frame the transport set aside instead of delivering (or delivering again). */
 export interface FrameRejection {
@@ -81,8 +81,20 @@ export interface Transport {
     handler: EnvelopeHandler,
     options: TransportSubscribeOptions,
   ): Promise<TransportSubscription>;
+  /**
+   * Connects to the broker; the bus awaits it at start, before any subscription, so a broker that
+   * cannot be reached fails startup with the transport's own error and a health check right after
+   * start sees a live connection. Optional: transports without a connection have nothing to open.
+   */
+  start?(): Promise<void>;
   /** Stops taking envelopes, waits for in-flight deliveries, then releases connections. */
   close(): Promise<void>;
+  /**
+   * Called once by each bus given this transport, before anything is published: the MIME type
+   * of each serializer by name, so frames label payloads with their serializer's own content type
+   * (CloudEvents `datacontenttype`). Optional: transports that write no frames ignore it.
+   */
+  useContentTypes?(contentTypeOf: (serializer: string) => string | undefined): void;
   /**
    * A real round trip to the broker, answered within `timeoutMs`, plus whether every
    * subscription is still receiving. Optional: health checks report transports without it as up.
