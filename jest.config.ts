@@ -1,5 +1,5 @@
 import type { Config } from 'jest';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 // One transform for every project: SWC with legacy decorators and decorator metadata,
 // because handler discovery reads `design:paramtypes` to find a handler's message type.
@@ -39,11 +39,25 @@ const project = (displayName: string, rootDir: string, testMatch: string[], extr
 // Suites that talk to Redis start it when nothing listens on 6379 (see ensure-redis.ts).
 const needsRedis: Config = { globalSetup: join(__dirname, 'packages/redis/test/support/ensure-redis.ts') };
 
+// The Redis package supports ioredis 5 and 6 (peer `^5.4 || ^6`), and the two differ in reply
+// shapes: its suites run once more with `ioredis` (and `ioredis/…`) resolved to the `ioredis-6`
+// alias. ioredis-version.spec.ts proves which one each project loaded.
+const ioredis6 = dirname(require.resolve('ioredis-6/package.json', { paths: [join(__dirname, 'packages/redis')] }));
+const withIoredis6: Config = {
+  ...needsRedis,
+  moduleNameMapper: { '^ioredis(/.*)?$': `${ioredis6}$1`, ...moduleNameMapper },
+  globals: { expectedIoredisMajor: 6 },
+};
+
 const config: Config = {
   projects: [
     project('nestjs', 'packages/nestjs', ['<rootDir>/test/**/*.spec.ts']),
     project('testing', 'packages/testing', ['<rootDir>/test/**/*.spec.ts']),
-    project('redis', 'packages/redis', ['<rootDir>/test/**/*.spec.ts'], needsRedis),
+    project('redis', 'packages/redis', ['<rootDir>/test/**/*.spec.ts'], {
+      ...needsRedis,
+      globals: { expectedIoredisMajor: 5 },
+    }),
+    project('redis-ioredis6', 'packages/redis', ['<rootDir>/test/**/*.spec.ts'], withIoredis6),
     project('pino', 'packages/pino', ['<rootDir>/test/**/*.spec.ts']),
     project('opentelemetry', 'packages/opentelemetry', ['<rootDir>/test/**/*.spec.ts'], needsRedis),
     project('prometheus', 'packages/prometheus', ['<rootDir>/test/**/*.spec.ts']),

@@ -15,7 +15,17 @@ export interface RedisConnectionOptions {
   client?: Redis;
   /** More ioredis options for the connections the transport opens itself. */
   redisOptions?: RedisOptions;
-  /** How long a publish waits for Redis to come back before it fails (default 10000 ms). */
+  /**
+   * How long startup waits for each connection to Redis before it fails with
+   * `RedisConnectionError` naming host, port and cause (default 5000 ms). Also the TCP connect
+   * timeout of every connection the transport opens.
+   */
+  connectTimeoutMs?: number;
+  /**
+   * How long a publish waits for Redis to come back before it fails with `RedisUnavailableError`
+   * (default 10000 ms). While Redis is down a publish waits, it is not queued in Redis's client:
+   * it is sent once the connection is back (reconnects are tried at least every 500 ms).
+   */
   publishTimeoutMs?: number;
   /** Publishes that may wait for a reconnect at once; one more fails at once (default 10000). */
   maxBufferedPublishes?: number;

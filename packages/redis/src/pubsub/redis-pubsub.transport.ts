@@ -1,6 +1,11 @@
 import type { Redis } from 'ioredis';
 import {
+  assertFrameSize,
   CloudEventsFrameCodec,
+  FrameDecodeError,
+  frameLimitOption,
+  OVERSIZED_FRAME_SAMPLE_BYTES,
+  oversizedFrameError,
   DeliveryQueue,
   Envelope,
   EnvelopeHandler,
@@ -16,6 +21,7 @@ import {
 import { pingRedis } from '../health/ping-redis';
 import { InFlightBound } from '../connection/in-flight-bound';
 import { PublishGate } from '../connection/publish-gate';
+import { decodeBatch, isBatch } from './batch-frame';
 import { PublishBatcher } from './publish-batcher';
 import { RedisConnections } from '../connection/redis-connections';
 import { RedisPubSubTransportOptions } from '../interfaces/redis-pubsub-transport-options.interface';
@@ -40,7 +46,6 @@ export interface RedisPubSubStatus {
 }
 
 const FIRST_DELIVERY = Object.freeze({ attempt: 1 });
-const NEWLINE = 0x0a;
 
 /**
  * The original's Redis transport: one channel per message type, every subscribed instance gets
@@ -50,7 +55,8 @@ const NEWLINE = 0x0a;
 export class RedisPubSubTransport implements Transport {
   readonly kind = 'redis-pubsub';
   private readonly connections: RedisConnections;
-  private readonly codec: FrameCodec;
+  private codec: FrameCodec;
+  private readonly maxFrameBytes: number;
   private readonly prefix: string;
   private readonly maxQueued: number;
   private readonly logger: MessageLogger;
@@ -61,18 +67,20 @@ export class RedisPubSubTransport implements Transport {
   private subscriberClient?: Redis;
   private readonly channels = new Map<string, Set<ChannelSubscription>>();
   private closed = false;
+  private starting?: Promise<void>;
   private subscriberDisconnects = 0;
   private lastSubscriberDisconnectAt?: Date;
   private overflowed = 0;
 
   constructor(private readonly options: RedisPubSubTransportOptions = {}) {
-    this.connections = new RedisConnections(options, 'smart-message:pubsub');
+    this.logger = options.logger ?? new NestMessageLogger('SmartMessage:RedisPubSub');
+    this.connections = new RedisConnections(options, 'smart-message:pubsub', this.logger);
     this.codec = options.codec ?? new CloudEventsFrameCodec();
+    this.maxFrameBytes = frameLimitOption(options.maxFrameBytes, 'RedisPubSubTransport');
     this.prefix = options.prefix ?? '';
     this.maxQueued = options.maxQueuedDeliveries ?? 10_000;
-    this.logger = options.logger ?? new NestMessageLogger('SmartMessage:RedisPubSub');
     if (options.batch) {
-      this.batcher = new PublishBatcher(options.batch, (channel, message) => {
+      this.batcher = new PublishBatcher(options.batch, this.maxFrameBytes, (channel, message) => {
         const send = (): Promise<unknown> => this.gate().run(() => this.publisher().publish(channel, message));
         return this.bound ? this.bound.run(send) : send();
       });
@@ -90,11 +98,32 @@ export class RedisPubSubTransport implements Transport {
   async publish(envelope: Envelope): Promise<void> {
     if (this.closed) throw new TransportClosedError(this.kind);
     const frame = this.codec.encode(envelope);
+    assertFrameSize(frame, this.maxFrameBytes, this.kind, envelope.header.messageClass);
     const channel = this.channelOf(envelope.header.messageClass);
     if (this.batcher) return this.batcher.add(channel, frame);
     const gate = this.gate();
     const send = (): Promise<unknown> => gate.run(() => this.publisher().publish(channel, frame));
     await (this.bound ? this.bound.run(send) : send());
+  }
+
+  /** The default codec labels each payload with its serializer's content type (the bus tells it). */
+  useContentTypes(contentTypeOf: (serializer: string) => string | undefined): void {
+    if (this.options.codec) return;
+    this.codec = new CloudEventsFrameCodec((serializer) => contentTypeOf(serializer) ?? 'application/json');
+  }
+
+  /**
+   * Connects the publishing connection, so a health check right after startup is up. Fails
+   * within `connectTimeoutMs` with RedisConnectionError (host, port, cause) and closes what it
+   * opened; a later call tries again.
+   */
+  start(): Promise<void> {
+    if (this.closed) return Promise.reject(new TransportClosedError(this.kind));
+    this.starting ??= this.connections.ready(this.publisher(), 'connecting the publisher').catch(async (error) => {
+      await this.disconnectAfterFailedStart();
+      throw error;
+    });
+    return this.starting;
   }
 
   async subscribe(
@@ -103,6 +132,7 @@ export class RedisPubSubTransport implements Transport {
     options: TransportSubscribeOptions,
   ): Promise<TransportSubscription> {
     if (this.closed) throw new TransportClosedError(this.kind);
+    await this.start();
     const channel = this.channelOf(messageClass);
     const queue = new DeliveryQueue(handler, {
       ...options,
@@ -117,7 +147,15 @@ export class RedisPubSubTransport implements Transport {
     if (!set) {
       set = new Set();
       this.channels.set(channel, set);
-      await this.subscriber().subscribe(channel);
+      const subscriber = this.subscriber();
+      try {
+        // Bounded: SUBSCRIBE on a connection that is not there would wait in its offline queue forever.
+        await this.connections.ready(subscriber, `connecting the subscriber (to subscribe to ${channel})`);
+        await subscriber.subscribe(channel);
+      } catch (error) {
+        this.channels.delete(channel);
+        throw error;
+      }
     }
     set.add(subscription);
     return {
@@ -187,6 +225,14 @@ export class RedisPubSubTransport implements Transport {
     await subscription.queue.idle();
   }
 
+  private async disconnectAfterFailedStart(): Promise<void> {
+    this.starting = undefined;
+    this.publisherClient = undefined;
+    this.publishGate = undefined;
+    this.subscriberClient = undefined;
+    await this.connections.closeAll();
+  }
+
   private publisher(): Redis {
     this.publisherClient ??= this.connections.commands();
     return this.publisherClient;
@@ -205,23 +251,22 @@ export class RedisPubSubTransport implements Transport {
     if (this.subscriberClient) return this.subscriberClient;
     // ioredis re-subscribes every channel once after a reconnect (autoResubscribe); adding no
     // listener of our own on reconnect is what keeps deliveries from doubling.
-    const client = this.connections.dedicated('subscriber');
+    const client = this.connections.dedicated(
+      'subscriber',
+      'messages published until it is back are lost (pub/sub is at-most-once)',
+    );
     client.on('messageBuffer', (channel: Buffer, frame: Buffer) => this.receive(channel.toString(), frame));
-    let wasReady = false;
+    // Counted per loss of a ready connection, not per failed reconnect attempt; the connections'
+    // outage log says it once, with the cause, and again when Redis is back.
+    let ready = false;
     client.on('ready', () => {
-      if (wasReady)
-        this.logger.log('Redis pub/sub subscriber reconnected and re-subscribed', { channels: this.channels.size });
-      wasReady = true;
+      ready = true;
     });
     client.on('close', () => {
-      if (this.closed || !wasReady) return;
+      if (this.closed || !ready) return;
+      ready = false;
       this.subscriberDisconnects++;
       this.lastSubscriberDisconnectAt = new Date();
-      this.logger.warn(
-        'Redis pub/sub subscriber connection lost: messages published until it is back are lost (pub/sub is at-most-once). ' +
-          'If Redis dropped it for its output buffer limit, handlers are too slow for the rate: use the Streams transport.',
-        { disconnects: this.subscriberDisconnects },
-      );
     });
     this.subscriberClient = client;
     return client;
@@ -230,22 +275,56 @@ export class RedisPubSubTransport implements Transport {
   private receive(channel: string, message: Buffer): void {
     const subscriptions = this.channels.get(channel);
     if (!subscriptions) return;
-    // A batch is several one-line frames joined by newlines.
-    if (message.indexOf(NEWLINE) < 0) return this.receiveFrame(subscriptions, message);
-    for (const line of message.toString('utf8').split('\n')) this.receiveFrame(subscriptions, line);
+    // Measured before anything is parsed: one length compare.
+    if (message.length > this.maxFrameBytes) {
+      const sample = message.subarray(0, OVERSIZED_FRAME_SAMPLE_BYTES);
+      return this.rejectFrame(subscriptions, sample, oversizedFrameError(message.length, this.maxFrameBytes));
+    }
+    // One PUBLISH is one message unless it is a well-formed batch: it never multiplies into many rejections.
+    if (!isBatch(message)) return this.receiveFrame(subscriptions, message);
+    let frames: Buffer[];
+    try {
+      frames = decodeBatch(message);
+    } catch (error) {
+      return this.rejectFrame(subscriptions, message, error as Error);
+    }
+    const envelopes: Envelope[] = [];
+    let undecodable = 0;
+    let firstError: Error | undefined;
+    for (const frame of frames) {
+      try {
+        envelopes.push(this.codec.decode(frame));
+      } catch (error) {
+        undecodable++;
+        firstError ??= error as Error;
+      }
+    }
+    if (firstError) {
+      const error = new FrameDecodeError(
+        `${undecodable} of the ${frames.length} frames of a batch could not be decoded (the others were delivered); the first: ${firstError.message}`,
+        { cause: firstError },
+      );
+      this.rejectFrame(subscriptions, message, error);
+    }
+    for (const envelope of envelopes) this.enqueue(subscriptions, envelope);
   }
 
-  private receiveFrame(subscriptions: Set<ChannelSubscription>, frame: Buffer | string): void {
+  private receiveFrame(subscriptions: Set<ChannelSubscription>, frame: Buffer): void {
     let envelope: Envelope;
     try {
       envelope = this.codec.decode(frame);
     } catch (error) {
-      for (const { options } of subscriptions) {
-        options.onReject?.({ reason: 'undecodable', frame, attempt: 1, error: error as Error });
-      }
-      return;
+      return this.rejectFrame(subscriptions, frame, error as Error);
     }
+    this.enqueue(subscriptions, envelope);
+  }
+
+  private enqueue(subscriptions: Set<ChannelSubscription>, envelope: Envelope): void {
     // Failures are reported by the dispatcher, overflow by the queue; pub/sub has no redelivery.
     for (const { queue } of subscriptions) queue.enqueue(envelope, FIRST_DELIVERY);
+  }
+
+  private rejectFrame(subscriptions: Set<ChannelSubscription>, frame: Buffer, error: Error): void {
+    for (const { options } of subscriptions) options.onReject?.({ reason: 'undecodable', frame, attempt: 1, error });
   }
 }

@@ -2,11 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
 import {
+  assertFrameSize,
   CloudEventsFrameCodec,
   DeliveryQueue,
   Envelope,
   EnvelopeHandler,
   FrameCodec,
+  frameLimitOption,
   MessageLogger,
   NestMessageLogger,
   Transport,
@@ -23,14 +25,21 @@ import { consumerGroupBacklog } from '../health/consumer-group-backlog';
 import { persistenceWarnings } from '../health/persistence-warnings';
 import { pingRedis } from '../health/ping-redis';
 import { DeadLetterStream } from './dead-letter-stream';
+import { HeldBytes } from './held-bytes';
 import { FRAME_FIELD } from './stream-entry';
 import { StreamConsumer, StreamSubscription } from './stream-consumer';
+
+/** Default `maxHeldBytes`: 64 MiB of frames read and not yet finished per transport. */
+export const DEFAULT_MAX_HELD_BYTES = 64 * 1024 * 1024;
 
 /** Figures per consumer group of this instance, for health checks and dashboards. */
 export interface RedisStreamsStatus {
   commands: string;
   consumer: string;
-  groups: { group: string; running: boolean; inFlight: number }[];
+  groups: { group: string; running: boolean; inFlight: number; failedStreams: string[] }[];
+  /** Bytes of entries read and not finished, over all groups, and the budget (`maxHeldBytes`, 0 = none). */
+  heldBytes: number;
+  maxHeldBytes: number;
 }
 
 /**
@@ -43,21 +52,27 @@ export class RedisStreamsTransport implements Transport {
   readonly kind = 'redis-streams';
   readonly consumerName: string;
   private readonly connections: RedisConnections;
-  private readonly codec: FrameCodec;
+  private codec: FrameCodec;
+  private readonly maxFrameBytes: number;
   private readonly prefix: string;
   private readonly maxLen: number;
   private readonly logger: MessageLogger;
   private commandsClient?: Redis;
   private publishGate?: PublishGate;
   private readonly consumers = new Map<string, StreamConsumer>();
+  private readonly readers = new Map<string, Redis>();
+  private readonly heldBytes: HeldBytes;
   private closed = false;
+  private starting?: Promise<void>;
 
   constructor(private readonly options: RedisStreamsTransportOptions = {}) {
-    this.connections = new RedisConnections(options, 'smart-message:streams');
+    this.logger = options.logger ?? new NestMessageLogger('SmartMessage:RedisStreams');
+    this.connections = new RedisConnections(options, 'smart-message:streams', this.logger);
     this.codec = options.codec ?? new CloudEventsFrameCodec();
+    this.maxFrameBytes = frameLimitOption(options.maxFrameBytes, 'RedisStreamsTransport');
     this.prefix = options.prefix ?? 'smart-message:';
     this.maxLen = options.maxLen ?? 100_000;
-    this.logger = options.logger ?? new NestMessageLogger('SmartMessage:RedisStreams');
+    this.heldBytes = new HeldBytes(options.maxHeldBytes ?? DEFAULT_MAX_HELD_BYTES);
     this.consumerName = options.consumerName ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   }
 
@@ -73,9 +88,16 @@ export class RedisStreamsTransport implements Transport {
   async publish(envelope: Envelope): Promise<void> {
     if (this.closed) throw new TransportClosedError(this.kind);
     const frame = this.codec.encode(envelope);
+    assertFrameSize(frame, this.maxFrameBytes, this.kind, envelope.header.messageClass);
     const stream = this.streamOf(envelope.header.messageClass);
     const trim = this.maxLen > 0 ? ['MAXLEN', '~', this.maxLen] : [];
     await this.gate().run(() => this.commands().xadd(stream, ...(trim as []), '*', FRAME_FIELD, frame));
+  }
+
+  /** The default codec labels each payload with its serializer's content type (the bus tells it). */
+  useContentTypes(contentTypeOf: (serializer: string) => string | undefined): void {
+    if (this.options.codec) return;
+    this.codec = new CloudEventsFrameCodec((serializer) => contentTypeOf(serializer) ?? 'application/json');
   }
 
   async subscribe(
@@ -84,9 +106,15 @@ export class RedisStreamsTransport implements Transport {
     options: TransportSubscribeOptions,
   ): Promise<TransportSubscription> {
     if (this.closed) throw new TransportClosedError(this.kind);
+    await this.start();
     const stream = this.streamOf(messageClass);
     const subscription: StreamSubscription = { options, queue: new DeliveryQueue(handler, options) };
     const consumer = this.consumerFor(options.group);
+    // Bounded: a blocking read on a connection that is not there would wait in its offline queue.
+    await this.connections.ready(
+      this.readers.get(options.group) as Redis,
+      `connecting the reader of consumer group ${options.group}`,
+    );
     await consumer.add(stream, subscription, this.options.startFrom ?? '$');
     return {
       unsubscribe: () => consumer.remove(stream, subscription),
@@ -103,7 +131,10 @@ export class RedisStreamsTransport implements Transport {
         group,
         running: consumer.isRunning,
         inFlight: consumer.inFlight,
+        failedStreams: [...consumer.streamFailures().keys()],
       })),
+      heldBytes: this.heldBytes.held,
+      maxHeldBytes: this.heldBytes.limit,
     };
   }
 
@@ -130,7 +161,15 @@ export class RedisStreamsTransport implements Transport {
         const liveness = consumer.liveness(margin);
         if (!liveness.reading) problems.push(`consumer group ${group}: ${liveness.reason ?? 'not reading'}`);
         const streams: Record<string, unknown> = {};
+        const failures = consumer.streamFailures();
         for (const stream of consumer.streamKeys) {
+          const failure = failures.get(stream);
+          if (failure) {
+            // Set aside, retried on the claim timer: the group's other streams are still read.
+            streams[stream] = { down: true, code: failure.code, error: failure.message };
+            problems.push(`${stream} (${group}): ${failure.code}: ${failure.message}`);
+            continue;
+          }
           try {
             const backlog = await consumerGroupBacklog(commands, stream, group, timeoutMs);
             streams[stream] = backlog ?? { missing: true };
@@ -161,6 +200,25 @@ export class RedisStreamsTransport implements Transport {
     };
   }
 
+  /**
+   * Connects the command connection, so a health check right after startup is up. Fails within
+   * `connectTimeoutMs` with RedisConnectionError (host, port, cause) and closes what it opened;
+   * a later call tries again.
+   */
+  start(): Promise<void> {
+    if (this.closed) return Promise.reject(new TransportClosedError(this.kind));
+    this.starting ??= this.connections
+      .ready(this.commands(), 'connecting the command connection')
+      .catch(async (error) => {
+        this.starting = undefined;
+        this.commandsClient = undefined;
+        this.publishGate = undefined;
+        await this.connections.closeAll();
+        throw error;
+      });
+    return this.starting;
+  }
+
   /** Stops reading, finishes and acknowledges in-flight entries, leaves the rest pending, closes connections. */
   async close(): Promise<void> {
     if (this.closed) return;
@@ -172,6 +230,15 @@ export class RedisStreamsTransport implements Transport {
   private consumerFor(group: string): StreamConsumer {
     let consumer = this.consumers.get(group);
     if (!consumer) {
+      if (group === 'default')
+        this.logger.warn(
+          'Redis Streams consumer group is "default" because the bus has no `entity`: every service without one ' +
+            'joins this group and they split messages between them instead of each getting every message. ' +
+            "Set `entity` (SmartMessageModule.forRoot({ entity: 'orders', ... }) or new MessageBus({ entity }))",
+          { group },
+        );
+      const reader = this.connections.dedicated(`reader:${group}`);
+      this.readers.set(group, reader);
       consumer = new StreamConsumer(
         {
           group,
@@ -181,12 +248,14 @@ export class RedisStreamsTransport implements Transport {
           claimIdleMs: this.options.claimIdleMs ?? 30_000,
           claimIntervalMs: this.options.claimIntervalMs ?? 5000,
           maxDeliveries: this.options.maxDeliveries ?? 5,
+          maxFrameBytes: this.maxFrameBytes,
         },
         {
-          reader: this.connections.dedicated(`reader:${group}`),
+          reader,
           commands: () => this.commands(),
           codec: this.codec,
           logger: this.logger,
+          heldBytes: this.heldBytes,
           deadLetters: new DeadLetterStream(
             () => this.commands(),
             this.options.deadLetterSuffix ?? ':dead-letters',
@@ -202,6 +271,7 @@ export class RedisStreamsTransport implements Transport {
   }
 
   private async ensureGroup(stream: string, group: string, startFrom: '$' | '0'): Promise<void> {
+    await this.connections.ready(this.commands(), `creating consumer group ${group} on ${stream}`);
     try {
       await this.gate().run(() => this.commands().xgroup('CREATE', stream, group, startFrom, 'MKSTREAM'));
     } catch (error) {
