@@ -1,6 +1,11 @@
 /** One handler asking about one message. */
 export interface DeduplicationRequest {
   readonly handlerId: string;
+  /**
+   * The sender (the header's `from`). A uuid counts per sender: another sender that publishes
+   * first with a chosen uuid does not make this sender's message a duplicate.
+   */
+  readonly from?: string;
   readonly uuid: string;
   /**
    * How many processed uuids to keep for this handler, where a store bounds its memory by count
@@ -26,8 +31,9 @@ export type DeduplicationCheck =
   | { readonly status: 'in-progress' };
 
 /**
- * The memory of which message uuids each handler has processed. Handler-scoped: a uuid processed
- * by one handler is still new to every other handler.
+ * The memory of which message uuids each handler has processed, per sender. Handler-scoped: a
+ * uuid processed by one handler is still new to every other handler. Use `deduplicationKey` to
+ * tell messages apart, so (from, uuid) pairs never collide.
  */
 export interface DeduplicationStore {
   /** Looks the uuid up and, when it is new, takes the in-progress mark in the same step. */

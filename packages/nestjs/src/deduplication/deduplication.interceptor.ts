@@ -41,7 +41,7 @@ export class DeduplicationInterceptor implements NestInterceptor {
 
     const { handlerId, header } = messageContext;
     const size = options.size ?? messageTypeRegistry.find(getMessage(context).constructor)?.deduplication?.size;
-    const request = { handlerId, uuid: header.uuid, ...(size === undefined ? {} : { size }) };
+    const request = { handlerId, from: header.from, uuid: header.uuid, ...(size === undefined ? {} : { size }) };
     return defer(async () => {
       deduplicating.add(messageContext);
       try {

@@ -1,4 +1,5 @@
 import { DEFAULT_DEDUPLICATION_SIZE } from './deduplication.constants';
+import { deduplicationKey } from './deduplication-key';
 import { assertDeduplicationSize } from './deduplication-size';
 import {
   DeduplicationCheck,
@@ -19,8 +20,8 @@ export interface MemoryDeduplicationStoreOptions {
  */
 export class MemoryDeduplicationStore implements DeduplicationStore {
   readonly size: number;
-  /** Per handler; a Set iterates in insertion order, so its first uuid is the oldest. */
-  private readonly processed = new Map<string, Set<string>>();
+  /** Per handler, (from, uuid) key to uuid; a Map iterates in insertion order, so its first entry is the oldest. */
+  private readonly processed = new Map<string, Map<string, string>>();
   private readonly marks = new Map<string, Map<string, string>>();
   private nextToken = 1;
 
@@ -30,12 +31,13 @@ export class MemoryDeduplicationStore implements DeduplicationStore {
   }
 
   begin(request: DeduplicationRequest): Promise<DeduplicationCheck> {
-    const { handlerId, uuid } = request;
-    if (this.processed.get(handlerId)?.has(uuid)) return Promise.resolve({ status: 'duplicate' });
+    const { handlerId } = request;
+    const key = deduplicationKey(request);
+    if (this.processed.get(handlerId)?.has(key)) return Promise.resolve({ status: 'duplicate' });
     const marks = this.marksOf(handlerId);
-    if (marks.has(uuid)) return Promise.resolve({ status: 'in-progress' });
+    if (marks.has(key)) return Promise.resolve({ status: 'in-progress' });
     const token = String(this.nextToken++);
-    marks.set(uuid, token);
+    marks.set(key, token);
     return Promise.resolve({ status: 'new', mark: { ...request, token } });
   }
 
@@ -43,13 +45,14 @@ export class MemoryDeduplicationStore implements DeduplicationStore {
     this.dropMark(mark);
     let uuids = this.processed.get(mark.handlerId);
     if (!uuids) {
-      uuids = new Set();
+      uuids = new Map();
       this.processed.set(mark.handlerId, uuids);
     }
-    // A uuid already remembered keeps its place: being seen again does not make it younger.
-    uuids.add(mark.uuid);
+    // A message already remembered keeps its place: being seen again does not make it younger.
+    const key = deduplicationKey(mark);
+    if (!uuids.has(key)) uuids.set(key, mark.uuid);
     const bound = mark.size ?? this.size;
-    for (const oldest of uuids) {
+    for (const oldest of uuids.keys()) {
       if (uuids.size <= bound) break;
       uuids.delete(oldest);
     }
@@ -63,7 +66,7 @@ export class MemoryDeduplicationStore implements DeduplicationStore {
 
   /** The uuids remembered for a handler, oldest first. */
   entries(handlerId: string): string[] {
-    return [...(this.processed.get(handlerId) ?? [])];
+    return [...(this.processed.get(handlerId)?.values() ?? [])];
   }
 
   /** Forgets what one handler, or every handler, processed. */
@@ -83,8 +86,9 @@ export class MemoryDeduplicationStore implements DeduplicationStore {
 
   private dropMark(mark: DeduplicationMark): void {
     const marks = this.marks.get(mark.handlerId);
-    if (marks?.get(mark.uuid) !== mark.token) return;
-    marks.delete(mark.uuid);
+    const key = deduplicationKey(mark);
+    if (marks?.get(key) !== mark.token) return;
+    marks.delete(key);
     if (marks.size === 0) this.marks.delete(mark.handlerId);
   }
 }

@@ -194,6 +194,27 @@ describe('deduplication on message handlers', () => {
     });
   });
 
+  it('keeps a uuid another sender published first from making the real message a duplicate', async () => {
+    await boot();
+    const ledger = app!.get(Ledger);
+    const real = envelopeOf('DedupPayment', 'p-real');
+    const forged: Envelope = {
+      header: { ...real.header, from: 'mallory' },
+      payload: JSON.stringify({ ref: 'p-forged' }),
+    };
+
+    await bus.publishEnvelope(forged);
+    await waitFor(() => ledger.completed.length === 1, 'the forged message to be handled');
+    await bus.publishEnvelope(real);
+    await bus.publishEnvelope(real);
+    await waitFor(
+      () => ledger.completed.length === 2 && deduplicated('Ledger.record') === 1,
+      () => `the real message once (${ledger.completed.length}) and its copy skipped`,
+    );
+
+    expect(counters('Ledger.record')).toMatchObject({ delivered: 3, succeeded: 3, deduplicated: 1 });
+  });
+
   it('deduplicates every handler with the module option, except those exempted, each with its own memory', async () => {
     const store = new MemoryDeduplicationStore();
     await boot({ deduplication: { store } });

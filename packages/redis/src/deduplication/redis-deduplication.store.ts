@@ -5,6 +5,7 @@ import {
   DeduplicationMark,
   DeduplicationRequest,
   DeduplicationStore,
+  deduplicationKey,
   InvalidMessageOptionsError,
   MessageLogger,
 } from '@smart-message/nestjs';
@@ -85,9 +86,12 @@ export class RedisDeduplicationStore implements DeduplicationStore {
     return this.closed;
   }
 
-  /** The processed key and the in-progress key of a handler and uuid, in one hash slot. */
-  keys({ handlerId, uuid }: DeduplicationRequest): [processed: string, inProgress: string] {
-    const base = `${this.prefix}{${handlerId}:${uuid}}`;
+  /**
+   * The processed key and the in-progress key of a handler, sender and uuid. Both share one
+   * base, so one hash tag and one Redis Cluster slot, whatever braces `from` holds.
+   */
+  keys(request: DeduplicationRequest): [processed: string, inProgress: string] {
+    const base = `${this.prefix}{${request.handlerId}:${deduplicationKey(request)}}`;
     return [`${base}:processed`, `${base}:in-progress`];
   }
 

@@ -48,6 +48,24 @@ describe('RedisDeduplicationStore across instances', () => {
     expect(await second.begin(asked)).toEqual({ status: 'duplicate' });
   });
 
+  it('remembers a uuid per sender, keeping both keys of a message in one hash slot whatever its from', async () => {
+    const store = instance();
+    const { handlerId, uuid } = request();
+    const forged = { handlerId, from: 'mallory', uuid };
+    await store.complete(markOf(await store.begin(forged)));
+
+    expect(await store.begin(forged)).toEqual({ status: 'duplicate' });
+    const real = markOf(await store.begin({ handlerId, from: 'shop', uuid }));
+    await store.complete(real);
+    // Neither a sender spelled to look like another pair nor one holding braces shares the real key.
+    for (const from of ['', '4:shop', 'sh}op{', '{shop}']) {
+      const keys = store.keys({ handlerId, from, uuid });
+      expect(keys).not.toEqual(store.keys(real));
+      const [processedTag, inProgressTag] = keys.map((key) => hashTag(key));
+      expect(processedTag).toBe(inProgressTag);
+    }
+  });
+
   it('keeps a processed uuid for ttlSeconds (3600 by default, as the original), under its prefix', async () => {
     const store = instance();
     const shortLived = instance({ ttlSeconds: 60 });
@@ -105,3 +123,10 @@ describe('RedisDeduplicationStore across instances', () => {
     );
   });
 });
+
+/** The part of a key Redis Cluster hashes: between the first `{` and the first `}` after it, when not empty. */
+function hashTag(key: string): string {
+  const open = key.indexOf('{');
+  const close = open === -1 ? -1 : key.indexOf('}', open + 1);
+  return close > open + 1 ? key.slice(open + 1, close) : key;
+}
