@@ -138,7 +138,13 @@ describe('Redis pub/sub transport', () => {
         () => messages.length === 3,
         () => `3 PUBLISH messages (${messages.length})`,
       );
-      expect(messages.map((message) => message.split('\n').length)).toEqual([10, 10, 5]);
+      // The batch format: a header line naming the count, then the frames.
+      expect(messages.map((message) => message.split('\n').length - 1)).toEqual([10, 10, 5]);
+      expect(messages.map((message) => message.split(' ', 2).join(' '))).toEqual([
+        'SMBATCH1 10',
+        'SMBATCH1 10',
+        'SMBATCH1 5',
+      ]);
     } finally {
       listener.disconnect();
     }

@@ -3,7 +3,7 @@ import { RedisConnectionOptions } from './redis-connection-options.interface';
 
 /** Opt-in batching of publishes: several frames per PUBLISH. */
 export interface PubSubBatchOptions {
-  /** Frames per PUBLISH at most (default 100). */
+  /** Frames per PUBLISH at most (default 100; at most 1000, the most a receiver accepts). */
   maxMessages?: number;
   /** How long a batch waits for more frames (default 0: until the current turn of the event loop ends). */
   maxDelayMs?: number;
@@ -25,9 +25,16 @@ export interface RedisPubSubTransportOptions extends RedisConnectionOptions {
    */
   maxQueuedDeliveries?: number;
   /**
-   * Send several frames per PUBLISH (newline-separated), trading a little latency for
-   * throughput. Every RedisPubSubTransport reads batches; Ruby SmartMessage peers do not, so
-   * leave it off on a transport shared with them.
+   * Send several frames per PUBLISH (in the length-prefixed batch format of docs/wire-format.md),
+   * trading a little latency for throughput. Every RedisPubSubTransport reads batches; Ruby
+   * SmartMessage peers do not, so leave it off on a transport shared with them.
    */
   batch?: PubSubBatchOptions;
+  /**
+   * Largest PUBLISH message in bytes, batch or single frame (default 1048576, 1 MiB). A larger
+   * publish is refused with `FrameTooLargeError`; a larger message received is set aside as
+   * `undecodable` without being parsed. Redis drops a subscriber whose output buffer passes
+   * `client-output-buffer-limit pubsub` (32 MB by default), losing what else was in flight.
+   */
+  maxFrameBytes?: number;
 }

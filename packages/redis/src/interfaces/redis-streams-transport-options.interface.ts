@@ -6,6 +6,12 @@ export interface RedisStreamsTransportOptions extends RedisConnectionOptions {
   prefix?: string;
   /** Frame format (default CloudEvents JSON). */
   codec?: FrameCodec;
+  /**
+   * Largest frame in bytes (default 1048576, 1 MiB). A larger publish is refused with
+   * `FrameTooLargeError`; a larger entry read is set aside as `undecodable` (its first 1024 bytes
+   * kept in the dead-letter stream) without being parsed, and acknowledged.
+   */
+  maxFrameBytes?: number;
   /** This instance's consumer name in its group (default `<hostname>-<pid>-<random>`). A stable name lets a restarted instance take its own pending messages back at once. */
   consumerName?: string;
   /**
@@ -15,6 +21,14 @@ export interface RedisStreamsTransportOptions extends RedisConnectionOptions {
   maxLen?: number;
   /** Most entries one XREADGROUP returns per stream (default 100). */
   batchSize?: number;
+  /**
+   * Byte budget for entries read and not yet finished, over every consumer group of this
+   * transport (default 64 MiB; 0 = no budget). Reads stop while it is spent and ask for only as
+   * many entries as fit by the average entry size; one entry is always read when nothing is
+   * held, so an entry larger than the budget is still handled. Bounds memory beside the handlers'
+   * `concurrency`, which bounds entries.
+   */
+  maxHeldBytes?: number;
   /** How long a read blocks waiting for entries (default 2000 ms). */
   blockMs?: number;
   /** Health checks report a consumer's read loop dead when no read came back for `blockMs` plus this (default 3000 ms). */

@@ -1,7 +1,16 @@
 import { PubSubBatchOptions } from '../interfaces/redis-pubsub-transport-options.interface';
+import { encodeBatch, MAX_BATCH_FRAMES } from './batch-frame';
+
+/** Marker, count and header newline; then per frame a length of up to 10 digits, a space and a newline. */
+const BATCH_OVERHEAD = 16;
+const BATCH_OVERHEAD_PER_FRAME = 12;
 
 interface PendingBatch {
   readonly frames: string[];
+  /** UTF-8 size of each frame, written into the batch header. */
+  readonly sizes: number[];
+  /** Bytes the batch message will have. */
+  bytes: number;
   readonly settled: Promise<void>;
   resolve(): void;
   reject(error: Error): void;
@@ -9,9 +18,9 @@ interface PendingBatch {
 }
 
 /**
- * Gathers frames published to one channel into batches, sent as one PUBLISH whose message is
- * the frames joined by newlines (a frame is one line of JSON, so the receiver splits them back).
- * A batch goes out when it is full or after `maxDelayMs` (0: on the next turn of the event loop).
+ * Gathers frames published to one channel into batches, sent as one PUBLISH in the batch format
+ * of `encodeBatch`. A batch goes out when it holds `maxMessages` frames, when one more frame would
+ * take it past `maxFrameBytes`, or after `maxDelayMs` (0: on the next turn of the event loop).
  */
 export class PublishBatcher {
   private readonly batches = new Map<string, PendingBatch>();
@@ -20,20 +29,33 @@ export class PublishBatcher {
 
   constructor(
     options: PubSubBatchOptions,
+    private readonly maxBytes: number,
     private readonly send: (channel: string, message: string) => Promise<unknown>,
   ) {
     this.maxMessages = options.maxMessages ?? 100;
     this.maxDelayMs = options.maxDelayMs ?? 0;
+    if (!Number.isInteger(this.maxMessages) || this.maxMessages < 1 || this.maxMessages > MAX_BATCH_FRAMES)
+      throw new RangeError(
+        `batch.maxMessages must be an integer from 1 to ${MAX_BATCH_FRAMES} (what receivers accept), got ${String(options.maxMessages)}`,
+      );
   }
 
-  /** Resolves once the batch holding the frame was published. */
+  /** Resolves once the batch holding the frame (at most `maxBytes` long itself) was published. */
   add(channel: string, frame: string): Promise<void> {
+    const size = Buffer.byteLength(frame, 'utf8');
     let batch = this.batches.get(channel);
+    // Header: the marker, the count and a length per frame (at most 11 bytes each), plus newlines.
+    if (batch && batch.bytes + size + BATCH_OVERHEAD_PER_FRAME > this.maxBytes) {
+      void this.flush(channel).catch(() => undefined);
+      batch = undefined;
+    }
     if (!batch) {
       batch = this.open(channel);
       this.batches.set(channel, batch);
     }
     batch.frames.push(frame);
+    batch.sizes.push(size);
+    batch.bytes += size + BATCH_OVERHEAD_PER_FRAME;
     const settled = batch.settled;
     if (batch.frames.length >= this.maxMessages) void this.flush(channel);
     return settled;
@@ -52,7 +74,7 @@ export class PublishBatcher {
       resolve = onResolve;
       reject = onReject;
     });
-    const batch: PendingBatch = { frames: [], settled, resolve, reject };
+    const batch: PendingBatch = { frames: [], sizes: [], bytes: BATCH_OVERHEAD, settled, resolve, reject };
     const flush = (): void => void this.flush(channel).catch(() => undefined);
     if (this.maxDelayMs > 0) batch.timer = setTimeout(flush, this.maxDelayMs);
     else setImmediate(flush);
@@ -64,7 +86,7 @@ export class PublishBatcher {
     if (!batch) return Promise.resolve();
     this.batches.delete(channel);
     clearTimeout(batch.timer);
-    this.send(channel, batch.frames.join('\n')).then(
+    this.send(channel, encodeBatch(batch.frames, batch.sizes)).then(
       () => batch.resolve(),
       (error: unknown) => batch.reject(error instanceof Error ? error : new Error(String(error))),
     );
