@@ -1,7 +1,11 @@
-import { Envelope, FrameCodec, FrameDecodeError, MessageHeader } from '@smart-message/nestjs';
+import { Envelope, FrameCodec, FrameDecodeError, HEADER_LIMITS, MessageHeader } from '@smart-message/nestjs';
+import { ReservedPropertyError } from '../errors/reserved-property.error';
+import { countTopLevelMembers } from './top-level-members';
 
 /** The serializer name Ruby SmartMessage writes into `_sm_header.serializer`. */
 export const RUBY_JSON_SERIALIZER = 'SmartMessage::Serializer::Json';
+
+const HEADER_KEY = '_sm_header';
 
 interface RubyHeader {
   uuid?: unknown;
@@ -42,31 +46,65 @@ export class RubySmartMessageCodec implements FrameCodec {
       ...(header.replyTo === undefined ? {} : { reply_to: header.replyTo }),
       serializer: RUBY_JSON_SERIALIZER,
     };
+    // A payload property of the header's name would be read as the header, by us and the Ruby gem.
+    if (countTopLevelMembers(payload, HEADER_KEY, 0) > 0)
+      throw new ReservedPropertyError(header.messageClass, HEADER_KEY);
     const properties = payload.slice(1, -1).trim();
     return `{"_sm_header":${JSON.stringify(rubyHeader)}${properties ? `,${properties}` : ''}}`;
   }
 
   decode(frame: string | Uint8Array): Envelope {
     let parsed: unknown;
+    const text = typeof frame === 'string' ? frame : Buffer.from(frame).toString('utf8');
     try {
-      parsed = JSON.parse(typeof frame === 'string' ? frame : Buffer.from(frame).toString('utf8'));
+      parsed = JSON.parse(text);
     } catch (error) {
       throw new FrameDecodeError(`frame is not JSON: ${(error as Error).message}`);
     }
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
       throw new FrameDecodeError('frame is not a JSON object');
     }
+    // JSON.parse keeps the last of duplicated members: a second _sm_header is a forged one.
+    if (countTopLevelMembers(text, HEADER_KEY, 1) > 1)
+      throw new FrameDecodeError('frame has more than one _sm_header member (a payload property forging the header)');
     const { _sm_header: rawHeader, ...properties } = parsed as { _sm_header?: RubyHeader };
     if (rawHeader === null || typeof rawHeader !== 'object') throw new FrameDecodeError('frame has no _sm_header');
     return { header: toHeader(rawHeader), payload: JSON.stringify(properties) };
   }
 }
 
+/** Ruby header fields, their longest value and whether they are required. */
+const STRING_FIELDS = [
+  ['uuid', HEADER_LIMITS.id, true],
+  ['message_class', HEADER_LIMITS.messageClass, true],
+  ['from', HEADER_LIMITS.address, true],
+  ['to', HEADER_LIMITS.address, false],
+  ['reply_to', HEADER_LIMITS.address, false],
+] as const;
+
+/** With the `u` flag a surrogate class matches only unpaired halves. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
 function toHeader(raw: RubyHeader): MessageHeader {
-  const missing = (['uuid', 'message_class', 'from'] as const).filter((key) => typeof raw[key] !== 'string');
+  const missing = STRING_FIELDS.filter(([key, , required]) => required && typeof raw[key] !== 'string').map(
+    ([key]) => key,
+  );
   if (missing.length > 0) throw new FrameDecodeError(`_sm_header lacks ${missing.join(', ')}`);
+  for (const [key, max] of STRING_FIELDS) {
+    const value = raw[key];
+    if (value === undefined) continue;
+    // Ruby's nil: the gem writes `"to":null` for a broadcast.
+    if (value === null && (key === 'to' || key === 'reply_to')) continue;
+    if (typeof value !== 'string' || value.length === 0 || value.length > max || LONE_SURROGATE.test(value))
+      throw new FrameDecodeError(
+        `_sm_header.${key} must be a string of 1 to ${max} characters without lone surrogates`,
+      );
+  }
+  if (raw.publisher_pid !== undefined && !(Number.isInteger(raw.publisher_pid) && (raw.publisher_pid as number) >= 0))
+    throw new FrameDecodeError('_sm_header.publisher_pid is not a non-negative integer');
   const version = raw.version ?? 1;
-  if (!Number.isInteger(version)) throw new FrameDecodeError('_sm_header.version is not an integer');
+  if (!Number.isInteger(version) || (version as number) < 1)
+    throw new FrameDecodeError('_sm_header.version is not a positive integer');
   const serializer = raw.serializer ?? RUBY_JSON_SERIALIZER;
   if (serializer !== RUBY_JSON_SERIALIZER)
     throw new FrameDecodeError(`unsupported Ruby serializer ${String(serializer)}`);
@@ -93,8 +131,12 @@ function toRubyTime(iso: string): string {
 
 /** Accepts Ruby's `Time#to_s` form and ISO 8601 (the original's DLQ form); answers ISO 8601. */
 function fromRubyTime(value: unknown): string {
-  if (typeof value !== 'string') return new Date(0).toISOString();
+  if (value === undefined) return new Date(0).toISOString();
+  if (typeof value !== 'string' || value.length > HEADER_LIMITS.time)
+    throw new FrameDecodeError('_sm_header.published_at is not a timestamp');
   const ruby = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}(?:\.\d+)?) ([+-]\d{2})(\d{2})$/.exec(value);
   const date = new Date(ruby ? `${ruby[1]}T${ruby[2]}${ruby[3]}:${ruby[4]}` : value);
-  return Number.isNaN(date.getTime()) ? value : date.toISOString();
+  if (Number.isNaN(date.getTime()))
+    throw new FrameDecodeError(`_sm_header.published_at ${JSON.stringify(value)} is not a timestamp`);
+  return date.toISOString();
 }
