@@ -141,6 +141,14 @@ describe('sample app: dead letters over HTTP', () => {
     expect(await deadLetters()).toMatchObject({ total: 0 });
   });
 
+  it.each(['misrouted', 'unexpected-reply', 'no-handler', 'unknown-type', 'handler-failed'])(
+    'filters by the reason %s, which the library reports',
+    async (reason) => {
+      await http().get(`/dead-letters?reason=${reason}`).set(AS_OPERATOR).expect(200);
+      await http().get(`/dead-letters/stats?reason=${reason}`).set(AS_OPERATOR).expect(200);
+    },
+  );
+
   it('refuses queries it cannot apply with 400', async () => {
     await http().get('/dead-letters?limit=lots').set(AS_OPERATOR).expect(400);
     await http().get('/dead-letters?reason=bored').set(AS_OPERATOR).expect(400);
