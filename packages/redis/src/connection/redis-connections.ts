@@ -8,7 +8,7 @@ import { waitUntilReady } from './wait-until-ready';
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
 /** Longest wait between reconnect attempts: a publish waiting for Redis waits at most this long after it is back. */
-export const MAX_RECONNECT_DELAY_MS = 500;
+export const MAX_RECONNECT_DELAY_MS = 250;
 
 /**
  * Reconnect forever, backing off to MAX_RECONNECT_DELAY_MS, with jitter so many instances do

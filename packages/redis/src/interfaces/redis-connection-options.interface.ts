@@ -24,7 +24,7 @@ export interface RedisConnectionOptions {
   /**
    * How long a publish waits for Redis to come back before it fails with `RedisUnavailableError`
    * (default 10000 ms). While Redis is down a publish waits, it is not queued in Redis's client:
-   * it is sent once the connection is back (reconnects are tried at least every 500 ms).
+   * it is sent once the connection is back (reconnects are tried at least every 250 ms).
    */
   publishTimeoutMs?: number;
   /** Publishes that may wait for a reconnect at once; one more fails at once (default 10000). */
