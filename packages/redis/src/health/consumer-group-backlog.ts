@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { replyFields } from './reply-fields';
 import { withinTimeout } from './within-timeout';
 
 /** A consumer group's backlog on one stream: entries not yet read (lag) and read but not acknowledged (pending). */
@@ -15,15 +16,10 @@ export async function consumerGroupBacklog(
   group: string,
   timeoutMs: number,
 ): Promise<ConsumerGroupBacklog | undefined> {
-  const groups = (await withinTimeout(
-    client.call('XINFO', 'GROUPS', stream),
-    timeoutMs,
-    'XINFO GROUPS',
-  )) as unknown[][];
+  const groups = (await withinTimeout(client.call('XINFO', 'GROUPS', stream), timeoutMs, 'XINFO GROUPS')) as unknown[];
   for (const fields of groups) {
-    const info = new Map<string, unknown>();
-    for (let index = 0; index + 1 < fields.length; index += 2) info.set(String(fields[index]), fields[index + 1]);
-    if (info.get('name') !== group) continue;
+    const info = replyFields(fields);
+    if (String(info.get('name')) !== group) continue;
     const lag = info.get('lag');
     return { lag: typeof lag === 'number' ? lag : null, pending: Number(info.get('pending') ?? 0) };
   }

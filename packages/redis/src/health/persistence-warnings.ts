@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { replyFields } from './reply-fields';
 import { withinTimeout } from './within-timeout';
 
 /**
@@ -9,13 +10,12 @@ import { withinTimeout } from './within-timeout';
 export async function persistenceWarnings(client: Redis, timeoutMs: number): Promise<string[]> {
   let config: Map<string, string>;
   try {
-    const reply = (await withinTimeout(
+    const reply = await withinTimeout(
       client.call('CONFIG', 'GET', 'maxmemory-policy', 'appendonly', 'save'),
       timeoutMs,
       'CONFIG GET',
-    )) as string[];
-    config = new Map();
-    for (let index = 0; index + 1 < reply.length; index += 2) config.set(reply[index] ?? '', reply[index + 1] ?? '');
+    );
+    config = new Map([...replyFields(reply)].map(([field, value]) => [field, String(value ?? '')]));
   } catch (error) {
     // Managed Redis services often disable CONFIG; say so rather than guess.
     return [`could not read the eviction and persistence settings: ${(error as Error).message}`];

@@ -1,3 +1,6 @@
+import { RedisReplyShapeError } from '../errors/redis-reply-shape.error';
+import { describeShape } from './stream-reply';
+
 /** One entry as XREADGROUP / XCLAIM return it with buffers: its id and its frame (null once deleted). */
 export interface StreamEntry {
   id: string;
@@ -6,23 +9,49 @@ export interface StreamEntry {
 
 export const FRAME_FIELD = 'frame';
 
-type RawEntry = [Buffer | string, (Buffer | string)[] | null];
-
-/** Reads ioredis's raw entry arrays; an entry without fields was deleted from the stream. */
-export function toStreamEntries(raw: unknown): StreamEntry[] {
-  if (!Array.isArray(raw)) return [];
-  return (raw as (RawEntry | null)[])
-    .filter((entry): entry is RawEntry => Array.isArray(entry))
-    .map(([id, fields]) => ({ id: id.toString(), frame: frameOf(fields) }));
+/**
+ * Reads ioredis's raw entry list (from XREADGROUP, XCLAIM or XRANGE): `[id, [field, value, ...]]`
+ * per entry, fields `null` once the entry was deleted, a `null` entry where old Redis versions
+ * answer XCLAIM for a deleted entry. Any other shape throws {@link RedisReplyShapeError}, so
+ * entries are never dropped unread.
+ */
+export function toStreamEntries(raw: unknown, command = 'XREADGROUP'): StreamEntry[] {
+  if (raw === null || raw === undefined) return [];
+  if (!Array.isArray(raw)) throw new RedisReplyShapeError(command, `entries as ${describeShape(raw)}`);
+  const entries: StreamEntry[] = [];
+  for (const entry of raw as unknown[]) {
+    if (entry === null) continue;
+    if (!Array.isArray(entry) || entry.length !== 2 || !isText(entry[0]))
+      throw new RedisReplyShapeError(command, `an entry as ${describeShape(entry)}`);
+    entries.push({ id: entry[0].toString(), frame: frameOf(entry[1], command) });
+  }
+  return entries;
 }
 
-function frameOf(fields: (Buffer | string)[] | null): Buffer | null {
-  if (!fields) return null;
-  for (let index = 0; index + 1 < fields.length; index += 2) {
-    if ((fields[index] as Buffer | string).toString() === FRAME_FIELD) {
-      const value = fields[index + 1] as Buffer | string;
-      return Buffer.isBuffer(value) ? value : Buffer.from(value);
+function frameOf(fields: unknown, command: string): Buffer | null {
+  if (fields === null) return null;
+  if (Array.isArray(fields)) {
+    for (let index = 0; index + 1 < fields.length; index += 2) {
+      if (String(fields[index]) === FRAME_FIELD) return asBuffer(fields[index + 1], command);
     }
+    return Buffer.alloc(0);
   }
-  return Buffer.alloc(0);
+  // A map of fields, should a client ever decode entries as RESP3 maps.
+  if (fields instanceof Map)
+    return fields.has(FRAME_FIELD) ? asBuffer(fields.get(FRAME_FIELD), command) : Buffer.alloc(0);
+  if (typeof fields === 'object' && !Buffer.isBuffer(fields)) {
+    const value = (fields as Record<string, unknown>)[FRAME_FIELD];
+    return value === undefined ? Buffer.alloc(0) : asBuffer(value, command);
+  }
+  throw new RedisReplyShapeError(command, `entry fields as ${describeShape(fields)}`);
+}
+
+function asBuffer(value: unknown, command: string): Buffer {
+  if (Buffer.isBuffer(value)) return value;
+  if (typeof value === 'string') return Buffer.from(value);
+  throw new RedisReplyShapeError(command, `a frame as ${describeShape(value)}`);
+}
+
+function isText(value: unknown): value is Buffer | string {
+  return typeof value === 'string' || Buffer.isBuffer(value);
 }
