@@ -142,6 +142,7 @@ export class MessageBus {
       validateOnReceive: options.validateOnReceive ?? true,
       onUndeliverable: options.onUndeliverable,
       observers: options.observers,
+      messageTypes: registry,
     });
   }
 

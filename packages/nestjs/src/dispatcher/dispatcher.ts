@@ -3,6 +3,7 @@ import { SerializerRegistry } from '../codec/serializer-registry';
 import { MessageContext } from '../envelope/message-context';
 import {
   MessageValidationError,
+  NoHandlerError,
   RetriesExhaustedError,
   ShutdownAbandonedError,
   SmartMessageError,
@@ -17,7 +18,8 @@ import {
   UndeliverableMessage,
   UndeliverableReason,
 } from '../interfaces/undeliverable.interface';
-import { MessageStatistics } from '../statistics/message-statistics';
+import { messageTypeRegistry } from '../catalog/message-type-registry';
+import { MessageStatistics, RegisteredMessageTypes } from '../statistics/message-statistics';
 import { ConcurrencyLimiter } from '../util/concurrency-limiter';
 import { debugEnabled } from '../util/debug-logging';
 import { asError, isThenable, SETTLED } from '../util/promises';
@@ -33,6 +35,8 @@ export interface DispatcherOptions {
   validateOnReceive: boolean;
   onUndeliverable?: UndeliverableListener;
   observers?: readonly MessageObserver[];
+  /** Tells `no-handler` from `unknown-type` for a message nothing handles (default: the process-wide registry). */
+  messageTypes?: RegisteredMessageTypes;
 }
 
 /** What became of one envelope: handlers that completed it, that it did not reach or failed in, or that want it again. */
@@ -200,16 +204,22 @@ export class Dispatcher {
         attempt: delivery.attempt,
       });
     }
-    if (!registered) return undefined;
+    if (!registered) {
+      this.rejectUnhandled(result, envelope, transport, delivery);
+      return undefined;
+    }
 
     const accepted: RegisteredHandler[] = [];
+    let reachedHandler = false;
     for (const handler of registered) {
       const { definition } = handler;
       if (options.handlerId !== undefined) {
         if (definition.id !== options.handlerId) continue;
       } else if (definition.transport !== transport) {
         continue;
-      } else if (!definition.filter.matches(header)) {
+      }
+      reachedHandler = true;
+      if (options.handlerId === undefined && !definition.filter.matches(header)) {
         statistics.count(definition.id, header.messageClass, 'filteredOut');
         for (const observer of this.observers) observer.filteredOut?.(envelope, definition.id);
         if (debugEnabled(logger)) {
@@ -233,6 +243,7 @@ export class Dispatcher {
         accepted.push(handler);
       }
     }
+    if (!reachedHandler) this.rejectUnhandled(result, envelope, transport, delivery);
     if (accepted.length === 0) return undefined;
     if (this.stopped) {
       for (const { definition } of accepted) this.giveUp(result, envelope, transport, delivery, definition.id);
@@ -468,6 +479,14 @@ export class Dispatcher {
     const error = new ShutdownAbandonedError(handlerId, envelope.header.messageClass, envelope.header.uuid);
     if (delivery.redelivers === true) result.deferred.push({ handlerId, error });
     else this.reject(result, 'shutdown', error, envelope, transport, delivery, handlerId);
+  }
+
+  /** A well-formed message no handler on its transport takes: reported, so it is never acknowledged unseen. */
+  private rejectUnhandled(result: DispatchResult, envelope: Envelope, transport: string, delivery: DeliveryInfo): void {
+    const { messageClass } = envelope.header;
+    const known = (this.options.messageTypes ?? messageTypeRegistry).hasName(messageClass);
+    const error = new NoHandlerError(messageClass, transport, known);
+    this.reject(result, known ? 'no-handler' : 'unknown-type', error, envelope, transport, delivery);
   }
 
   private reject(

@@ -11,6 +11,7 @@ export * from './unknown-serializer.error';
 export * from './frame-decode.error';
 export * from './frame-too-large.error';
 export * from './misrouted-message.error';
+export * from './no-handler.error';
 export * from './payload-decode.error';
 export * from './request-timeout.error';
 export * from './bus-closed.error';

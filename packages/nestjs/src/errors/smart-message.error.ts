@@ -12,6 +12,7 @@ export type SmartMessageErrorCode =
   | 'SM_FRAME_DECODE'
   | 'SM_FRAME_TOO_LARGE'
   | 'SM_MISROUTED'
+  | 'SM_NO_HANDLER'
   | 'SM_PAYLOAD_DECODE'
   | 'SM_VERSION_MISMATCH'
   | 'SM_GUARD_REJECTED'

@@ -1,16 +1,7 @@
 import 'reflect-metadata';
 import { IsInt, IsString } from 'class-validator';
-import {
-  Envelope,
-  EnvelopeHandler,
-  MemoryTransport,
-  Message,
-  MessageBus,
-  Transport,
-  TransportSubscribeOptions,
-  TransportSubscription,
-  UndeliverableMessage,
-} from '@smart-message/nestjs';
+import { Message, MessageBus, UndeliverableMessage } from '@smart-message/nestjs';
+import { envelopeOf, TappedMemoryTransport } from './tapped-memory-transport';
 import { waitFor } from './wait-for';
 
 @Message({ name: 'RoutedPing', from: 'tests' })
@@ -24,36 +15,6 @@ class RoutedAdmin {
 }
 
 const silent = { log: () => undefined, warn: () => undefined, error: () => undefined };
-
-/**
- * The memory transport with a tap on what it hands each subscription, so a test can deliver a
- * frame on a message type's subscription as a broker would deliver what a sender wrote there.
- */
-class TappedMemoryTransport extends MemoryTransport implements Transport {
-  readonly handlers = new Map<string, EnvelopeHandler>();
-
-  override async subscribe(
-    messageClass: string,
-    handler: EnvelopeHandler,
-    options: TransportSubscribeOptions,
-  ): Promise<TransportSubscription> {
-    this.handlers.set(messageClass, handler);
-    return super.subscribe(messageClass, handler, options);
-  }
-}
-
-const envelopeOf = (messageClass: string, data: object): Envelope => ({
-  header: {
-    uuid: `u-${Math.random()}`,
-    messageClass,
-    version: 1,
-    publishedAt: new Date().toISOString(),
-    publisherPid: 1,
-    from: 'tests',
-    serializer: 'json',
-  },
-  payload: JSON.stringify(data),
-});
 
 describe('a frame whose type is not the one its subscription is for', () => {
   it('is set aside as misrouted, runs no handler, and its delivery resolves (a durable transport acks it)', async () => {

@@ -1,0 +1,69 @@
+import 'reflect-metadata';
+import { IsInt } from 'class-validator';
+import { Message, MessageBus, UndeliverableMessage } from '@smart-message/nestjs';
+import { envelopeOf, TappedMemoryTransport } from './tapped-memory-transport';
+
+@Message({ name: 'OrphanPing', from: 'tests' })
+class OrphanPing {
+  @IsInt() seq!: number;
+}
+
+const silent = { log: () => undefined, warn: () => undefined, error: () => undefined };
+
+async function busWithTap(onUndeliverable: (event: UndeliverableMessage) => unknown) {
+  const transport = new TappedMemoryTransport();
+  const bus = new MessageBus({ entity: 'tests', logger: silent, transports: { memory: transport }, onUndeliverable });
+  await bus.start();
+  return { bus, transport };
+}
+
+describe('a well-formed message that no handler on its transport takes', () => {
+  it('is reported as no-handler (SM_NO_HANDLER) when it arrives after the last handler was removed', async () => {
+    const undeliverable: UndeliverableMessage[] = [];
+    const { bus, transport } = await busWithTap((event) => void undeliverable.push(event));
+    try {
+      const remove = await bus.subscribe(OrphanPing, () => undefined);
+      const subscription = transport.handlers.get('OrphanPing')!;
+      await remove();
+      // A broker that had already read the entry hands it over after the handler went away.
+      await subscription(envelopeOf('OrphanPing', { seq: 7 }), { attempt: 1 });
+      expect(undeliverable).toHaveLength(1);
+      expect(undeliverable[0]).toMatchObject({
+        reason: 'no-handler',
+        transport: 'memory',
+        envelope: { header: { messageClass: 'OrphanPing' } },
+        error: { code: 'SM_NO_HANDLER', name: 'NoHandlerError' },
+      });
+      expect(undeliverable[0]!.error.message).toContain('No handler for OrphanPing on transport memory');
+    } finally {
+      await bus.shutdown(1000);
+    }
+  });
+
+  it('is acknowledged only once its report was recorded: a listener that fails keeps it with a durable broker', async () => {
+    const { bus, transport } = await busWithTap(() => Promise.reject(new Error('dead letter store is down')));
+    try {
+      const remove = await bus.subscribe(OrphanPing, () => undefined);
+      const subscription = transport.handlers.get('OrphanPing')!;
+      await remove();
+      await expect(subscription(envelopeOf('OrphanPing', { seq: 8 }), { attempt: 1 })).rejects.toThrow(
+        'dead letter store is down',
+      );
+    } finally {
+      await bus.shutdown(1000);
+    }
+  });
+
+  it('is not reported when a handler exists and only its filter leaves the message out (it was for someone else)', async () => {
+    const undeliverable: UndeliverableMessage[] = [];
+    const { bus, transport } = await busWithTap((event) => void undeliverable.push(event));
+    try {
+      await bus.subscribe(OrphanPing, () => undefined, { from: 'billing' });
+      await transport.handlers.get('OrphanPing')!(envelopeOf('OrphanPing', { seq: 9 }), { attempt: 1 });
+      expect(undeliverable).toEqual([]);
+      expect(bus.statistics.forHandler(bus.routes()[0]!.handlerId)?.filteredOut).toBe(1);
+    } finally {
+      await bus.shutdown(1000);
+    }
+  });
+});
