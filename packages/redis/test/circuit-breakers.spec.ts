@@ -96,4 +96,52 @@ describe('circuit breakers with Redis', () => {
     );
     expect([...handled].sort()).toEqual(['1', '2', '3']);
   });
+  it.each([
+    ['a value that is no epoch time', (key: string) => redis.set(key, 'on', 'PX', 60_000)],
+    ['no expiry', (key: string) => redis.set(key, String(Date.now() + 60_000))],
+    ['an expiry beyond maxOpenMs', (key: string) => redis.set(key, String(Date.now() + 3_600_000), 'PX', 3_600_000)],
+  ])(
+    'ignores and reports a breaker key it did not write (%s), so a stray SET cannot hold a circuit open',
+    async (_, write) => {
+      const warnings: string[] = [];
+      const logger = {
+        log: () => undefined,
+        warn: (message: string) => void warnings.push(message),
+        error: () => undefined,
+      };
+      const store = new RedisBreakerStateStore({
+        client: redis,
+        prefix: `${prefix}forged:`,
+        maxOpenMs: 120_000,
+        logger,
+      });
+      const bus = new MessageBus({ circuitBreakerStore: store });
+      buses.push(bus);
+      const circuit = `Shipper.on.${warnings.length}${Math.random()}`;
+      await write(`${prefix}forged:${circuit}`);
+
+      let calls = 0;
+      for (let i = 0; i < 2; i++)
+        await bus.circuitBreakers.execute(circuit, { threshold: 2 }, async () => void calls++);
+      expect(calls).toBe(2);
+      expect(await store.isOpen(circuit)).toBe(false);
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toContain(`Ignored breaker key ${prefix}forged:${circuit}`);
+    },
+  );
+
+  it('still shares what it wrote itself, capped at maxOpenMs', async () => {
+    const store = new RedisBreakerStateStore({ client: redis, prefix: `${prefix}capped:`, maxOpenMs: 2_000 });
+    await store.markOpen('payments', Date.now() + 3_600_000);
+    expect(await store.isOpen('payments')).toBe(true);
+    const ttl = await redis.pttl(`${prefix}capped:payments`);
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(2_000);
+  });
+
+  it('refuses an empty prefix, which would put circuits among every other key', () => {
+    expect(() => new RedisBreakerStateStore({ client: redis, prefix: '' })).toThrow(
+      /prefix must be a non-empty string/,
+    );
+  });
 });
