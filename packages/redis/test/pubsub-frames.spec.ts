@@ -10,7 +10,7 @@ import {
   PayloadSerializer,
   UndeliverableMessage,
 } from '@smart-message/nestjs';
-import { RedisPubSubTransport } from '@smart-message/redis';
+import { RedisPubSubTransport, RedisStreamsTransport } from '@smart-message/redis';
 import { waitFor } from '@smart-message/testing';
 import { uniquePrefix } from './support/redis-keys';
 
@@ -188,7 +188,9 @@ describe('Redis pub/sub frames: one PUBLISH is one message, on its own channel, 
     });
 
     it('refuses batch.maxMessages above what receivers accept', () => {
-      expect(() => new RedisPubSubTransport({ prefix, batch: { maxMessages: 1001 } })).toThrow(/1000/);
+      expect(() => new RedisPubSubTransport({ prefix, batch: { maxMessages: 1001 } })).toThrow(
+        expect.objectContaining({ code: 'SM_INVALID_OPTION', option: 'batch.maxMessages', value: 1001 }),
+      );
     });
   });
 
@@ -213,6 +215,15 @@ describe('Redis pub/sub frames: one PUBLISH is one message, on its own channel, 
   });
 
   describe('frame size', () => {
+    it.each([0, -1, 1.5, Number.NaN])('refuses maxFrameBytes %s at construction on both transports', (value) => {
+      for (const create of [
+        () => new RedisPubSubTransport({ prefix, maxFrameBytes: value }),
+        () => new RedisStreamsTransport({ prefix, maxFrameBytes: value }),
+      ]) {
+        expect(create).toThrow(expect.objectContaining({ code: 'SM_INVALID_OPTION', option: 'maxFrameBytes' }));
+      }
+    });
+
     it('refuses a publish above maxFrameBytes with FrameTooLargeError naming the limit and the option', async () => {
       const b = bus(new RedisPubSubTransport({ prefix, logger: silent, maxFrameBytes: 1000 }));
       const published = b.publish(Object.assign(new FrameAdmin(), { command: 'x'.repeat(2000) }));

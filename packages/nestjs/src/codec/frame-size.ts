@@ -1,4 +1,4 @@
-import { FrameDecodeError, FrameTooLargeError } from '../errors';
+import { FrameDecodeError, FrameTooLargeError, InvalidOptionError } from '../errors';
 
 /**
  * Default `maxFrameBytes` of the networked transports: 1 MiB. Redis's default pub/sub output
@@ -28,7 +28,7 @@ export function assertFrameSize(frame: string, limit: number, transport: string,
 export function frameLimitOption(value: number | undefined, transport: string): number {
   if (value === undefined) return DEFAULT_MAX_FRAME_BYTES;
   if (!Number.isInteger(value) || value < 1)
-    throw new RangeError(`${transport}: maxFrameBytes must be a positive integer of bytes, got ${String(value)}`);
+    throw new InvalidOptionError(transport, 'maxFrameBytes', value, 'a positive integer of bytes');
   return value;
 }
 

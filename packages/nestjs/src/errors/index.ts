@@ -2,6 +2,7 @@ export * from './smart-message.error';
 export * from './message-validation.error';
 export * from './not-a-message.error';
 export * from './invalid-message-options.error';
+export * from './invalid-option.error';
 export * from './message-type-conflict.error';
 export * from './message-declaration.error';
 export * from './invalid-filter.error';

@@ -1,3 +1,4 @@
+import { InvalidOptionError } from '@smart-message/nestjs';
 import { PubSubBatchOptions } from '../interfaces/redis-pubsub-transport-options.interface';
 import { encodeBatch, MAX_BATCH_FRAMES } from './batch-frame';
 
@@ -35,8 +36,11 @@ export class PublishBatcher {
     this.maxMessages = options.maxMessages ?? 100;
     this.maxDelayMs = options.maxDelayMs ?? 0;
     if (!Number.isInteger(this.maxMessages) || this.maxMessages < 1 || this.maxMessages > MAX_BATCH_FRAMES)
-      throw new RangeError(
-        `batch.maxMessages must be an integer from 1 to ${MAX_BATCH_FRAMES} (what receivers accept), got ${String(options.maxMessages)}`,
+      throw new InvalidOptionError(
+        'RedisPubSubTransport',
+        'batch.maxMessages',
+        options.maxMessages,
+        `an integer from 1 to ${MAX_BATCH_FRAMES} (what receivers accept)`,
       );
   }
 

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { InvalidOptionError } from '@smart-message/nestjs';
 import type { BreakerStateStore, MessageLogger } from '@smart-message/nestjs';
 
 export interface RedisBreakerStateStoreOptions {
@@ -43,14 +44,19 @@ export class RedisBreakerStateStore implements BreakerStateStore {
     this.prefix = options.prefix ?? DEFAULT_PREFIX;
     this.maxOpenMs = options.maxOpenMs ?? DEFAULT_MAX_OPEN_MS;
     if (typeof this.prefix !== 'string' || this.prefix === '') {
-      throw new RangeError(
-        `RedisBreakerStateStore prefix must be a non-empty string, got ${JSON.stringify(this.prefix)}: ` +
-          `keep the default ${JSON.stringify(DEFAULT_PREFIX)} or give each service one of its own`,
+      throw new InvalidOptionError(
+        'RedisBreakerStateStore',
+        'prefix',
+        this.prefix,
+        `a non-empty string (keep the default ${JSON.stringify(DEFAULT_PREFIX)} or give each service one of its own)`,
       );
     }
     if (!Number.isInteger(this.maxOpenMs) || this.maxOpenMs < 1) {
-      throw new RangeError(
-        `RedisBreakerStateStore maxOpenMs must be a positive integer of milliseconds, got ${String(this.maxOpenMs)}`,
+      throw new InvalidOptionError(
+        'RedisBreakerStateStore',
+        'maxOpenMs',
+        this.maxOpenMs,
+        'a positive integer of milliseconds',
       );
     }
   }
