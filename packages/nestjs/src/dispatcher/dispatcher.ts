@@ -24,7 +24,7 @@ import { ConcurrencyLimiter } from '../util/concurrency-limiter';
 import { debugEnabled } from '../util/debug-logging';
 import { asError, isThenable, SETTLED } from '../util/promises';
 import { MessageValidator } from '../validation/message-validator';
-import { classifyFailure } from './failure-policy';
+import { classifyFailure } from '../reliability/failure-taxonomy';
 import { HandlerDefinition } from './handler-definition.interface';
 
 export interface DispatcherOptions {

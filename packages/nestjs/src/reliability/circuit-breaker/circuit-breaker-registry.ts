@@ -6,7 +6,8 @@ import {
   ConsecutiveBreaker,
   handleWhen,
 } from 'cockatiel';
-import { CircuitOpenError, MessageRejectedError, MessageValidationError, NonRetryableError } from '../../errors';
+import { CircuitOpenError } from '../../errors';
+import { countsAgainstBreaker } from '../failure-taxonomy';
 import { MessageLogger } from '../../interfaces/message-logger.interface';
 import { BreakerStateStore } from './breaker-state-store.interface';
 import { CircuitBreakerOptions } from './circuit-breaker-options.interface';
@@ -102,16 +103,13 @@ export class CircuitBreakerRegistry {
     if (existing) return existing;
     const threshold = options.threshold ?? DEFAULT_BREAKER_THRESHOLD;
     const halfOpenAfterMs = options.halfOpenAfterMs ?? DEFAULT_HALF_OPEN_AFTER_MS;
-    const policy = circuitBreaker(
-      handleWhen((error) => !isCallersFault(error)),
-      {
-        halfOpenAfter: halfOpenAfterMs,
-        breaker:
-          options.windowMs === undefined
-            ? new ConsecutiveBreaker(threshold)
-            : new WindowedCountBreaker(threshold, options.windowMs),
-      },
-    );
+    const policy = circuitBreaker(handleWhen(countsAgainstBreaker), {
+      halfOpenAfter: halfOpenAfterMs,
+      breaker:
+        options.windowMs === undefined
+          ? new ConsecutiveBreaker(threshold)
+          : new WindowedCountBreaker(threshold, options.windowMs),
+    });
     const stats: CircuitStatistics = {
       name,
       state: 'closed',
@@ -156,12 +154,4 @@ export class CircuitBreakerRegistry {
     }
     return circuit.stats.openElsewhere;
   }
-}
-
-function isCallersFault(error: Error): boolean {
-  return (
-    error instanceof MessageValidationError ||
-    error instanceof MessageRejectedError ||
-    error instanceof NonRetryableError
-  );
 }

@@ -8,30 +8,12 @@ import {
   retry,
   RetryPolicy,
 } from 'cockatiel';
-import {
-  CircuitOpenError,
-  MessageRejectedError,
-  MessageValidationError,
-  NonRetryableError,
-  RetriesExhaustedError,
-} from '../../errors';
+import { isNeverRetried } from '../failure-taxonomy';
 import { RetryOptions } from './retry-options.interface';
 
 export const DEFAULT_RETRY_ATTEMPTS = 3;
 export const DEFAULT_RETRY_INITIAL_DELAY_MS = 100;
 export const DEFAULT_RETRY_MAX_DELAY_MS = 30_000;
-
-/** Failures another attempt cannot fix: never retried, whatever `retryOn` says. */
-export function isNeverRetried(error: Error): boolean {
-  return (
-    error instanceof NonRetryableError ||
-    error instanceof MessageRejectedError ||
-    error instanceof MessageValidationError ||
-    error instanceof RetriesExhaustedError ||
-    // An open circuit is not retried in process: the breaker decides when to try again.
-    error instanceof CircuitOpenError
-  );
-}
 
 export function isRetryable(error: Error, options: RetryOptions): boolean {
   if (isNeverRetried(error)) return false;
