@@ -1,17 +1,24 @@
 import { CanActivate, ExceptionFilter, Inject, Injectable, NestInterceptor, PipeTransform, Type } from '@nestjs/common';
-import { EXCEPTION_FILTERS_METADATA } from '@nestjs/common/constants';
-import { ApplicationConfig, ExternalContextCreator, ModuleRef, ModulesContainer, NestContainer } from '@nestjs/core';
-import { ExternalExceptionFilterContext } from '@nestjs/core/exceptions/external-exception-filter-context';
-import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
-import { GuardsConsumer, GuardsContextCreator } from '@nestjs/core/guards';
-import { InterceptorsConsumer, InterceptorsContextCreator } from '@nestjs/core/interceptors';
-import { PipesConsumer, PipesContextCreator } from '@nestjs/core/pipes';
+import { ApplicationConfig, ExternalContextCreator, ModuleRef, ModulesContainer } from '@nestjs/core';
+import type { NestContainer } from '@nestjs/core';
 import { isObservable } from 'rxjs';
 import { SMART_MESSAGE_CONTEXT_TYPE } from '../context/message-execution-context';
 import { MessageContext } from '../envelope/message-context';
 import { MessageRejectedError } from '../errors';
 import { MessageEnhancers } from '../interfaces/message-enhancers.interface';
 import { SmartMessageModuleOptions } from '../interfaces/module-options.interface';
+import {
+  containerOf,
+  EXCEPTION_FILTERS_METADATA,
+  ExecutionContextHost,
+  ExternalExceptionFilterContext,
+  GuardsConsumer,
+  GuardsContextCreator,
+  InterceptorsConsumer,
+  InterceptorsContextCreator,
+  PipesConsumer,
+  PipesContextCreator,
+} from './nest-internals';
 import { defineMessageParams, MESSAGE_PARAMS_METADATA, MessageParamsFactory } from './message-params.factory';
 import { SMART_MESSAGE_MODULE_OPTIONS } from './smart-message.module-definition';
 
@@ -238,9 +245,4 @@ export class MessageHandlerContextCreator {
 interface MessageExceptionFilter {
   catches(error: unknown): boolean;
   catch(error: unknown, host: ExecutionContextHost): unknown;
-}
-
-/** NestContainer is not injectable; the module reference every provider can inject holds it. */
-function containerOf(moduleRef: ModuleRef): NestContainer {
-  return (moduleRef as unknown as { container: NestContainer }).container;
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
-import { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper';
+import type { InstanceWrapper } from './nest-internals';
 import { MessageHandlerRegistration } from '../bus/message-bus';
 import { messageTypeRegistry } from '../catalog/message-type-registry';
 import { SUBSCRIBE_METADATA } from '../constants';

@@ -1,4 +1,4 @@
-import { ParamsFactory } from '@nestjs/core/helpers/external-context-creator';
+import type { ParamsFactory } from './nest-internals';
 
 /** Where a handler's arguments come from: the message first, its MessageContext second. */
 export enum MessageParamType {
