@@ -1,5 +1,5 @@
-/** Every error the library throws carries a stable `code`, so callers branch on codes, not texts. */
-export type SmartMessageErrorCode =
+/** The codes of `@smart-message/nestjs` itself. */
+export type CoreErrorCode =
   | 'SM_VALIDATION_FAILED'
   | 'SM_NOT_A_MESSAGE'
   | 'SM_INVALID_MESSAGE_OPTIONS'
@@ -29,6 +29,13 @@ export type SmartMessageErrorCode =
   | 'SM_INVALID_DEAD_LETTER_BOUND'
   | 'SM_DEAD_LETTERS_NOT_CONNECTED';
 
+/**
+ * Every error the library and its transport and store packages throw carries a stable `code`, so
+ * callers branch on codes, not texts. A package adds codes of its own, each starting with `SM_`.
+ */
+export type SmartMessageErrorCode = CoreErrorCode | (`SM_${string}` & {});
+
+/** The base of every error the library throws: its class name as `name`, and a stable `code`. */
 export abstract class SmartMessageError extends Error {
   abstract readonly code: SmartMessageErrorCode;
 

@@ -1,3 +1,5 @@
+import { SmartMessageError } from '@smart-message/nestjs';
+
 /** Why a connection to Redis could not be opened. */
 export type RedisConnectionFailure =
   'refused' | 'unknown-host' | 'auth' | 'unknown-database' | 'timeout' | 'unreachable';
@@ -16,7 +18,7 @@ const FIXES: Record<RedisConnectionFailure, string> = {
  * A Redis transport could not connect at startup within `connectTimeoutMs`: names where it
  * tried (host, port), the cause, what it was doing and the fix.
  */
-export class RedisConnectionError extends Error {
+export class RedisConnectionError extends SmartMessageError {
   readonly code = 'SM_REDIS_CONNECTION_FAILED' as const;
 
   constructor(
@@ -36,6 +38,5 @@ export class RedisConnectionError extends Error {
         ` (${failure}${detail ? `: ${detail}` : ''}${failure === 'timeout' ? ` after ${timeoutMs} ms` : ''}): ${FIXES[failure]}.`,
       options,
     );
-    this.name = 'RedisConnectionError';
   }
 }
