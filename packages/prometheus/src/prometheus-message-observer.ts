@@ -106,7 +106,7 @@ export class PrometheusMessageObserver implements MessageObserver {
       help: 'Handler calls queued or running',
       registers,
       collect(this: Gauge) {
-        this.set(watched()?.dispatcher.inFlightCount ?? 0);
+        this.set(watched()?.inFlightCount ?? 0);
       },
     });
     new Gauge({

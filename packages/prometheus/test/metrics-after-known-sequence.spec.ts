@@ -60,7 +60,7 @@ describe('PrometheusMessageObserver after a known sequence of messages', () => {
     await bus.publishEnvelope({ header: first, payload: JSON.stringify({ id: 'ok-1' }) });
     await waitFor(() => app.get(Warehouse).packed.length === 2, 'the redelivered order packed');
     await waitFor(() => bus.statistics.forHandler('Billing.charge')?.deduplicated === 1, 'the duplicate skipped');
-    await bus.dispatcher.idle();
+    await bus.idle();
 
     scrape = await registry.metrics();
     samples = scrapedSamples(scrape);

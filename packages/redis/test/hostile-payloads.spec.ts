@@ -119,7 +119,7 @@ describe.each(PATHS)('hostile payload keys through $name', (path) => {
   it.each(INVALID)('validates a payload with %s and dead-letters it as invalid', async (_case, data) => {
     await path.write(redis, prefix, data);
     await waitFor(() => undeliverable.length + received.length > 0, 'the hostile message to be dealt with');
-    await bus.dispatcher.idle();
+    await bus.idle();
 
     expect(received).toEqual([]);
     expect(undeliverable.map((event) => [event.reason, event.error.code])).toEqual([

@@ -78,7 +78,7 @@ export class SmartMessageHealthIndicator {
     options: InFlightCheckOptions,
   ): Promise<HealthIndicatorResult<Key>> {
     const session = this.indicators.check(key);
-    const inFlight = this.bus.dispatcher.inFlightCount;
+    const inFlight = this.bus.inFlightCount;
     const details = { inFlight, max: options.max };
     return inFlight > options.max ? session.down(details) : session.up(details);
   }

@@ -7,7 +7,7 @@ import {
   DEFAULT_SHUTDOWN_TIMEOUT_MS,
   DEFAULT_TRANSPORT_NAME,
 } from '../constants';
-import { Dispatcher } from '../dispatcher/dispatcher';
+import { Dispatcher, InFlightDelivery } from '../dispatcher/dispatcher';
 import { HandlerDefinition } from '../dispatcher/handler-definition.interface';
 import { createHeader } from '../envelope/header-factory';
 import { MessageContext } from '../envelope/message-context';
@@ -93,6 +93,7 @@ const silentLogger: MessageLogger = { log: () => undefined, warn: () => undefine
 export class MessageBus {
   readonly statistics: MessageStatistics;
   readonly serializers: SerializerRegistry;
+  /** The bus's dispatcher; plugins use `inFlightCount`, `inFlightDeliveries()` and `idle()` instead. */
   readonly dispatcher: Dispatcher;
   /** Named circuit breakers of handlers and transports. */
   readonly circuitBreakers: CircuitBreakerRegistry;
@@ -157,6 +158,21 @@ export class MessageBus {
   }
 
   /** True from the start of shutdown on: the instance should take no new work. */
+  /** How many handler calls are queued or running: what health checks and metrics report. */
+  get inFlightCount(): number {
+    return this.dispatcher.inFlightCount;
+  }
+
+  /** The handler calls queued or running, each with its handler, message and state. */
+  inFlightDeliveries(): InFlightDelivery[] {
+    return this.dispatcher.inFlightDeliveries();
+  }
+
+  /** Resolves when no handler call is queued or running. */
+  idle(): Promise<void> {
+    return this.dispatcher.idle();
+  }
+
   get isDraining(): boolean {
     return this.state !== 'open';
   }

@@ -19,7 +19,7 @@ export async function settled(bus: MessageBus, messageClass: string, count: numb
     () => bus.statistics.forType(messageClass).received >= count,
     `${count} ${messageClass} message(s) to be received`,
   );
-  await bus.dispatcher.idle();
+  await bus.idle();
 }
 
 /** A promise with its resolver outside, to hold a handler until the test lets it go. */

@@ -303,7 +303,7 @@ describe('deduplication on message handlers', () => {
 
   describe('concurrent deliveries of one uuid to one handler', () => {
     const runningFor = (handlerId: string): number =>
-      bus.dispatcher.inFlightDeliveries().filter((delivery) => delivery.handlerId === handlerId).length;
+      bus.inFlightDeliveries().filter((delivery) => delivery.handlerId === handlerId).length;
 
     it('processes it once: the second waits for the first and is skipped when it succeeded', async () => {
       await boot();
