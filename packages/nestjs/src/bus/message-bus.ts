@@ -102,7 +102,8 @@ export class MessageBus {
   private readonly log: MessageLogger;
   private readonly transports: ReadonlyMap<string, Transport>;
   private readonly defaultTransport: string;
-  private readonly subscriptions = new Map<string, ActiveSubscription>();
+  /** By transport name, then message type. */
+  private readonly subscriptions = new Map<string, Map<string, ActiveSubscription>>();
   private readonly pending = new Map<string, PendingRequest>();
   private readonly replyListeners = new Set<MessageTypeMetadata>();
   /** Reply types already warned about accepting any sender. */
@@ -325,10 +326,10 @@ export class MessageBus {
     this.registry.assertUnambiguous(this.dispatcher.handlers().map((handler) => handler.messageType.target));
     // Every transport connects first, whether or not it has handlers: publishers need it too.
     await Promise.all([...this.transports.values()].map((transport) => transport.start?.()));
-    const keys = new Set(
-      this.dispatcher.handlers().map((handler) => `${handler.transport}\u0000${handler.messageType.name}`),
+    // One subscription per transport and type: handlers that share one share its `ready`.
+    await Promise.all(
+      this.dispatcher.handlers().map((handler) => this.ensureSubscription(handler.transport, handler.messageType.name)),
     );
-    await Promise.all([...keys].map((key) => this.ensureSubscription(...(key.split('\u0000') as [string, string]))));
     const routes = this.routes();
     this.log.log(
       `Routing table (${routes.length} handler${routes.length === 1 ? '' : 's'}):` +
@@ -365,7 +366,11 @@ export class MessageBus {
   ): Promise<ShutdownReport> {
     if (this.state !== 'open') return { drained: true, unfinished: [] };
     this.state = 'draining';
-    const subscriptions = (await Promise.allSettled([...this.subscriptions.values()].map((active) => active.ready)))
+    const subscriptions = (
+      await Promise.allSettled(
+        [...this.subscriptions.values()].flatMap((byType) => [...byType.values()].map((active) => active.ready)),
+      )
+    )
       .filter((settled) => settled.status === 'fulfilled')
       .map((settled) => settled.value);
     this.subscriptions.clear();
@@ -608,8 +613,12 @@ export class MessageBus {
   }
 
   private async ensureSubscription(transportName: string, messageClass: string): Promise<void> {
-    const key = `${transportName}\u0000${messageClass}`;
-    let active = this.subscriptions.get(key);
+    let subscriptions = this.subscriptions.get(transportName);
+    if (!subscriptions) {
+      subscriptions = new Map();
+      this.subscriptions.set(transportName, subscriptions);
+    }
+    let active = subscriptions.get(messageClass);
     if (!active) {
       const handlers = this.dispatcher.handlers(messageClass).filter((handler) => handler.transport === transportName);
       const concurrency = handlers.reduce((sum, handler) => sum + handler.concurrency, 0) || 1;
@@ -641,21 +650,21 @@ export class MessageBus {
         ? this.circuitBreakers.execute(`subscribe:${transportName}`, breaker, subscribe)
         : subscribe();
       active = { ready };
-      this.subscriptions.set(key, active);
+      subscriptions.set(messageClass, active);
       // A failed subscription is forgotten, so the next handler added for the type tries again.
       ready.catch(() => {
-        if (this.subscriptions.get(key) === active) this.subscriptions.delete(key);
+        if (subscriptions.get(messageClass) === active) subscriptions.delete(messageClass);
       });
     }
     await active.ready;
   }
 
   private async releaseSubscription(transportName: string, messageClass: string): Promise<void> {
-    const key = `${transportName}\u0000${messageClass}`;
-    const active = this.subscriptions.get(key);
+    const subscriptions = this.subscriptions.get(transportName);
+    const active = subscriptions?.get(messageClass);
     if (!active || this.dispatcher.handlers(messageClass).some((handler) => handler.transport === transportName))
       return;
-    this.subscriptions.delete(key);
+    subscriptions?.delete(messageClass);
     await (await active.ready).unsubscribe();
   }
 }
