@@ -296,8 +296,16 @@ export class MessageBus {
 
   /** Registers a handler; transports start delivering to it once the bus has started. */
   async addHandler<T extends object>(registration: MessageHandlerRegistration<T>): Promise<() => Promise<void>> {
+    this.assertOpenForHandlers();
+    return this.register(this.define(registration));
+  }
+
+  private assertOpenForHandlers(): void {
     if (this.state !== 'open') throw new BusClosedError('the message bus is shutting down and takes no new handlers');
-    const definition = this.define(registration);
+  }
+
+  private async register(definition: HandlerDefinition): Promise<() => Promise<void>> {
+    this.assertOpenForHandlers();
     // Before start, start() checks every handled type at once.
     if (this.started) this.registry.assertUnambiguous([definition.messageType.target]);
     this.handlerIds.add(definition.id);
@@ -346,7 +354,7 @@ export class MessageBus {
   routes(): RouteDescription[] {
     return this.dispatcher
       .handlers()
-      .filter((handler) => !handler.id.startsWith(REPLY_LISTENER_PREFIX))
+      .filter((handler) => handler.replyListener !== true)
       .map((handler) => ({
         messageClass: handler.messageType.name,
         version: handler.messageType.version,
@@ -575,8 +583,8 @@ export class MessageBus {
   private async listenForReplies(replyType: MessageTypeMetadata): Promise<void> {
     if (this.replyListeners.has(replyType)) return;
     this.replyListeners.add(replyType);
-    await this.addHandler({
-      id: `${REPLY_LISTENER_PREFIX}${replyType.name}@${replyType.version}`,
+    const listener = this.define({
+      id: `SmartMessage.replies:${replyType.name}@${replyType.version}`,
       type: replyType.target,
       options: { concurrency: 1000 },
       invoke: (reply, context) => {
@@ -590,6 +598,7 @@ export class MessageBus {
         request.resolve(reply);
       },
     });
+    await this.register({ ...listener, replyListener: true });
   }
 
   /** Who may answer a request: `replyFrom`, else its `to`, else the reply class's `from`, else anyone (warned once). */
@@ -668,8 +677,6 @@ export class MessageBus {
     await (await active.ready).unsubscribe();
   }
 }
-
-const REPLY_LISTENER_PREFIX = 'SmartMessage.replies:';
 
 async function withinTimeout(work: Promise<unknown>, timeoutMs: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;

@@ -11,5 +11,7 @@ export interface HandlerDefinition {
   concurrency: number;
   /** Name of the configured transport the message type travels on. */
   transport: string;
+  /** The bus's own listener for replies to its requests: dispatched like a handler, not listed as a route. */
+  replyListener?: boolean;
   invoke(message: object, context: MessageContext): unknown;
 }
