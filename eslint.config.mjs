@@ -24,4 +24,21 @@ export default tseslint.config(
       '@typescript-eslint/no-non-null-assertion': 'off',
     },
   },
+  // The NestJS 12 application of e2e/nest12.e2e-spec.ts: plain ES modules for Node, outside the
+  // workspace's tsconfig, so linted without type information.
+  {
+    files: ['e2e/nest12-app/**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      sourceType: 'module',
+      parserOptions: { projectService: false },
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        fetch: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+      },
+    },
+  },
 );
