@@ -16,7 +16,7 @@ import { SmartMessageModuleOptions } from '../interfaces/module-options.interfac
 import { MessageStatistics } from '../statistics/message-statistics';
 import { MessageHandlerContextCreator } from './message-handler-context-creator';
 import { MessageHandlerExplorer } from './message-handler-explorer';
-import { MessageReliabilityDefaults } from './message-reliability-defaults';
+import { ModuleInterceptorChain } from './module-interceptor-chain';
 import { CircuitBreakerInterceptor } from '../reliability/circuit-breaker/circuit-breaker.interceptor';
 import { CircuitBreakerRegistry } from '../reliability/circuit-breaker/circuit-breaker-registry';
 import { RetryInterceptor } from '../reliability/retry/retry.interceptor';
@@ -44,9 +44,8 @@ import {
   providers: [
     MessageHandlerExplorer,
     MessageHandlerContextCreator,
-    // Before the reliability defaults: deduplication is the outermost module-wide interceptor.
     ...deduplicationProviders,
-    MessageReliabilityDefaults,
+    ModuleInterceptorChain,
     RetryInterceptor,
     CircuitBreakerInterceptor,
     { provide: CircuitBreakerRegistry, useFactory: (bus: MessageBus) => bus.circuitBreakers, inject: [MessageBus] },
