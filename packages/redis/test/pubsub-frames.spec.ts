@@ -1,17 +1,10 @@
 import 'reflect-metadata';
 import { Redis } from 'ioredis';
 import { IsInt, IsString } from 'class-validator';
-import {
-  CloudEventsFrameCodec,
-  EncodedPayload,
-  FrameTooLargeError,
-  Message,
-  MessageBus,
-  PayloadSerializer,
-  UndeliverableMessage,
-} from '@smart-message/nestjs';
+import { FrameTooLargeError, Message, MessageBus, UndeliverableMessage } from '@smart-message/nestjs';
 import { RedisPubSubTransport, RedisStreamsTransport } from '@smart-message/redis';
 import { waitFor } from '@smart-message/testing';
+import { frameOf, TextSerializer } from './support/forged-frames';
 import { uniquePrefix } from './support/redis-keys';
 
 @Message({ name: 'FramePing', from: 'tests' })
@@ -29,34 +22,8 @@ class FrameNote {
   @IsString() text!: string;
 }
 
-/** A serializer that is not JSON: the payload is the note's text itself. */
-class TextSerializer implements PayloadSerializer {
-  readonly name = 'text';
-  readonly contentType = 'text/plain; charset=utf-8';
-  encode(value: unknown): EncodedPayload {
-    return (value as FrameNote).text;
-  }
-  decode(payload: EncodedPayload): unknown {
-    return { text: typeof payload === 'string' ? payload : Buffer.from(payload).toString('utf8') };
-  }
-}
-
 const ping = (seq: number): FramePing => Object.assign(new FramePing(), { seq });
 const silent = { log: () => undefined, warn: () => undefined, error: () => undefined };
-const frameOf = (messageClass: string, data: object): string =>
-  new CloudEventsFrameCodec().encode({
-    header: {
-      uuid: `u-${Math.random()}`,
-      messageClass,
-      version: 1,
-      publishedAt: new Date().toISOString(),
-      publisherPid: 1,
-      from: 'tests',
-      serializer: 'json',
-    },
-    payload: JSON.stringify(data),
-  });
-
 describe('Redis pub/sub frames: one PUBLISH is one message, on its own channel, within its size', () => {
   const redis = new Redis();
   const buses: MessageBus[] = [];
@@ -267,7 +234,9 @@ describe('Redis pub/sub frames: one PUBLISH is one message, on its own channel, 
 
   describe('content type', () => {
     it('labels a payload with its own serializer’s content type, and it round trips', async () => {
-      const b = bus(new RedisPubSubTransport({ prefix, logger: silent }), [new TextSerializer()]);
+      const b = bus(new RedisPubSubTransport({ prefix, logger: silent }), [
+        new TextSerializer('text', 'text/plain; charset=utf-8'),
+      ]);
       const notes: string[] = [];
       await b.subscribe(FrameNote, (m) => void notes.push(m.text));
       await b.start();

@@ -1,17 +1,10 @@
 import 'reflect-metadata';
 import { Redis } from 'ioredis';
 import { IsInt, IsString } from 'class-validator';
-import {
-  CloudEventsFrameCodec,
-  EncodedPayload,
-  FrameTooLargeError,
-  Message,
-  MessageBus,
-  PayloadSerializer,
-  UndeliverableMessage,
-} from '@smart-message/nestjs';
+import { FrameTooLargeError, Message, MessageBus, UndeliverableMessage } from '@smart-message/nestjs';
 import { RedisStreamsTransport, RedisStreamsTransportOptions } from '@smart-message/redis';
 import { waitFor } from '@smart-message/testing';
+import { frameOf, TextSerializer } from '../support/forged-frames';
 import { deleteKeys, uniquePrefix } from '../support/redis-keys';
 
 @Message({ name: 'StreamFrameJob', from: 'tests' })
@@ -29,33 +22,8 @@ class StreamFrameNote {
   @IsString() text!: string;
 }
 
-class TextSerializer implements PayloadSerializer {
-  readonly name = 'stream-text';
-  readonly contentType = 'text/plain';
-  encode(value: unknown): EncodedPayload {
-    return (value as StreamFrameNote).text;
-  }
-  decode(payload: EncodedPayload): unknown {
-    return { text: typeof payload === 'string' ? payload : Buffer.from(payload).toString('utf8') };
-  }
-}
-
 const job = (seq: number): StreamFrameJob => Object.assign(new StreamFrameJob(), { seq });
 const silent = { log: () => undefined, warn: () => undefined, error: () => undefined };
-const frameOf = (messageClass: string, data: object): string =>
-  new CloudEventsFrameCodec().encode({
-    header: {
-      uuid: `u-${Math.random()}`,
-      messageClass,
-      version: 1,
-      publishedAt: new Date().toISOString(),
-      publisherPid: 1,
-      from: 'tests',
-      serializer: 'json',
-    },
-    payload: JSON.stringify(data),
-  });
-
 describe('Redis Streams frames: on their own stream, within their size', () => {
   const prefix = uniquePrefix('streams-frames');
   const redis = new Redis();
@@ -139,7 +107,7 @@ describe('Redis Streams frames: on their own stream, within their size', () => {
   });
 
   it('labels a payload with its own serializer’s content type, and it round trips', async () => {
-    const b = bus({}, [new TextSerializer()]);
+    const b = bus({}, [new TextSerializer('stream-text', 'text/plain')]);
     const notes: string[] = [];
     await b.subscribe(StreamFrameNote, (m) => void notes.push(m.text));
     await b.start();
