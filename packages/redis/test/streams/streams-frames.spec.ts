@@ -1,7 +1,13 @@
 import 'reflect-metadata';
 import { Redis } from 'ioredis';
 import { IsInt, IsString } from 'class-validator';
-import { FrameTooLargeError, Message, MessageBus, UndeliverableMessage } from '@smart-message/nestjs';
+import {
+  FrameTooLargeError,
+  Message,
+  MessageBus,
+  PayloadSerializer,
+  UndeliverableMessage,
+} from '@smart-message/nestjs';
 import { RedisStreamsTransport, RedisStreamsTransportOptions } from '@smart-message/redis';
 import { waitFor } from '@smart-message/testing';
 import { frameOf, TextSerializer } from '../support/forged-frames';
