@@ -169,9 +169,13 @@ describe('Redis Streams reliability', () => {
 
   it('leaves its consumer group on shutdown when it holds nothing', async () => {
     const b = bus();
-    await b.subscribe(StreamJob, () => undefined);
+    let handled = 0;
+    await b.subscribe(StreamJob, () => void handled++);
     await b.start();
     await b.publish(job(1));
+    // No pending entry is also what Redis shows before the job is read: wait for the handler first,
+    // or the read, the handling and the ack race the shutdown below.
+    await waitFor(() => handled === 1, 'the job to be handled');
     await waitFor(async () => (await pendingCount(redis, stream(), 'workers')) === 0, 'the job to be acknowledged');
     const consumers = async (): Promise<unknown[]> =>
       (await redis.xinfo('CONSUMERS', stream(), 'workers')) as unknown[];
