@@ -184,6 +184,36 @@ describe('Redis Streams reliability', () => {
     expect(await consumers()).toHaveLength(0);
   });
 
+  it('takes back every entry it left pending under its name at start, though they are more than its concurrency', async () => {
+    const name = `stable-${Math.random().toString(36).slice(2, 8)}`;
+    await redis.xgroup('CREATE', stream(), 'workers', '$', 'MKSTREAM');
+    const publisher = bus();
+    await publisher.start();
+    for (let seq = 0; seq < 10; seq++) await publisher.publish(job(seq));
+    // An earlier run under the same name read all ten and was killed before it handled any
+    // (a read in flight and acks not yet sent can leave more than its concurrency pending).
+    await redis.xreadgroup('GROUP', 'workers', name, 'COUNT', 10, 'STREAMS', stream(), '>');
+
+    // No claim round within the test: only the start-up recovery can bring them back.
+    const restarted = bus({ consumerName: name, claimIdleMs: 600_000 });
+    const attempts = new Map<number, number>();
+    await restarted.subscribe(
+      StreamJob,
+      async (m, context) => {
+        attempts.set(m.seq, context.attempt);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      },
+      { concurrency: 2 },
+    );
+    await restarted.start();
+    await waitFor(
+      () => attempts.size === 10,
+      () => `the 10 entries left pending (${attempts.size})`,
+    );
+    expect([...attempts.values()]).toEqual(Array.from({ length: 10 }, () => 2));
+    await waitFor(async () => (await pendingCount(redis, stream(), 'workers')) === 0, 'the entries to be acknowledged');
+  });
+
   it('on shutdown finishes and acknowledges in-flight entries and leaves unread ones for another instance', async () => {
     const first = bus();
     const handledByFirst: number[] = [];
