@@ -22,6 +22,7 @@ const transform: Config['transform'] = {
 // build is needed before a test run.
 const moduleNameMapper: Config['moduleNameMapper'] = {
   '^@smart-message/([a-z-]+)$': join(__dirname, 'packages/$1/src/index.ts'),
+  '^@smart-message/([a-z-]+)/([a-z-]+)$': join(__dirname, 'packages/$1/src/$2/index.ts'),
 };
 
 const project = (displayName: string, rootDir: string, testMatch: string[], extra: Config = {}): Config => ({

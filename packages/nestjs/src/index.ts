@@ -36,29 +36,11 @@ export type {
   RegisteredMessageTypes,
 } from './statistics/message-statistics';
 
-// Envelope, codec and the transport contract
+// Serializers, transports and the contract users see (authors: `@smart-message/nestjs/transport-kit`)
 export { JsonSerializer, JSON_SERIALIZER_NAME } from './codec/json.serializer';
-export { SerializerRegistry } from './codec/serializer-registry';
-export { CloudEventsFrameCodec } from './codec/cloud-events-frame.codec';
-export type { CloudEventFrame, ContentTypeResolver } from './codec/cloud-events-frame.codec';
-export { HEADER_LIMITS } from './codec/header-limits';
-export {
-  DEFAULT_MAX_FRAME_BYTES,
-  OVERSIZED_FRAME_SAMPLE_BYTES,
-  assertFrameSize,
-  frameLimitOption,
-  oversizedFrameBytes,
-  oversizedFrameError,
-} from './codec/frame-size';
 export { MemoryTransport } from './transports/memory.transport';
-export { DeliveryQueue } from './transports/delivery-queue';
-export type { DeliveryQueueOptions } from './transports/delivery-queue';
 export type { MemoryTransportOptions } from './transports/memory.transport';
-export { SubscriptionFilter } from './filters/subscription-filter';
-export { Dispatcher } from './dispatcher/dispatcher';
-export { ConcurrencyLimiter } from './util/concurrency-limiter';
-export type { DispatchResult, InFlightDelivery, DispatcherOptions } from './dispatcher/dispatcher';
-export type { HandlerDefinition } from './dispatcher/handler-definition.interface';
+export type { InFlightDelivery } from './dispatcher/dispatcher';
 export { DEFAULT_HANDLER_CONCURRENCY, DEFAULT_SHUTDOWN_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from './constants';
 export type * from './interfaces/address-filter.interface';
 export type * from './interfaces/envelope.interface';
@@ -72,7 +54,7 @@ export type * from './interfaces/message-instance.interface';
 export type * from './interfaces/publish-options.interface';
 export type * from './interfaces/serializer.interface';
 export type * from './interfaces/subscribe-options.interface';
-export type * from './interfaces/transport.interface';
+export type { Transport, TransportHealth } from './interfaces/transport.interface';
 export type * from './interfaces/undeliverable.interface';
 
 // Reliability

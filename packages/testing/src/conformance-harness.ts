@@ -1,4 +1,5 @@
-import { Envelope, Transport, TransportSubscription } from '@smart-message/nestjs';
+import { Envelope, Transport } from '@smart-message/nestjs';
+import { TransportSubscription } from '@smart-message/nestjs/transport-kit';
 import { flushEnvelope } from './conformance-envelopes';
 import { DeliveryReaction, DeliveryRecorder } from './delivery-recorder';
 import { Gate } from './gate';

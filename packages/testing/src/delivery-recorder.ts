@@ -1,4 +1,5 @@
-import { DeliveryInfo, Envelope, EnvelopeHandler } from '@smart-message/nestjs';
+import { Envelope } from '@smart-message/nestjs';
+import { DeliveryInfo, EnvelopeHandler } from '@smart-message/nestjs/transport-kit';
 import { isFlushEnvelope, sequenceOf } from './conformance-envelopes';
 
 /** What a test's handler does with a delivery: nothing, wait at a gate, throw, reject. */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { DeduplicationCheck, DeduplicationMark, DeduplicationStore } from '@smart-message/nestjs';
+import { DeduplicationStore } from '@smart-message/nestjs';
+import { DeduplicationCheck, DeduplicationMark } from '@smart-message/nestjs/transport-kit';
 
 export interface DeduplicationStoreContractOptions {
   /** Creates a fresh store; each test closes it (when it has `close`). */

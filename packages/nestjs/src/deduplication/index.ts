@@ -3,13 +3,7 @@ export { DeduplicationInterceptor } from './deduplication.interceptor';
 export { MemoryDeduplicationStore } from './memory-deduplication.store';
 export type { MemoryDeduplicationStoreOptions } from './memory-deduplication.store';
 export { processOnce } from './process-once';
-export { deduplicationKey } from './deduplication-key';
 export type { ProcessOnceOutcome } from './process-once';
 export { DEDUPLICATION_STORE, DEFAULT_DEDUPLICATION_SIZE } from './deduplication.constants';
 export type { DeduplicateOptions, DeduplicationModuleOptions } from './deduplicate-options.interface';
-export type {
-  DeduplicationStore,
-  DeduplicationRequest,
-  DeduplicationMark,
-  DeduplicationCheck,
-} from './deduplication-store.interface';
+export type { DeduplicationStore } from './deduplication-store.interface';

@@ -1,5 +1,10 @@
 import { SmartMessageError } from './smart-message.error';
 
+/**
+ * A transport name that is not configured: the module's `defaultTransport` or
+ * `@Message({ transport })`. The message lists the configured names and, when a message type
+ * names the transport, that type.
+ */
 export class UnknownTransportError extends SmartMessageError {
   readonly code = 'SM_UNKNOWN_TRANSPORT' as const;
 

@@ -1,15 +1,14 @@
 import 'reflect-metadata';
 import { IsString } from 'class-validator';
 import {
-  CloudEventsFrameCodec,
   Envelope,
   FrameDecodeError,
-  HEADER_LIMITS,
   Message,
   MessageBus,
   MessageHeader,
   MessageValidationError,
 } from '@smart-message/nestjs';
+import { CloudEventsFrameCodec, HEADER_LIMITS } from '@smart-message/nestjs/transport-kit';
 
 const HEADER: MessageHeader = {
   uuid: '5a1f0d8e-9c2b-4f6a-8e3d-1b2c3d4e5f60',

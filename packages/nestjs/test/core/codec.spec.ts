@@ -1,11 +1,5 @@
-import {
-  CloudEventsFrameCodec,
-  Envelope,
-  FrameDecodeError,
-  JsonSerializer,
-  MessageHeader,
-  PayloadDecodeError,
-} from '@smart-message/nestjs';
+import { Envelope, FrameDecodeError, JsonSerializer, MessageHeader, PayloadDecodeError } from '@smart-message/nestjs';
+import { CloudEventsFrameCodec } from '@smart-message/nestjs/transport-kit';
 
 const FULL_HEADER: MessageHeader = {
   uuid: '0b5c6f1e-4c0e-4f7c-9a43-2f3f5c1d9e21',

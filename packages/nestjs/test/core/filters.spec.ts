@@ -7,9 +7,10 @@ import {
   Message,
   MessageBus,
   SubscribeOptions,
-  SubscriptionFilter,
   SubscriptionFilters,
 } from '@smart-message/nestjs';
+// The filter is core, not public API: its unit test reaches it in the sources.
+import { SubscriptionFilter } from '../../src/filters/subscription-filter';
 import { settled } from './wait-for';
 
 @Message()

@@ -1,11 +1,5 @@
-import {
-  Envelope,
-  EnvelopeHandler,
-  MemoryTransport,
-  Transport,
-  TransportSubscribeOptions,
-  TransportSubscription,
-} from '@smart-message/nestjs';
+import { Envelope, MemoryTransport, Transport } from '@smart-message/nestjs';
+import { EnvelopeHandler, TransportSubscribeOptions, TransportSubscription } from '@smart-message/nestjs/transport-kit';
 
 /**
  * The memory transport with a tap on what it hands each subscription, so a test can deliver a

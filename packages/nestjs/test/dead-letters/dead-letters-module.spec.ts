@@ -7,7 +7,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   DeadLetterEntry,
-  deadLetterIdOf,
   DeadLetterQueue,
   MemoryDeadLetterStore,
   Message,
@@ -17,6 +16,7 @@ import {
   Subscribe,
   UndeliverableMessage,
 } from '@smart-message/nestjs';
+import { deadLetterIdOf } from '@smart-message/nestjs/transport-kit';
 import { waitFor } from '@smart-message/testing';
 
 @Message({ name: 'ParcelScanned', from: 'depot' })

@@ -1,13 +1,7 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import {
-  Deduplicate,
-  DeduplicationCheck,
-  DeduplicationMark,
-  InvalidMessageOptionsError,
-  MemoryDeduplicationStore,
-  Message,
-} from '@smart-message/nestjs';
+import { Deduplicate, InvalidMessageOptionsError, MemoryDeduplicationStore, Message } from '@smart-message/nestjs';
+import { DeduplicationCheck, DeduplicationMark } from '@smart-message/nestjs/transport-kit';
 import { describeDeduplicationStoreContract } from '@smart-message/testing';
 
 describeDeduplicationStoreContract('MemoryDeduplicationStore', { createStore: () => new MemoryDeduplicationStore() });

@@ -1,4 +1,5 @@
-import { Envelope, FrameCodec, FrameDecodeError, HEADER_LIMITS, MessageHeader } from '@smart-message/nestjs';
+import { Envelope, FrameCodec, FrameDecodeError, MessageHeader } from '@smart-message/nestjs';
+import { HEADER_LIMITS } from '@smart-message/nestjs/transport-kit';
 import { ReservedPropertyError } from '../errors/reserved-property.error';
 import { countTopLevelMembers } from './top-level-members';
 

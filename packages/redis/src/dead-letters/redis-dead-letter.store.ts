@@ -1,26 +1,28 @@
 import { Redis } from 'ioredis';
 import {
+  DeadLetterEntry,
+  DeadLetterFilter,
+  DeadLetterPage,
+  DeadLetterQuery,
+  DeadLetterStats,
+  DeadLetterStore,
+  toStoredDeadLetter,
+  UndeliverableReason,
+} from '@smart-message/nestjs';
+import {
   compileDeadLetterFilter,
   CompiledDeadLetterFilter,
   DeadLetterBounds,
-  DeadLetterEntry,
-  DeadLetterFilter,
   DeadLetterIndexFields,
-  DeadLetterPage,
-  DeadLetterQuery,
   deadLetterSize,
-  DeadLetterStats,
   DeadLetterStatsCounter,
-  DeadLetterStore,
   EvictedDeadLetter,
   evictedDeadLetter,
   parseStoredDeadLetter,
   reportEvictions,
   resolveDeadLetterBounds,
   resolvePaging,
-  toStoredDeadLetter,
-  UndeliverableReason,
-} from '@smart-message/nestjs';
+} from '@smart-message/nestjs/transport-kit';
 import { DEFAULT_REDIS_URL, reconnectDelay } from '../connection/redis-connections';
 import { REMOVE_SCRIPT, UPSERT_SCRIPT } from './dead-letter-scripts';
 import { RedisDeadLetterStoreOptions } from './redis-dead-letter-store-options.interface';

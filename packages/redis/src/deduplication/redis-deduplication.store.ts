@@ -1,14 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { DeduplicationStore, InvalidMessageOptionsError, MessageLogger } from '@smart-message/nestjs';
 import {
   DeduplicationCheck,
   DeduplicationMark,
   DeduplicationRequest,
-  DeduplicationStore,
   deduplicationKey,
-  InvalidMessageOptionsError,
-  MessageLogger,
-} from '@smart-message/nestjs';
+} from '@smart-message/nestjs/transport-kit';
 import { DEFAULT_REDIS_URL, reconnectDelay } from '../connection/redis-connections';
 import { RedisDeduplicationStoreOptions } from '../interfaces/redis-deduplication-store-options.interface';
 import { BEGIN_SCRIPT, COMPLETE_SCRIPT, RELEASE_SCRIPT, RENEW_SCRIPT } from './deduplication-scripts';

@@ -1,23 +1,25 @@
 import type { Redis } from 'ioredis';
 import {
-  assertFrameSize,
-  CloudEventsFrameCodec,
   FrameDecodeError,
-  frameLimitOption,
-  OVERSIZED_FRAME_SAMPLE_BYTES,
-  oversizedFrameError,
-  DeliveryQueue,
   Envelope,
-  EnvelopeHandler,
   FrameCodec,
   MessageLogger,
   NestMessageLogger,
   Transport,
   TransportClosedError,
   TransportHealth,
+} from '@smart-message/nestjs';
+import {
+  assertFrameSize,
+  CloudEventsFrameCodec,
+  frameLimitOption,
+  OVERSIZED_FRAME_SAMPLE_BYTES,
+  oversizedFrameError,
+  DeliveryQueue,
+  EnvelopeHandler,
   TransportSubscribeOptions,
   TransportSubscription,
-} from '@smart-message/nestjs';
+} from '@smart-message/nestjs/transport-kit';
 import { pingRedis } from '../health/ping-redis';
 import { InFlightBound } from '../connection/in-flight-bound';
 import { PublishGate } from '../connection/publish-gate';

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { FrameRejectionReason } from '@smart-message/nestjs';
+import type { FrameRejectionReason } from '@smart-message/nestjs/transport-kit';
 
 /** An entry set aside from a message stream, with why. */
 export interface SetAsideEntry {

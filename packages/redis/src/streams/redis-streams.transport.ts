@@ -2,22 +2,24 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
 import {
-  assertFrameSize,
-  CloudEventsFrameCodec,
-  DeliveryQueue,
   Envelope,
-  EnvelopeHandler,
   FrameCodec,
-  frameLimitOption,
   MessageLogger,
   NestMessageLogger,
   Transport,
   TransportClosedError,
   TransportHealth,
+} from '@smart-message/nestjs';
+import {
+  assertFrameSize,
+  CloudEventsFrameCodec,
+  DeliveryQueue,
+  EnvelopeHandler,
+  frameLimitOption,
   TransportHealthLimits,
   TransportSubscribeOptions,
   TransportSubscription,
-} from '@smart-message/nestjs';
+} from '@smart-message/nestjs/transport-kit';
 import { PublishGate } from '../connection/publish-gate';
 import { RedisConnections } from '../connection/redis-connections';
 import { RedisStreamsTransportOptions } from '../interfaces/redis-streams-transport-options.interface';

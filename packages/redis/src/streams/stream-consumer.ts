@@ -1,16 +1,14 @@
 import type { Redis } from 'ioredis';
+import { Envelope, FrameCodec, MessageLogger } from '@smart-message/nestjs';
 import {
   DEFAULT_MAX_FRAME_BYTES,
   DeliveryInfo,
   DeliveryQueue,
-  Envelope,
-  FrameCodec,
   FrameRejection,
-  MessageLogger,
   OVERSIZED_FRAME_SAMPLE_BYTES,
   oversizedFrameError,
   TransportSubscribeOptions,
-} from '@smart-message/nestjs';
+} from '@smart-message/nestjs/transport-kit';
 import { RedisReplyShapeError } from '../errors/redis-reply-shape.error';
 import { StreamKeyTypeError } from '../errors/stream-key-type.error';
 import { AckBatcher } from './ack-batcher';

@@ -1,4 +1,5 @@
-import { DeadLetterEntry, deadLetterSize, MessageLogger, toStoredDeadLetter } from '@smart-message/nestjs';
+import { DeadLetterEntry, MessageLogger, toStoredDeadLetter } from '@smart-message/nestjs';
+import { deadLetterSize } from '@smart-message/nestjs/transport-kit';
 import { RedisDeadLetterStore } from '@smart-message/redis';
 import { Redis } from 'ioredis';
 import { deleteKeys, uniquePrefix } from '../support/redis-keys';

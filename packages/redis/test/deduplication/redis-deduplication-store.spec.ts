@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { DeduplicationCheck, DeduplicationMark, InvalidMessageOptionsError } from '@smart-message/nestjs';
+import { InvalidMessageOptionsError } from '@smart-message/nestjs';
+import { DeduplicationCheck, DeduplicationMark } from '@smart-message/nestjs/transport-kit';
 import { RedisDeduplicationStore, RedisDeduplicationStoreOptions } from '@smart-message/redis';
 import { describeDeduplicationStoreContract, waitFor } from '@smart-message/testing';
 import { deleteKeys, uniquePrefix } from '../support/redis-keys';

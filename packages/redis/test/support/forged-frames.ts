@@ -1,4 +1,5 @@
-import { CloudEventsFrameCodec, EncodedPayload, PayloadSerializer } from '@smart-message/nestjs';
+import { EncodedPayload, PayloadSerializer } from '@smart-message/nestjs';
+import { CloudEventsFrameCodec } from '@smart-message/nestjs/transport-kit';
 
 /** A well-formed CloudEvents frame from `tests`, as an attacker with write access writes it raw. */
 export const frameOf = (messageClass: string, data: object): string =>

@@ -1,5 +1,6 @@
 import { describe, expect } from '@jest/globals';
-import { DeliveryInfo, Envelope } from '@smart-message/nestjs';
+import { Envelope } from '@smart-message/nestjs';
+import { DeliveryInfo } from '@smart-message/nestjs/transport-kit';
 import { sequenceOf, sequencesUpTo, textEnvelopes } from '../conformance-envelopes';
 import { RecordedDelivery } from '../delivery-recorder';
 import { ConformanceSuite } from '../conformance-suite';

@@ -1,5 +1,6 @@
 import { expect } from '@jest/globals';
-import { deadLetterSize, DeadLetterStore } from '@smart-message/nestjs';
+import { DeadLetterStore } from '@smart-message/nestjs';
+import { deadLetterSize } from '@smart-message/nestjs/transport-kit';
 import { deadLetter } from '../dead-letter-fixtures';
 import { DeadLetterStoreSuite } from '../dead-letter-store-suite';
 

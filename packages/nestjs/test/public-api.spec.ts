@@ -1,0 +1,130 @@
+import * as root from '@smart-message/nestjs';
+import * as kit from '@smart-message/nestjs/transport-kit';
+
+// What each entry exports at runtime (types are checked by the type check of every package that
+// imports them). A name added or removed here is a change of the public API: say it in CHANGELOG.md.
+const ROOT = [
+  'BusClosedError',
+  'CircuitBreaker',
+  'CircuitBreakerInterceptor',
+  'CircuitBreakerRegistry',
+  'CircuitOpenError',
+  'DEDUPLICATION_STORE',
+  'DEFAULT_DEAD_LETTERS_FILE',
+  'DEFAULT_DEAD_LETTER_MAX_BYTES',
+  'DEFAULT_DEAD_LETTER_MAX_ENTRIES',
+  'DEFAULT_DEDUPLICATION_SIZE',
+  'DEFAULT_HANDLER_CONCURRENCY',
+  'DEFAULT_REQUEST_TIMEOUT_MS',
+  'DEFAULT_SHUTDOWN_TIMEOUT_MS',
+  'DeadLetterQueue',
+  'DeadLettersNotConnectedError',
+  'Deduplicate',
+  'DeduplicationInterceptor',
+  'Describe',
+  'FrameDecodeError',
+  'FrameTooLargeError',
+  'HandlerRegistrationError',
+  'InjectTransport',
+  'InvalidDeadLetterBoundError',
+  'InvalidDeadLetterQueryError',
+  'InvalidFilterError',
+  'InvalidMessageOptionsError',
+  'InvalidOptionError',
+  'JSON_SERIALIZER_NAME',
+  'JsonSerializer',
+  'JsonlDeadLetterStore',
+  'MemoryDeadLetterStore',
+  'MemoryDeduplicationStore',
+  'MemoryTransport',
+  'Message',
+  'MessageBus',
+  'MessageCatalog',
+  'MessageContext',
+  'MessageDeclarationError',
+  'MessageRejectedError',
+  'MessageStatistics',
+  'MessageTypeConflictError',
+  'MessageValidationError',
+  'MisroutedMessageError',
+  'NestMessageLogger',
+  'NoHandlerError',
+  'NonRetryableError',
+  'NotAMessageError',
+  'PayloadDecodeError',
+  'RequestTimeoutError',
+  'RetriesExhaustedError',
+  'Retry',
+  'RetryInterceptor',
+  'SMART_MESSAGE_CONTEXT_TYPE',
+  'SMART_MESSAGE_MODULE_OPTIONS',
+  'ShutdownAbandonedError',
+  'SmartMessageError',
+  'SmartMessageModule',
+  'Subscribe',
+  'TransportClosedError',
+  'UNKNOWN_MESSAGE_CLASS',
+  'UNKNOWN_MESSAGE_TYPE',
+  'UnexpectedReplyError',
+  'UnknownSerializerError',
+  'UnknownTransportError',
+  'VersionMismatchError',
+  'defaultDeadLettersFile',
+  'getMessage',
+  'getMessageContext',
+  'getTransportToken',
+  'isMessageContext',
+  'processOnce',
+  'toStoredDeadLetter',
+];
+
+const TRANSPORT_KIT = [
+  'CloudEventsFrameCodec',
+  'DEFAULT_DEAD_LETTER_PAGE_SIZE',
+  'DEFAULT_MAX_FRAME_BYTES',
+  'DeadLetterStatsCounter',
+  'DeliveryQueue',
+  'HEADER_LIMITS',
+  'OVERSIZED_FRAME_SAMPLE_BYTES',
+  'SerializerRegistry',
+  'assertFrameSize',
+  'compareDeadLetters',
+  'compileDeadLetterFilter',
+  'deadLetterIdOf',
+  'deadLetterListener',
+  'deadLetterSize',
+  'deduplicationKey',
+  'evictedDeadLetter',
+  'frameLimitOption',
+  'fromStoredDeadLetter',
+  'isStoredDeadLetter',
+  'oversizedFrameBytes',
+  'oversizedFrameError',
+  'pageOfDeadLetters',
+  'parseStoredDeadLetter',
+  'reportEvictions',
+  'resolveDeadLetterBounds',
+  'resolvePaging',
+  'summarizeDeadLetters',
+];
+
+describe('the public API of @smart-message/nestjs', () => {
+  it('exports from its root entry what applications use, and nothing else', () => {
+    expect(Object.keys(root).sort()).toEqual(ROOT);
+  });
+
+  it('exports from /transport-kit what transport and store authors need, and nothing else', () => {
+    expect(Object.keys(kit).sort()).toEqual(TRANSPORT_KIT);
+  });
+
+  it('keeps each name in one entry, so an application never reaches for the kit by accident', () => {
+    expect(TRANSPORT_KIT.filter((name) => ROOT.includes(name))).toEqual([]);
+  });
+
+  it('leaves the internals of dispatching out of both', () => {
+    for (const internal of ['Dispatcher', 'ConcurrencyLimiter', 'SubscriptionFilter']) {
+      expect(Object.keys(root)).not.toContain(internal);
+      expect(Object.keys(kit)).not.toContain(internal);
+    }
+  });
+});
