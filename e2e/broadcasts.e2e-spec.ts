@@ -77,7 +77,7 @@ describe('sample app: broadcasts', () => {
       error: 'Bad Request',
       code: 'SM_VALIDATION_FAILED',
       message: expect.any(String),
-      messageType: 'Announcement',
+      messageClass: 'Announcement',
       violations: [
         {
           property: 'to',

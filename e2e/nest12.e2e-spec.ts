@@ -276,7 +276,7 @@ describe('a NestJS 12 ES module application with the packed packages (e2e/nest12
       {
         reason: 'rejected',
         handlerId: 'EnhancedHandlers.refused',
-        messageType: 'GuardedPing',
+        messageClass: 'GuardedPing',
         transport: 'memory',
         errorName: 'MessageRejectedError',
         errorCode: 'SM_GUARD_REJECTED',

@@ -174,7 +174,7 @@ describe('sample app: operator endpoints', () => {
       await eventually(async () => {
         const activity = await readActivity(target);
         expect(activity).toHaveLength(5);
-        expect(activity.some((entry) => entry.messageType === 'OrderShipped')).toBe(true);
+        expect(activity.some((entry) => entry.messageClass === 'OrderShipped')).toBe(true);
       });
 
       for (const sku of ['FAIL-A', 'FAIL-B', 'FAIL-C']) {

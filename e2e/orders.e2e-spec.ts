@@ -27,11 +27,11 @@ describe('sample app: orders', () => {
       const response = await placeOrder(affordableOrder).expect(201);
 
       expect(response.body).toEqual({ orderId: expect.any(String), status: 'placed', payment: { approved: true } });
-      const requests = (await readActivity(app)).filter((entry) => entry.messageType === 'PaymentRequested');
+      const requests = (await readActivity(app)).filter((entry) => entry.messageClass === 'PaymentRequested');
       expect(requests).toEqual([
         {
           handlerId: 'PaymentsService.authorize',
-          messageType: 'PaymentRequested',
+          messageClass: 'PaymentRequested',
           uuid: expect.any(String),
           from: 'orders',
           to: 'payments',
@@ -59,7 +59,7 @@ describe('sample app: orders', () => {
     await placeOrder(affordableOrder).expect(201);
 
     const entries = await eventually(async () => {
-      const seen = (await readActivity(app)).filter((entry) => entry.messageType === 'OrderPlaced');
+      const seen = (await readActivity(app)).filter((entry) => entry.messageClass === 'OrderPlaced');
       expect(seen).toHaveLength(1);
       return seen;
     });
@@ -67,7 +67,7 @@ describe('sample app: orders', () => {
       expect.objectContaining({ handlerId: 'FulfillmentService.onOrderPlaced', to: 'fulfillment' }),
     ]);
     const orderPlacedHandlers = Object.entries((await readStatistics(app)).handlers)
-      .filter(([, counters]) => counters.messageType === 'OrderPlaced')
+      .filter(([, counters]) => counters.messageClass === 'OrderPlaced')
       .map(([handlerId]) => handlerId);
     expect(orderPlacedHandlers).toEqual(['FulfillmentService.onOrderPlaced']);
   });
@@ -82,7 +82,7 @@ describe('sample app: orders', () => {
         'OrdersService.onOrderShipped',
       ]);
     });
-    const shipments = (await readActivity(app)).filter((entry) => entry.messageType === 'OrderShipped');
+    const shipments = (await readActivity(app)).filter((entry) => entry.messageClass === 'OrderShipped');
     expect(shipments.map(({ from, to }) => ({ from, to }))).toEqual([
       { from: 'fulfillment', to: null },
       { from: 'fulfillment', to: null },
@@ -94,7 +94,7 @@ describe('sample app: orders', () => {
     await placeOrder(affordableOrder).expect(201);
 
     const notices = await eventually(async () => {
-      const seen = (await readActivity(app)).filter((entry) => entry.messageType === 'CustomerNotice');
+      const seen = (await readActivity(app)).filter((entry) => entry.messageClass === 'CustomerNotice');
       expect(seen).toHaveLength(3);
       return seen;
     });

@@ -20,11 +20,11 @@ const affordableOrder = { sku: 'MUG-01', quantity: 2, unitPriceCents: 1250, cust
 const expensiveOrder = { sku: 'SOFA-9', quantity: 2, unitPriceCents: 60_000, customerEmail: 'bob@example.com' };
 
 /** One handler call as a line that reads well in a failing diff. */
-const describeEntry = ({ handlerId, messageType, from, to }: ActivityEntry): string =>
-  `${handlerId} <- ${messageType} from ${from} to ${to ?? 'everyone'}`;
+const describeEntry = ({ handlerId, messageClass, from, to }: ActivityEntry): string =>
+  `${handlerId} <- ${messageClass} from ${from} to ${to ?? 'everyone'}`;
 
-const countOf = (statistics: StatisticsSnapshot, messageType: string, what: 'published' | 'received'): number =>
-  statistics.messageTypes[messageType]?.[what] ?? 0;
+const countOf = (statistics: StatisticsSnapshot, messageClass: string, what: 'published' | 'received'): number =>
+  statistics.messageTypes[messageClass]?.[what] ?? 0;
 
 describe('sample app: each service in its own process over Redis', () => {
   const prefix = uniquePrefix('sample-app');

@@ -68,18 +68,18 @@ const decorateMethod = (decorators, target, key) =>
   Reflect.decorate(decorators, target.prototype, key, Object.getOwnPropertyDescriptor(target.prototype, key));
 
 // Message types: one per check, so that no handler sees another check's message.
-function messageType(name, transport) {
+function messageClass(name, transport) {
   const type = { [name]: class {} }[name];
   IsString()(type.prototype, 'text');
   Message({ name, ...(transport ? { transport } : {}) })(type);
   return type;
 }
-const MemoryPing = messageType('MemoryPing', 'memory');
-const PubSubPing = messageType('PubSubPing', 'pubsub');
-const StreamsPing = messageType('StreamsPing', 'streams');
-const GuardedPing = messageType('GuardedPing', 'memory');
-const InterceptedPing = messageType('InterceptedPing', 'memory');
-const FailingPing = messageType('FailingPing', 'memory');
+const MemoryPing = messageClass('MemoryPing', 'memory');
+const PubSubPing = messageClass('PubSubPing', 'pubsub');
+const StreamsPing = messageClass('StreamsPing', 'streams');
+const GuardedPing = messageClass('GuardedPing', 'memory');
+const InterceptedPing = messageClass('InterceptedPing', 'memory');
+const FailingPing = messageClass('FailingPing', 'memory');
 
 const received = { memory: deferred(), pubsub: deferred(), streams: deferred() };
 const seen = { guard: deferred(), guardedHandlerCalls: 0, interceptor: deferred(), order: [], filter: deferred() };
@@ -212,7 +212,7 @@ Module({
           undeliverable.push({
             reason: event.reason,
             handlerId: event.handlerId,
-            messageType: event.envelope?.header.messageClass ?? null,
+            messageClass: event.envelope?.header.messageClass ?? null,
             transport: event.transport,
             errorName: event.error?.name,
             errorCode: event.error?.code,

@@ -16,9 +16,9 @@ export async function readStatistics(app: INestApplication): Promise<StatisticsS
 }
 
 /** Ids of the handlers that handled messages of one type, sorted, one per call. */
-export function handlersThatSaw(entries: ActivityEntry[], messageType: string): string[] {
+export function handlersThatSaw(entries: ActivityEntry[], messageClass: string): string[] {
   return entries
-    .filter((entry) => entry.messageType === messageType)
+    .filter((entry) => entry.messageClass === messageClass)
     .map((entry) => entry.handlerId)
     .sort();
 }

@@ -191,7 +191,7 @@ export class PrometheusMessageObserver implements MessageObserver {
         this.reset();
         const handlers = watched()?.statistics.snapshot().handlers ?? {};
         for (const [handler, counters] of Object.entries(handlers)) {
-          if (counters[counter] > 0) this.inc({ message_type: counters.messageType, handler }, counters[counter]);
+          if (counters[counter] > 0) this.inc({ message_type: counters.messageClass, handler }, counters[counter]);
         }
       },
     });

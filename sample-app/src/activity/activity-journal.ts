@@ -18,7 +18,7 @@ export class ActivityJournal {
     const { header, handlerId } = context;
     this.entries.push({
       handlerId,
-      messageType: header.messageClass,
+      messageClass: header.messageClass,
       uuid: header.uuid,
       from: header.from,
       to: header.to ?? null,

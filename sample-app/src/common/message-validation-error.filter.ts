@@ -17,7 +17,7 @@ export class MessageValidationErrorFilter implements ExceptionFilter {
       error: 'Bad Request',
       code: error.code,
       message: error.message,
-      messageType: error.messageType,
+      messageClass: error.messageClass,
       violations: error.violations.map(({ property, source, constraints }) => ({ property, source, constraints })),
     };
     httpAdapter.reply(host.switchToHttp().getResponse(), body, HttpStatus.BAD_REQUEST);

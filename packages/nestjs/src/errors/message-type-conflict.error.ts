@@ -8,12 +8,17 @@ export class MessageTypeConflictError extends SmartMessageError {
   readonly code = 'SM_MESSAGE_TYPE_CONFLICT' as const;
 
   constructor(
-    readonly messageType: string,
+    readonly messageClass: string,
     readonly version: number,
   ) {
     super(
-      `Two different classes are registered as message type "${messageType}" v${version}. ` +
+      `Two different classes are registered as message type "${messageClass}" v${version}. ` +
         'Give each @Message() an explicit, unique name (class names do not survive minification).',
     );
+  }
+
+  /** @deprecated Since 0.2: the routing name is `messageClass` everywhere, as in the header. */
+  get messageType(): string {
+    return this.messageClass;
   }
 }

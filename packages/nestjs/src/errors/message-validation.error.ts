@@ -13,11 +13,11 @@ export class MessageValidationError extends SmartMessageError {
   readonly code = 'SM_VALIDATION_FAILED' as const;
 
   constructor(
-    readonly messageType: string,
+    readonly messageClass: string,
     readonly violations: PropertyViolation[],
   ) {
     super(
-      `${messageType} is invalid: ` +
+      `${messageClass} is invalid: ` +
         violations
           .map(
             (v) =>
@@ -25,5 +25,10 @@ export class MessageValidationError extends SmartMessageError {
           )
           .join(', '),
     );
+  }
+
+  /** @deprecated Since 0.2: the routing name is `messageClass` everywhere, as in the header. */
+  get messageType(): string {
+    return this.messageClass;
   }
 }

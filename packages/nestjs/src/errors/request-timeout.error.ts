@@ -9,10 +9,15 @@ export class RequestTimeoutError extends SmartMessageError {
   readonly code = 'SM_REQUEST_TIMEOUT' as const;
 
   constructor(
-    readonly messageType: string,
+    readonly messageClass: string,
     readonly uuid: string,
     readonly timeoutMs: number,
   ) {
-    super(`No reply to ${messageType} ${uuid} within ${timeoutMs} ms`);
+    super(`No reply to ${messageClass} ${uuid} within ${timeoutMs} ms`);
+  }
+
+  /** @deprecated Since 0.2: the routing name is `messageClass` everywhere, as in the header. */
+  get messageType(): string {
+    return this.messageClass;
   }
 }

@@ -5,10 +5,15 @@ export class VersionMismatchError extends SmartMessageError {
   readonly code = 'SM_VERSION_MISMATCH' as const;
 
   constructor(
-    readonly messageType: string,
+    readonly messageClass: string,
     readonly expectedVersion: number,
     readonly receivedVersion: number,
   ) {
-    super(`${messageType} expects version ${expectedVersion}, but header has version ${receivedVersion}`);
+    super(`${messageClass} expects version ${expectedVersion}, but header has version ${receivedVersion}`);
+  }
+
+  /** @deprecated Since 0.2: the routing name is `messageClass` everywhere, as in the header. */
+  get messageType(): string {
+    return this.messageClass;
   }
 }

@@ -28,6 +28,9 @@ export interface TransportCounters {
 }
 
 export interface HandlerCounters {
+  /** The routing name of the handler's message type, as in the header. */
+  messageClass: string;
+  /** @deprecated Since 0.2: the same as `messageClass`, kept for readers of 0.1 snapshots. */
   messageType: string;
   /** Passed the filters and the version check, and was queued for the handler. */
   delivered: number;
@@ -50,7 +53,7 @@ export interface StatisticsSnapshot {
   transports: Record<string, TransportCounters>;
 }
 
-type HandlerCounter = Exclude<keyof HandlerCounters, 'messageType' | 'duration'>;
+type HandlerCounter = Exclude<keyof HandlerCounters, 'messageClass' | 'messageType' | 'duration'>;
 
 /**
  * Counts what happens to each message type and each handler, as the original's SimpleStats did and more.
@@ -71,22 +74,22 @@ export class MessageStatistics {
   }
 
   /** `transport` is optional so that callers counting per type only keep working. */
-  countPublished(messageType: string, transport?: string): void {
-    this.type(messageType).published++;
+  countPublished(messageClass: string, transport?: string): void {
+    this.type(messageClass).published++;
     if (transport !== undefined) this.transport(transport).published++;
   }
 
-  countReceived(messageType: string, transport?: string): void {
-    this.type(messageType).received++;
+  countReceived(messageClass: string, transport?: string): void {
+    this.type(messageClass).received++;
     if (transport !== undefined) this.transport(transport).received++;
   }
 
-  count(handlerId: string, messageType: string, counter: HandlerCounter): void {
-    this.handler(handlerId, messageType)[counter]++;
+  count(handlerId: string, messageClass: string, counter: HandlerCounter): void {
+    this.handler(handlerId, messageClass)[counter]++;
   }
 
-  recordOutcome(handlerId: string, messageType: string, succeeded: boolean, durationMs: number): void {
-    const counters = this.handler(handlerId, messageType);
+  recordOutcome(handlerId: string, messageClass: string, succeeded: boolean, durationMs: number): void {
+    const counters = this.handler(handlerId, messageClass);
     if (succeeded) counters.succeeded++;
     else counters.failed++;
     const duration = counters.duration;
@@ -98,8 +101,8 @@ export class MessageStatistics {
   }
 
   /** Counters of a registered type; any other name reads the shared `unknown` row. */
-  forType(messageType: string): MessageTypeCounters {
-    return { ...(this.types.get(this.typeLabel(messageType)) ?? { published: 0, received: 0 }) };
+  forType(messageClass: string): MessageTypeCounters {
+    return { ...(this.types.get(this.typeLabel(messageClass)) ?? { published: 0, received: 0 }) };
   }
 
   forTransport(transport: string): TransportCounters {
@@ -125,10 +128,10 @@ export class MessageStatistics {
     this.transports = new Map();
   }
 
-  private type(messageType: string): MessageTypeCounters {
-    let counters = this.types.get(messageType);
+  private type(messageClass: string): MessageTypeCounters {
+    let counters = this.types.get(messageClass);
     if (!counters) {
-      const label = this.typeLabel(messageType);
+      const label = this.typeLabel(messageClass);
       counters = this.types.get(label);
       if (counters) return counters;
       counters = { published: 0, received: 0 };
@@ -146,11 +149,12 @@ export class MessageStatistics {
     return counters;
   }
 
-  private handler(handlerId: string, messageType: string): HandlerCounters {
+  private handler(handlerId: string, messageClass: string): HandlerCounters {
     let counters = this.handlers.get(handlerId);
     if (!counters) {
       counters = {
-        messageType,
+        messageClass,
+        messageType: messageClass,
         delivered: 0,
         filteredOut: 0,
         versionMismatched: 0,

@@ -43,18 +43,18 @@ export class MessageValidator {
     return flatten(validateSync(message, this.options), '');
   }
 
-  assertValid(message: object, type: NewableFunction, messageType: string): void {
+  assertValid(message: object, type: NewableFunction, messageClass: string): void {
     const violations = this.violations(message, type);
-    if (violations.length > 0) throw new MessageValidationError(messageType, [...violations]);
+    if (violations.length > 0) throw new MessageValidationError(messageClass, [...violations]);
   }
 
   /**
    * Builds an instance of `type` from decoded payload data and validates it. While validating,
    * undeclared payload properties are handled by the `unknownProperties` policy.
    */
-  instantiate<T extends object>(type: MessageType<T>, data: unknown, messageType: string, validate: boolean): T {
+  instantiate<T extends object>(type: MessageType<T>, data: unknown, messageClass: string, validate: boolean): T {
     if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-      throw new MessageValidationError(messageType, [
+      throw new MessageValidationError(messageClass, [
         { property: '(payload)', source: 'payload', constraints: { isObject: 'payload must be a JSON object' } },
       ]);
     }
@@ -63,7 +63,7 @@ export class MessageValidator {
       const undeclared = this.instances.undeclaredProperties(type, record);
       if (undeclared.length > 0) {
         throw new MessageValidationError(
-          messageType,
+          messageClass,
           undeclared.map((property) => ({
             property,
             source: 'payload',
@@ -73,7 +73,7 @@ export class MessageValidator {
       }
     }
     const instance = this.instances.create(type, record, validate ? this.unknownProperties : 'keep');
-    if (validate) this.assertValid(instance, type, messageType);
+    if (validate) this.assertValid(instance, type, messageClass);
     return instance;
   }
 }

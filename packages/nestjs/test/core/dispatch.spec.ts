@@ -169,7 +169,7 @@ describe('dispatching to handlers', () => {
         Unheard: { published: 1, received: 0 },
       });
       expect(snapshot.handlers[ids.north]).toMatchObject({
-        messageType: 'Reading',
+        messageClass: 'Reading',
         delivered: 2,
         filteredOut: 2,
         succeeded: 2,

@@ -125,7 +125,8 @@ describe('publishing', () => {
         await expect(publishing).rejects.toBeInstanceOf(MessageValidationError);
         const error = (await publishing.catch((e: unknown) => e)) as MessageValidationError;
         expect(error.code).toBe('SM_VALIDATION_FAILED');
-        expect(error.messageType).toBe('Ping');
+        expect(error.messageClass).toBe('Ping');
+        expect(error.messageType).toBe('Ping'); // the deprecated alias of 0.1
         expect(error.violations).toEqual([
           expect.objectContaining({
             property: 'from',
@@ -152,7 +153,7 @@ describe('publishing', () => {
       const error = (await bus.publish(customer).catch((e: unknown) => e)) as MessageValidationError;
 
       expect(error).toBeInstanceOf(MessageValidationError);
-      expect(error).toMatchObject({ code: 'SM_VALIDATION_FAILED', messageType: 'CustomerRegistered' });
+      expect(error).toMatchObject({ code: 'SM_VALIDATION_FAILED', messageClass: 'CustomerRegistered' });
       const byProperty = Object.fromEntries(error.violations.map((v) => [v.property, v.constraints]));
       expect(byProperty).toEqual({
         name: { isString: 'name must be a string' },

@@ -117,7 +117,7 @@ describe('request–reply and conversations', () => {
     const sent = transport.published().find((envelope) => envelope.header.messageClass === 'StockQuery');
     expect(error).toMatchObject({
       code: 'SM_REQUEST_TIMEOUT',
-      messageType: 'StockQuery',
+      messageClass: 'StockQuery',
       uuid: sent!.header.uuid,
       timeoutMs: 30,
     });

@@ -147,7 +147,7 @@ describe('message versions', () => {
     const starting = bus.start();
 
     await expect(starting).rejects.toBeInstanceOf(MessageTypeConflictError);
-    await expect(starting).rejects.toMatchObject({ messageType: 'Shadowed', version: 1 });
+    await expect(starting).rejects.toMatchObject({ messageClass: 'Shadowed', version: 1 });
   });
 
   it('refuses a handler added after start for a class whose name and version another class shares', async () => {
@@ -166,7 +166,7 @@ describe('message versions', () => {
     await expect(starting).rejects.toBeInstanceOf(MessageTypeConflictError);
     await expect(starting).rejects.toMatchObject({
       code: 'SM_MESSAGE_TYPE_CONFLICT',
-      messageType: 'Duplicated',
+      messageClass: 'Duplicated',
       version: 1,
     });
   });

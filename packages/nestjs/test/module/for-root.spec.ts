@@ -169,7 +169,7 @@ describe('SmartMessageModule.forRoot', () => {
       );
       expect(statistics.forType('OrderPlaced')).toEqual({ published: 1, received: 1 });
       expect(statistics.forHandler('WarehouseController.onOrderForWarehouse')).toMatchObject({
-        messageType: 'OrderPlaced',
+        messageClass: 'OrderPlaced',
         delivered: 1,
         succeeded: 1,
         failed: 0,
