@@ -196,7 +196,8 @@ describe('header rules, as publish and receive state them', () => {
           {
             property: 'from',
             constraints: {
-              isNotEmpty: 'from is required: set it on the message class, in the publish options, or as the module entity',
+              isNotEmpty:
+                'from is required: set it on the message class, in the publish options, or as the module entity',
             },
           },
         ],
