@@ -7,7 +7,8 @@ import {
   DEFAULT_SHUTDOWN_TIMEOUT_MS,
   DEFAULT_TRANSPORT_NAME,
 } from '../constants';
-import { Dispatcher, InFlightDelivery } from '../dispatcher/dispatcher';
+import { Dispatcher } from '../dispatcher/dispatcher';
+import { InFlightDelivery } from '../dispatcher/in-flight-deliveries';
 import { HandlerDefinition } from '../dispatcher/handler-definition.interface';
 import { createHeader } from '../envelope/header-factory';
 import { MessageContext } from '../envelope/message-context';
