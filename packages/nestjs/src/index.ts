@@ -2,7 +2,8 @@
 export * from './decorators';
 export { MessageContext } from './envelope/message-context';
 export { MessageBus } from './bus/message-bus';
-export type { MessageHandlerRegistration, RouteDescription } from './bus/message-bus';
+export type { MessageHandlerRegistration } from './bus/handler-registrar';
+export type { RouteDescription } from './bus/routing-table';
 export type { MessageBusOptions } from './bus/message-bus-options.interface';
 export type { UnknownPropertiesPolicy } from './validation/unknown-properties-policy';
 export type { ShutdownReport } from './bus/shutdown-report.interface';
