@@ -48,7 +48,7 @@ export function rootsOf(profile: CpuProfile): ProfileNode[] {
   return profile.nodes.filter((node) => !childIds.has(node.id));
 }
 
-/** `seal  packages/nestjs/src/bus/message-bus.ts:412`: a function as a reader finds it. */
+/** `seal  packages/nestjs/src/bus/publisher.ts:60`: a function as a reader finds it. */
 export function frameLabel(frame: ProfileCallFrame): string {
   const file = frame.url.replace(/^.*\/node_modules\//, '').replace(/^.*\/(packages|bench)\//, '$1/');
   return `${frame.functionName || '(anonymous)'}  ${file}:${frame.lineNumber + 1}`;

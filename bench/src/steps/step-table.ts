@@ -88,7 +88,7 @@ export const STEPS: readonly StepDescription[] = [
  * misses a frame (V8 does not record every inlined frame at every instruction).
  */
 export const VALIDATION_SIDES: readonly FrameRule<StepId>[] = [
-  { step: 'validatePublish', file: /packages\/nestjs\/src\/bus\/message-bus\.ts$/, functions: /^seal$/ },
+  { step: 'validatePublish', file: /packages\/nestjs\/src\/bus\/publisher\.ts$/, functions: /^seal$/ },
   { step: 'validatePublish', file: /packages\/nestjs\/src\/validation\/header-validator\.ts$/ },
   {
     step: 'validateReceive',

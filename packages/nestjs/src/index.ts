@@ -2,7 +2,8 @@
 export * from './decorators';
 export { MessageContext } from './envelope/message-context';
 export { MessageBus } from './bus/message-bus';
-export type { MessageHandlerRegistration, RouteDescription } from './bus/message-bus';
+export type { MessageHandlerRegistration } from './bus/handler-registrar';
+export type { RouteDescription } from './bus/routing-table';
 export type { MessageBusOptions } from './bus/message-bus-options.interface';
 export type { UnknownPropertiesPolicy } from './validation/unknown-properties-policy';
 export type { ShutdownReport } from './bus/shutdown-report.interface';
@@ -40,7 +41,7 @@ export type {
 export { JsonSerializer, JSON_SERIALIZER_NAME } from './codec/json.serializer';
 export { MemoryTransport } from './transports/memory.transport';
 export type { MemoryTransportOptions } from './transports/memory.transport';
-export type { InFlightDelivery } from './dispatcher/dispatcher';
+export type { InFlightDelivery } from './dispatcher/in-flight-deliveries';
 export { DEFAULT_HANDLER_CONCURRENCY, DEFAULT_SHUTDOWN_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from './constants';
 export type * from './interfaces/address-filter.interface';
 export type * from './interfaces/envelope.interface';

@@ -2,7 +2,13 @@ import { FrameDecodeError } from '../errors';
 import { EncodedPayload, Envelope } from '../interfaces/envelope.interface';
 import { FrameCodec } from '../interfaces/frame-codec.interface';
 import { MessageHeader } from '../interfaces/message-header.interface';
-import { HEADER_LIMITS, headerStringProblem, isHeaderString, isTimestamp } from './header-limits';
+import {
+  HEADER_STRING_RULES,
+  HeaderStringRule,
+  headerStringProblem,
+  isHeaderVersion,
+  isTimestamp,
+} from './header-limits';
 
 /**
  * The CloudEvents 1.0 attributes of a frame. Header fields CloudEvents has no attribute for
@@ -135,8 +141,8 @@ function payloadOf(event: Partial<CloudEventFrame>): EncodedPayload {
 }
 
 function toHeader(event: Partial<CloudEventFrame>): MessageHeader {
-  if (!hasValidAttributes(event))
-    throw new FrameDecodeError(`frame has invalid attributes: ${attributeProblems(event).join('; ')}`);
+  const problems = attributeProblems(event);
+  if (problems !== undefined) throw new FrameDecodeError(`frame has invalid attributes: ${problems.join('; ')}`);
   const header: MessageHeader = {
     uuid: event.id as string,
     messageClass: event.type as string,
@@ -158,57 +164,48 @@ function toHeader(event: Partial<CloudEventFrame>): MessageHeader {
 type StringAttribute = 'id' | 'type' | 'smfrom' | 'smserializer';
 type OptionalAttribute = 'smto' | 'smreplyto' | 'smcorrelationid' | 'smcausationid' | 'traceparent' | 'tracestate';
 
-/** Attribute, longest value, whether it must be well-formed UTF-16 (addresses are echoed and URI-encoded). */
-const REQUIRED_STRINGS: readonly (readonly [StringAttribute, number, boolean])[] = [
-  ['id', HEADER_LIMITS.id, false],
-  ['type', HEADER_LIMITS.messageClass, false],
-  ['smfrom', HEADER_LIMITS.address, true],
-  ['smserializer', HEADER_LIMITS.serializer, false],
+/** Attribute and the rule of the header field it carries. */
+const REQUIRED_STRINGS: readonly (readonly [StringAttribute, HeaderStringRule])[] = [
+  ['id', HEADER_STRING_RULES.uuid],
+  ['type', HEADER_STRING_RULES.messageClass],
+  ['smfrom', HEADER_STRING_RULES.from],
+  ['smserializer', HEADER_STRING_RULES.serializer],
 ];
 
 /** Present or absent; present with another type (or empty: `to: ""` is not a broadcast) is refused. */
-const OPTIONAL_STRINGS: readonly (readonly [OptionalAttribute, number, boolean])[] = [
-  ['smto', HEADER_LIMITS.address, true],
-  ['smreplyto', HEADER_LIMITS.address, true],
-  ['smcorrelationid', HEADER_LIMITS.id, false],
-  ['smcausationid', HEADER_LIMITS.id, false],
-  ['traceparent', HEADER_LIMITS.traceparent, false],
-  ['tracestate', HEADER_LIMITS.tracestate, false],
+const OPTIONAL_STRINGS: readonly (readonly [OptionalAttribute, HeaderStringRule])[] = [
+  ['smto', HEADER_STRING_RULES.to],
+  ['smreplyto', HEADER_STRING_RULES.replyTo],
+  ['smcorrelationid', HEADER_STRING_RULES.correlationId],
+  ['smcausationid', HEADER_STRING_RULES.causationId],
+  ['traceparent', HEADER_STRING_RULES.traceparent],
+  ['tracestate', HEADER_STRING_RULES.tracestate],
 ];
 
-/** Checked on every frame received: length compares and type checks, nothing built. */
-function hasValidAttributes(event: Partial<CloudEventFrame>): boolean {
-  if (event.specversion !== '1.0' || !isVersion(event.smversion) || !isTimestamp(event.time)) return false;
-  if (event.smpublisherpid !== undefined && !isPid(event.smpublisherpid)) return false;
-  for (const [key, max, wellFormed] of REQUIRED_STRINGS) if (!isHeaderString(event[key], max, wellFormed)) return false;
-  for (const [key, max, wellFormed] of OPTIONAL_STRINGS) {
+/**
+ * What is wrong with a frame's attributes, in the documented member order; undefined when
+ * nothing is. Checked on every frame received: nothing is built until something is wrong.
+ */
+function attributeProblems(event: Partial<CloudEventFrame>): string[] | undefined {
+  let problems: string[] | undefined;
+  if (event.specversion !== '1.0') problems = ['specversion is not "1.0"'];
+  for (const [key, rule] of REQUIRED_STRINGS) {
     const value = event[key];
-    if (value !== undefined && !isHeaderString(value, max, wellFormed)) return false;
-  }
-  return true;
-}
-
-function attributeProblems(event: Partial<CloudEventFrame>): string[] {
-  const problems: string[] = [];
-  if (event.specversion !== '1.0') problems.push('specversion is not "1.0"');
-  for (const [key, max, wellFormed] of REQUIRED_STRINGS) {
-    const problem = event[key] === undefined ? 'is missing' : headerStringProblem(event[key], max, wellFormed);
-    if (problem) problems.push(`${key} ${problem}`);
+    const problem = value === undefined ? 'is missing' : headerStringProblem(value, rule);
+    if (problem !== undefined) (problems ??= []).push(`${key} ${problem}`);
     // In the documented member order: `time` follows `type`.
-    if (key === 'type' && !isTimestamp(event.time)) problems.push('time is not a valid RFC 3339 timestamp');
+    if (key === 'type' && !isTimestamp(event.time)) (problems ??= []).push('time is not a valid RFC 3339 timestamp');
   }
-  for (const [key, max, wellFormed] of OPTIONAL_STRINGS) {
-    const problem = event[key] === undefined ? undefined : headerStringProblem(event[key], max, wellFormed);
-    if (problem) problems.push(`${key} ${problem}`);
+  for (const [key, rule] of OPTIONAL_STRINGS) {
+    const value = event[key];
+    if (value === undefined) continue;
+    const problem = headerStringProblem(value, rule);
+    if (problem !== undefined) (problems ??= []).push(`${key} ${problem}`);
   }
-  if (!isVersion(event.smversion)) problems.push('smversion is not a positive integer');
+  if (!isHeaderVersion(event.smversion)) (problems ??= []).push('smversion is not a positive integer');
   if (event.smpublisherpid !== undefined && !isPid(event.smpublisherpid))
-    problems.push('smpublisherpid is not a non-negative integer');
+    (problems ??= []).push('smpublisherpid is not a non-negative integer');
   return problems;
-}
-
-function isVersion(value: unknown): value is number {
-  return Number.isInteger(value) && (value as number) >= 1;
 }
 
 function isPid(value: unknown): value is number {

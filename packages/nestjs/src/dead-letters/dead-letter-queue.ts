@@ -1,4 +1,4 @@
-import { describeError } from '../dispatcher/dispatcher';
+import { describeError } from '../dispatcher/undeliverable-reporter';
 import { HandlerRegistrationError } from '../errors/handler-registration.error';
 import { UndeliverableMessage } from '../interfaces/undeliverable.interface';
 import { DeadLetterEntry } from './dead-letter-entry.interface';

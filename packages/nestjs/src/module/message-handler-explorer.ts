@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import type { InstanceWrapper } from './nest-internals';
-import { MessageHandlerRegistration } from '../bus/message-bus';
+import { MessageHandlerRegistration } from '../bus/handler-registrar';
 import { messageTypeRegistry } from '../catalog/message-type-registry';
 import { SUBSCRIBE_METADATA } from '../constants';
 import { SubscribeMetadata } from '../decorators/subscribe.decorator';

@@ -6,8 +6,9 @@ import { DeliveryQueue } from './delivery-queue';
 interface DueGroup {
   /** Carries the publisher's async context (AsyncLocalStorage: request ids, trace context) to the next turn. */
   readonly scope: AsyncResource;
-  /** (queue, envelope) pairs, flat. */
-  readonly entries: (DeliveryQueue | Envelope)[];
+  readonly envelope: Envelope;
+  /** The subscriptions of the moment of publishing; one may be taken back before the hand-over. */
+  readonly queues: DeliveryQueue[];
 }
 
 const FIRST_DELIVERY: DeliveryInfo = Object.freeze({ attempt: 1 });
@@ -30,12 +31,12 @@ export class DueDeliveries {
 
   /** Adds the deliveries of one publish, in the publisher's async context. */
   add(envelope: Envelope, queues: Iterable<DeliveryQueue>): void {
-    const entries: (DeliveryQueue | Envelope)[] = [];
+    const snapshot: DeliveryQueue[] = [];
     for (const queue of queues) {
-      entries.push(queue, envelope);
+      snapshot.push(queue);
       if (this.countPerQueue) this.counts.set(queue, (this.counts.get(queue) ?? 0) + 1);
     }
-    this.groups.push({ scope: new AsyncResource('SmartMessageMemoryDelivery'), entries });
+    this.groups.push({ scope: new AsyncResource('SmartMessageMemoryDelivery'), envelope, queues: snapshot });
     if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(this.handOver);
@@ -52,12 +53,10 @@ export class DueDeliveries {
     const taken: Envelope[] = [];
     if (this.countPerQueue && !this.counts.delete(queue)) return taken;
     for (const group of this.groups) {
-      const kept: (DeliveryQueue | Envelope)[] = [];
-      for (let index = 0; index < group.entries.length; index += 2) {
-        if (group.entries[index] === queue) taken.push(group.entries[index + 1] as Envelope);
-        else kept.push(group.entries[index] as DeliveryQueue, group.entries[index + 1] as Envelope);
-      }
-      group.entries.splice(0, group.entries.length, ...kept);
+      const at = group.queues.indexOf(queue);
+      if (at < 0) continue;
+      group.queues.splice(at, 1);
+      taken.push(group.envelope);
     }
     return taken;
   }
@@ -74,7 +73,7 @@ export class DueDeliveries {
     this.groups = [];
     this.counts.clear();
     for (const group of groups) {
-      group.scope.runInAsyncScope(enqueueAll, null, group.entries);
+      group.scope.runInAsyncScope(enqueueAll, null, group);
       group.scope.emitDestroy();
     }
     const waiters = this.handOverWaiters;
@@ -83,8 +82,6 @@ export class DueDeliveries {
   };
 }
 
-function enqueueAll(entries: (DeliveryQueue | Envelope)[]): void {
-  for (let index = 0; index < entries.length; index += 2) {
-    (entries[index] as DeliveryQueue).enqueue(entries[index + 1] as Envelope, FIRST_DELIVERY);
-  }
+function enqueueAll(group: DueGroup): void {
+  for (const queue of group.queues) queue.enqueue(group.envelope, FIRST_DELIVERY);
 }

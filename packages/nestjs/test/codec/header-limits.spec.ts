@@ -113,3 +113,96 @@ describe('header limits on publish', () => {
     await expect(published).rejects.toMatchObject({ violations: [expect.objectContaining({ property })] });
   });
 });
+
+// Publish and receive read their limits from one table, and each checks a header in one pass:
+// these pin what each says, field by field and in order, so neither can drift from the other.
+describe('header rules, as publish and receive state them', () => {
+  it('lists every wrong attribute of a frame, in the documented member order', () => {
+    const codec = new CloudEventsFrameCodec();
+    const frame = JSON.stringify({
+      specversion: '0.3',
+      id: '',
+      type: long(HEADER_LIMITS.messageClass + 1),
+      time: 'yesterday',
+      smversion: 0,
+      smfrom: 'bad\uD800',
+      smto: 42,
+      smreplyto: '',
+      smpublisherpid: -1,
+      smcorrelationid: long(HEADER_LIMITS.id + 1),
+      smcausationid: true,
+      traceparent: null,
+      tracestate: long(HEADER_LIMITS.tracestate + 1),
+      data: {},
+    });
+    expect(() => codec.decode(frame)).toThrow(
+      new FrameDecodeError(
+        'frame has invalid attributes: specversion is not "1.0"; id is empty; ' +
+          `type is ${HEADER_LIMITS.messageClass + 1} characters long, above the limit of ${HEADER_LIMITS.messageClass}; ` +
+          'time is not a valid RFC 3339 timestamp; smfrom holds a lone UTF-16 surrogate; smserializer is missing; ' +
+          'smto is number, not a string; smreplyto is empty; ' +
+          `smcorrelationid is ${HEADER_LIMITS.id + 1} characters long, above the limit of ${HEADER_LIMITS.id}; ` +
+          'smcausationid is boolean, not a string; traceparent is null, not a string; ' +
+          `tracestate is ${HEADER_LIMITS.tracestate + 1} characters long, above the limit of ${HEADER_LIMITS.tracestate}; ` +
+          'smversion is not a positive integer; smpublisherpid is not a non-negative integer',
+      ),
+    );
+  });
+
+  it('lists every wrong field a publisher set, in header order, with the rule each broke', async () => {
+    const bus = new MessageBus({ entity: 'pinger' });
+    try {
+      const published = bus.publish(new HeaderLimitPing(), {
+        from: 'bad\uD800',
+        to: '',
+        replyTo: long(HEADER_LIMITS.address + 1),
+        correlationId: long(HEADER_LIMITS.id + 1),
+      });
+      await expect(published).rejects.toMatchObject({
+        violations: [
+          { property: 'from', source: 'header', constraints: { headerLimit: 'from holds a lone UTF-16 surrogate' } },
+          { property: 'to', source: 'header', constraints: { isNotEmpty: 'to must be a non-empty string when given' } },
+          {
+            property: 'replyTo',
+            source: 'header',
+            constraints: {
+              headerLimit: `replyTo is ${HEADER_LIMITS.address + 1} characters long, above the limit of ${HEADER_LIMITS.address}`,
+            },
+          },
+          {
+            property: 'correlationId',
+            source: 'header',
+            constraints: {
+              headerLimit: `correlationId is ${HEADER_LIMITS.id + 1} characters long, above the limit of ${HEADER_LIMITS.id}`,
+            },
+          },
+        ],
+      });
+    } finally {
+      await bus.shutdown(100);
+    }
+  });
+
+  it('names the missing sender when neither the class, the options nor the entity do', async () => {
+    @Message({ name: 'HeaderLimitAnonymous' })
+    class HeaderLimitAnonymous {
+      @IsString() text = 'hi';
+    }
+    const bus = new MessageBus();
+    try {
+      await expect(bus.publish(new HeaderLimitAnonymous())).rejects.toMatchObject({
+        violations: [
+          {
+            property: 'from',
+            constraints: {
+              isNotEmpty:
+                'from is required: set it on the message class, in the publish options, or as the module entity',
+            },
+          },
+        ],
+      });
+    } finally {
+      await bus.shutdown(100);
+    }
+  });
+});
