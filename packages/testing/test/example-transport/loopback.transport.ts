@@ -176,11 +176,10 @@ export class LoopbackTransport implements Transport {
   private receive(subscriptions: ReadonlySet<Subscription>, frame: string): void {
     const bytes = oversizedFrameBytes(frame, this.maxFrameBytes);
     if (bytes !== undefined) {
-      const sample = Buffer.from(frame.slice(0, OVERSIZED_FRAME_SAMPLE_BYTES)).subarray(
-        0,
-        OVERSIZED_FRAME_SAMPLE_BYTES,
-      );
-      return this.setAside(subscriptions, sample, oversizedFrameError(bytes, this.maxFrameBytes));
+      // Only the first bytes are kept: a code unit takes up to 3 of them.
+      const head = Buffer.from(frame.slice(0, OVERSIZED_FRAME_SAMPLE_BYTES));
+      const error = oversizedFrameError(bytes, this.maxFrameBytes);
+      return this.setAside(subscriptions, head.subarray(0, OVERSIZED_FRAME_SAMPLE_BYTES), error);
     }
     let envelope: Envelope;
     try {
