@@ -58,7 +58,7 @@ export const STEPS: readonly StepDescription[] = [
     covers:
       '`instantiate` (dispatcher, message-validator, instance-factory), class-validator and class-transformer under it',
   },
-  { id: 'filter', label: 'filter', covers: 'filters/* (`SubscriptionFilter.matches`, address matching)' },
+  { id: 'filter', label: 'filter', covers: 'routing/* (`SubscriptionFilter.matches`, address matching)' },
   {
     id: 'dispatch',
     label: 'dispatch',
@@ -142,7 +142,7 @@ export const FRAME_RULES: readonly FrameRule[] = [
   // Receive side.
   { step: 'decode', file: CODEC_FILES },
   { step: 'validateReceive', file: /packages\/nestjs\/src\/dispatcher\/dispatcher\.ts$/, functions: /^instantiate$/ },
-  { step: 'filter', file: /packages\/nestjs\/src\/filters\// },
+  { step: 'filter', file: /packages\/nestjs\/src\/routing\// },
 
   // The delivery queue lives in transports/ but is the bus's bookkeeping, shared by every transport.
   { step: 'dispatch', file: /packages\/nestjs\/src\/transports\/delivery-queue\.ts$/ },

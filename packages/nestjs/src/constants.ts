@@ -7,5 +7,3 @@ export const DEFAULT_HANDLER_CONCURRENCY = 100;
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
 export const DEFAULT_TRANSPORT_NAME = 'memory';
 export const DEFAULT_REQUEST_TIMEOUT_MS = 5_000;
-export const RETRY_METADATA = 'smart-message:retry';
-export const CIRCUIT_BREAKER_METADATA = 'smart-message:circuit-breaker';

@@ -1,6 +1,6 @@
 // Messages and handlers
 export * from './decorators';
-export { MessageContext } from './envelope/message-context';
+export { MessageContext } from './context/message-context';
 export { MessageBus } from './bus/message-bus';
 export type { MessageHandlerRegistration } from './bus/handler-registrar';
 export type { RouteDescription } from './bus/routing-table';
@@ -14,14 +14,14 @@ export {
   isMessageContext,
   getMessage,
   getMessageContext,
-} from './context/message-execution-context';
-export type { SmartMessageContextType } from './context/message-execution-context';
-export type { MessageEnhancers } from './interfaces/message-enhancers.interface';
+} from './module/message-execution-context';
+export type { SmartMessageContextType } from './module/message-execution-context';
+export type { MessageEnhancers } from './module/message-enhancers.interface';
 export { SmartMessageModule } from './module/smart-message.module';
 export { SMART_MESSAGE_MODULE_OPTIONS } from './module/smart-message.module-definition';
 export { NestMessageLogger } from './module/nest-message-logger';
 export type { NestMessageLoggerOptions } from './module/nest-message-logger';
-export type { SmartMessageModuleOptions, SmartMessageModuleExtras } from './interfaces/module-options.interface';
+export type { SmartMessageModuleOptions, SmartMessageModuleExtras } from './module/module-options.interface';
 
 // Catalog and statistics
 export { MessageCatalog } from './catalog/message-catalog';
@@ -43,9 +43,9 @@ export { MemoryTransport } from './transports/memory.transport';
 export type { MemoryTransportOptions } from './transports/memory.transport';
 export type { InFlightDelivery } from './dispatcher/in-flight-deliveries';
 export { DEFAULT_HANDLER_CONCURRENCY, DEFAULT_SHUTDOWN_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from './constants';
-export type * from './interfaces/address-filter.interface';
+export type * from './routing/address-filter.interface';
 export type * from './interfaces/envelope.interface';
-export type * from './interfaces/frame-codec.interface';
+export type * from './codec/frame-codec.interface';
 export type * from './interfaces/message-header.interface';
 export type * from './interfaces/message-logger.interface';
 export type * from './interfaces/message-options.interface';
@@ -53,9 +53,9 @@ export type * from './interfaces/message-observer.interface';
 export type * from './interfaces/message-type.interface';
 export type * from './interfaces/message-instance.interface';
 export type * from './interfaces/publish-options.interface';
-export type * from './interfaces/serializer.interface';
+export type * from './codec/serializer.interface';
 export type * from './interfaces/subscribe-options.interface';
-export type { Transport, TransportHealth } from './interfaces/transport.interface';
+export type { Transport, TransportHealth } from './transports/transport.interface';
 export type * from './interfaces/undeliverable.interface';
 
 // Reliability

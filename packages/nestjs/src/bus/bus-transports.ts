@@ -1,6 +1,6 @@
 import { DEFAULT_TRANSPORT_NAME } from '../constants';
 import { UnknownTransportError } from '../errors';
-import { Transport } from '../interfaces/transport.interface';
+import { Transport } from '../transports/transport.interface';
 import { MemoryTransport } from '../transports/memory.transport';
 
 /** The bus's configured transports by name, and the one for message types that name none. */

@@ -6,8 +6,8 @@ import type {
 } from '../reliability/circuit-breaker/circuit-breaker-options.interface';
 import { MessageLogger } from '../interfaces/message-logger.interface';
 import type { MessageObserver } from '../interfaces/message-observer.interface';
-import { PayloadSerializer } from '../interfaces/serializer.interface';
-import { Transport } from '../interfaces/transport.interface';
+import { PayloadSerializer } from '../codec/serializer.interface';
+import { Transport } from '../transports/transport.interface';
 import { UndeliverableListener } from '../interfaces/undeliverable.interface';
 import type { UnknownPropertiesPolicy } from '../validation/unknown-properties-policy';
 

@@ -1,6 +1,6 @@
 import { Dispatcher } from '../dispatcher/dispatcher';
 import { MisroutedMessageError } from '../errors';
-import { TransportSubscription } from '../interfaces/transport.interface';
+import { TransportSubscription } from '../transports/transport.interface';
 import { CircuitBreakerRegistry } from '../reliability/circuit-breaker/circuit-breaker-registry';
 import { BusTransports } from './bus-transports';
 import { MessageBusOptions } from './message-bus-options.interface';

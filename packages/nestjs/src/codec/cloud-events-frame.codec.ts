@@ -1,6 +1,6 @@
 import { FrameDecodeError } from '../errors';
 import { EncodedPayload, Envelope } from '../interfaces/envelope.interface';
-import { FrameCodec } from '../interfaces/frame-codec.interface';
+import { FrameCodec } from './frame-codec.interface';
 import { MessageHeader } from '../interfaces/message-header.interface';
 import {
   HEADER_STRING_RULES,

@@ -1,6 +1,6 @@
 import { PayloadDecodeError } from '../errors';
 import { EncodedPayload } from '../interfaces/envelope.interface';
-import { PayloadSerializer } from '../interfaces/serializer.interface';
+import { PayloadSerializer } from './serializer.interface';
 
 export const JSON_SERIALIZER_NAME = 'json';
 

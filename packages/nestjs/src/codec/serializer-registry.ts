@@ -1,5 +1,5 @@
 import { UnknownSerializerError } from '../errors';
-import { PayloadSerializer } from '../interfaces/serializer.interface';
+import { PayloadSerializer } from './serializer.interface';
 import { JsonSerializer } from './json.serializer';
 
 /** Serializers by the name written in `header.serializer`, so any receiver finds the right one. */

@@ -5,7 +5,7 @@ import { MessageValidationError, NoHandlerError, ShutdownAbandonedError, Version
 import { Envelope } from '../interfaces/envelope.interface';
 import { MessageLogger } from '../interfaces/message-logger.interface';
 import { MessageObserver } from '../interfaces/message-observer.interface';
-import { DeliveryInfo, FrameRejection } from '../interfaces/transport.interface';
+import { DeliveryInfo, FrameRejection } from '../transports/transport.interface';
 import { UndeliverableListener, UndeliverableReason } from '../interfaces/undeliverable.interface';
 import { MessageStatistics, RegisteredMessageTypes } from '../statistics/message-statistics';
 import { debugEnabled } from '../util/debug-logging';

@@ -1,4 +1,4 @@
-import { MessageContext } from '../envelope/message-context';
+import { MessageContext } from '../context/message-context';
 import { HandlerCall, MessageObserver } from '../interfaces/message-observer.interface';
 import { MessageLogger } from '../interfaces/message-logger.interface';
 import { classifyFailure } from '../reliability/failure-taxonomy';

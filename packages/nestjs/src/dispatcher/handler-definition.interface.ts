@@ -1,6 +1,6 @@
 import { MessageTypeMetadata } from '../catalog/message-type-metadata.interface';
-import { MessageContext } from '../envelope/message-context';
-import { SubscriptionFilter } from '../filters/subscription-filter';
+import { MessageContext } from '../context/message-context';
+import { SubscriptionFilter } from '../routing/subscription-filter';
 
 /** A message handler as the dispatcher knows it: what it takes, which messages pass, how to call it. */
 export interface HandlerDefinition {

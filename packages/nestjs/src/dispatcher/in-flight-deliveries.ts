@@ -1,5 +1,5 @@
 import { Envelope } from '../interfaces/envelope.interface';
-import { DeliveryInfo } from '../interfaces/transport.interface';
+import { DeliveryInfo } from '../transports/transport.interface';
 import { DispatchResult } from './dispatch-result';
 
 /** A handler call not yet finished, for shutdown reports. */

@@ -2,7 +2,7 @@ import { RetriesExhaustedError, SmartMessageError } from '../errors';
 import { Envelope } from '../interfaces/envelope.interface';
 import { MessageLogger } from '../interfaces/message-logger.interface';
 import { MessageObserver } from '../interfaces/message-observer.interface';
-import { FrameRejection } from '../interfaces/transport.interface';
+import { FrameRejection } from '../transports/transport.interface';
 import {
   UndeliverableListener,
   UndeliverableMessage,

@@ -1,4 +1,4 @@
-import { AddressFilter } from './address-filter.interface';
+import { AddressFilter } from '../routing/address-filter.interface';
 
 /** Which messages of a type reach a handler, with the original SmartMessage's filter semantics. */
 export interface SubscriptionFilters {

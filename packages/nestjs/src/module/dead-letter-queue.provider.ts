@@ -7,7 +7,7 @@ import { DeadLettersOptions } from '../dead-letters/dead-letters-options.interfa
 import { defaultDeadLettersFile } from '../dead-letters/default-dead-letters-file';
 import { JsonlDeadLetterStore } from '../dead-letters/jsonl-dead-letter.store';
 import { MessageLogger } from '../interfaces/message-logger.interface';
-import { SmartMessageModuleOptions } from '../interfaces/module-options.interface';
+import { SmartMessageModuleOptions } from './module-options.interface';
 import { NestMessageLogger } from './nest-message-logger';
 import { MessageBusOptions } from '../bus/message-bus-options.interface';
 import { SMART_MESSAGE_MODULE_OPTIONS } from './smart-message.module-definition';

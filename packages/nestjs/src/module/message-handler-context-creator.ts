@@ -2,11 +2,11 @@ import { CanActivate, ExceptionFilter, Inject, Injectable, NestInterceptor, Pipe
 import { ApplicationConfig, ExternalContextCreator, ModuleRef, ModulesContainer } from '@nestjs/core';
 import type { NestContainer } from '@nestjs/core';
 import { isObservable } from 'rxjs';
-import { SMART_MESSAGE_CONTEXT_TYPE } from '../context/message-execution-context';
-import { MessageContext } from '../envelope/message-context';
+import { SMART_MESSAGE_CONTEXT_TYPE } from './message-execution-context';
+import { MessageContext } from '../context/message-context';
 import { MessageRejectedError } from '../errors';
-import { MessageEnhancers } from '../interfaces/message-enhancers.interface';
-import { SmartMessageModuleOptions } from '../interfaces/module-options.interface';
+import { MessageEnhancers } from './message-enhancers.interface';
+import { SmartMessageModuleOptions } from './module-options.interface';
 import {
   containerOf,
   EXCEPTION_FILTERS_METADATA,

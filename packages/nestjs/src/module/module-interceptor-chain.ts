@@ -5,7 +5,7 @@ import { messageTypeRegistry } from '../catalog/message-type-registry';
 import { DEDUPLICATION_STORE } from '../deduplication/deduplication.constants';
 import { DeduplicationInterceptor } from '../deduplication/deduplication.interceptor';
 import { DeduplicationStore } from '../deduplication/deduplication-store.interface';
-import { SmartMessageModuleOptions } from '../interfaces/module-options.interface';
+import { SmartMessageModuleOptions } from './module-options.interface';
 import { CircuitBreakerInterceptor } from '../reliability/circuit-breaker/circuit-breaker.interceptor';
 import { RetryInterceptor } from '../reliability/retry/retry.interceptor';
 import { MessageHandlerContextCreator } from './message-handler-context-creator';

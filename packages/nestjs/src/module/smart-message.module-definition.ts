@@ -1,7 +1,7 @@
 import { ConfigurableModuleBuilder, Provider } from '@nestjs/common';
 import { MessageBus } from '../bus/message-bus';
 import { getTransportToken } from '../decorators/inject-transport.decorator';
-import { SmartMessageModuleExtras, SmartMessageModuleOptions } from '../interfaces/module-options.interface';
+import { SmartMessageModuleExtras, SmartMessageModuleOptions } from './module-options.interface';
 
 export const {
   ConfigurableModuleClass: ConfigurableSmartMessageModule,

@@ -15,7 +15,7 @@ export type {
   TransportSubscribeOptions,
   TransportSubscription,
   TransportHealthLimits,
-} from '../interfaces/transport.interface';
+} from '../transports/transport.interface';
 
 // Delivery: concurrency, order and back-pressure for a subscription
 export { DeliveryQueue } from '../transports/delivery-queue';

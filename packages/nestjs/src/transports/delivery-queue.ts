@@ -1,5 +1,5 @@
 import { Envelope } from '../interfaces/envelope.interface';
-import { DeliveryInfo, EnvelopeHandler, TransportSubscribeOptions } from '../interfaces/transport.interface';
+import { DeliveryInfo, EnvelopeHandler, TransportSubscribeOptions } from './transport.interface';
 import { ConcurrencyLimiter } from '../util/concurrency-limiter';
 import { asError, SETTLED } from '../util/promises';
 

@@ -1,6 +1,6 @@
 import { AsyncResource } from 'node:async_hooks';
 import { Envelope } from '../interfaces/envelope.interface';
-import { DeliveryInfo } from '../interfaces/transport.interface';
+import { DeliveryInfo } from './transport.interface';
 import { DeliveryQueue } from './delivery-queue';
 
 interface DueGroup {

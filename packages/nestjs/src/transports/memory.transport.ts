@@ -7,7 +7,7 @@ import {
   TransportHealth,
   TransportSubscribeOptions,
   TransportSubscription,
-} from '../interfaces/transport.interface';
+} from './transport.interface';
 import { DeliveryQueue } from './delivery-queue';
 import { DueDeliveries } from './due-deliveries';
 import { SETTLED } from '../util/promises';

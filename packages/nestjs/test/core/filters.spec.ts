@@ -10,7 +10,7 @@ import {
   SubscriptionFilters,
 } from '@smart-message/nestjs';
 // The filter is core, not public API: its unit test reaches it in the sources.
-import { SubscriptionFilter } from '../../src/filters/subscription-filter';
+import { SubscriptionFilter } from '../../src/routing/subscription-filter';
 import { settled } from './wait-for';
 
 @Message()

@@ -1,5 +1,5 @@
 import { applyDecorators, SetMetadata, UseInterceptors } from '@nestjs/common';
-import { CIRCUIT_BREAKER_METADATA } from '../../constants';
+import { CIRCUIT_BREAKER_METADATA } from './circuit-breaker.constants';
 import { CircuitBreakerOptions } from './circuit-breaker-options.interface';
 import { CircuitBreakerInterceptor } from './circuit-breaker.interceptor';
 

@@ -2,9 +2,9 @@ import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor } fr
 import { Reflector } from '@nestjs/core';
 import { from, lastValueFrom, Observable } from 'rxjs';
 import { MessageBus } from '../../bus/message-bus';
-import { CIRCUIT_BREAKER_METADATA } from '../../constants';
-import { getMessageContext, isMessageContext } from '../../context/message-execution-context';
-import { SmartMessageModuleOptions } from '../../interfaces/module-options.interface';
+import { CIRCUIT_BREAKER_METADATA } from './circuit-breaker.constants';
+import { getMessageContext, isMessageContext } from '../../module/message-execution-context';
+import { SmartMessageModuleOptions } from '../../module/module-options.interface';
 import { SMART_MESSAGE_MODULE_OPTIONS } from '../../module/smart-message.module-definition';
 import { CircuitBreakerOptions } from './circuit-breaker-options.interface';
 

@@ -1,6 +1,6 @@
 import { CircuitOpenError } from '../../errors';
 import { Envelope } from '../../interfaces/envelope.interface';
-import { Transport } from '../../interfaces/transport.interface';
+import { Transport } from '../../transports/transport.interface';
 import { PublishCircuitBreakerOptions } from './circuit-breaker-options.interface';
 import { CircuitBreakerRegistry, DEFAULT_HALF_OPEN_AFTER_MS } from './circuit-breaker-registry';
 import { PublishOutbox } from './publish-outbox';

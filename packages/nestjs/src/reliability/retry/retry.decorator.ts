@@ -1,5 +1,5 @@
 import { applyDecorators, SetMetadata, UseInterceptors } from '@nestjs/common';
-import { RETRY_METADATA } from '../../constants';
+import { RETRY_METADATA } from './retry.constants';
 import { RetryOptions } from './retry-options.interface';
 import { RetryInterceptor } from './retry.interceptor';
 

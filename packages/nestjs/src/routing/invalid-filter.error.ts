@@ -1,4 +1,4 @@
-import { SmartMessageError } from './smart-message.error';
+import { SmartMessageError } from '../errors/smart-message.error';
 
 /**
  * A `@Subscribe` filter that cannot be matched: a `from` or `to` element that is neither a string

@@ -1,4 +1,4 @@
-import { Envelope } from './envelope.interface';
+import { Envelope } from '../interfaces/envelope.interface';
 
 /** Turns envelopes into wire frames and back; networked transports use one. */
 export interface FrameCodec {

@@ -1,4 +1,4 @@
-import { SmartMessageError } from './smart-message.error';
+import { SmartMessageError } from '../errors/smart-message.error';
 
 /** Bytes from a transport that are not a SmartMessage frame. */
 export class FrameDecodeError extends SmartMessageError {

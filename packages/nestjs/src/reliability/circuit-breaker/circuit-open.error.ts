@@ -1,4 +1,4 @@
-import { SmartMessageError } from './smart-message.error';
+import { SmartMessageError } from '../../errors/smart-message.error';
 
 /** A circuit breaker is open: the call was not attempted. */
 export class CircuitOpenError extends SmartMessageError {

@@ -1,4 +1,4 @@
-import { SmartMessageError } from './smart-message.error';
+import { SmartMessageError } from '../../errors/smart-message.error';
 
 /** A handler failed on every attempt its retry policy allowed; `cause` is the last failure. */
 export class RetriesExhaustedError extends SmartMessageError {

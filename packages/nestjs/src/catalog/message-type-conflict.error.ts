@@ -1,4 +1,4 @@
-import { SmartMessageError } from './smart-message.error';
+import { SmartMessageError } from '../errors/smart-message.error';
 
 /**
  * Two different classes claim the same routing name and version. This is also how a minified

@@ -1,4 +1,4 @@
-import { SmartMessageError } from './smart-message.error';
+import { SmartMessageError } from '../errors/smart-message.error';
 
 /** A frame whose header is fine but whose payload the named serializer cannot read. */
 export class PayloadDecodeError extends SmartMessageError {

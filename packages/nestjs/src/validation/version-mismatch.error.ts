@@ -1,4 +1,4 @@
-import { SmartMessageError } from './smart-message.error';
+import { SmartMessageError } from '../errors/smart-message.error';
 
 /** A received message whose header version is not the version the handler's class declares. */
 export class VersionMismatchError extends SmartMessageError {

@@ -1,9 +1,9 @@
 import { Inject, Injectable, OnApplicationShutdown, Provider } from '@nestjs/common';
-import { SmartMessageModuleOptions } from '../interfaces/module-options.interface';
-import { SMART_MESSAGE_MODULE_OPTIONS } from '../module/smart-message.module-definition';
-import { DEDUPLICATION_STORE } from './deduplication.constants';
-import { DeduplicationStore } from './deduplication-store.interface';
-import { MemoryDeduplicationStore } from './memory-deduplication.store';
+import { SmartMessageModuleOptions } from './module-options.interface';
+import { SMART_MESSAGE_MODULE_OPTIONS } from './smart-message.module-definition';
+import { DEDUPLICATION_STORE } from '../deduplication/deduplication.constants';
+import { DeduplicationStore } from '../deduplication/deduplication-store.interface';
+import { MemoryDeduplicationStore } from '../deduplication/memory-deduplication.store';
 
 /** Closes the module's deduplication store (the module-wide interceptor is in `ModuleInterceptorChain`). */
 @Injectable()

@@ -1,5 +1,5 @@
 import { ArgumentsHost } from '@nestjs/common';
-import { MessageContext } from '../envelope/message-context';
+import { MessageContext } from '../context/message-context';
 
 /** `host.getType()` of a message handler's execution context. */
 export const SMART_MESSAGE_CONTEXT_TYPE = 'smart-message';

@@ -1,4 +1,4 @@
-import { Envelope } from './envelope.interface';
+import { Envelope } from '../interfaces/envelope.interface';
 
 /**
  * Called by a transport for each delivered envelope; the returned promise settles when handling

@@ -1,4 +1,4 @@
-import { SmartMessageError } from './smart-message.error';
+import { SmartMessageError } from '../errors/smart-message.error';
 
 /**
  * A message names a serializer that is not registered: on publish from `@Message({ serializer })`,

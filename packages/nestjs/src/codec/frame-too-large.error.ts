@@ -1,4 +1,4 @@
-import { SmartMessageError } from './smart-message.error';
+import { SmartMessageError } from '../errors/smart-message.error';
 
 /**
  * A frame larger than its transport's `maxFrameBytes` was refused on publish: nothing was sent.

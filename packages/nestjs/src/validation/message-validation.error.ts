@@ -1,4 +1,4 @@
-import { SmartMessageError } from './smart-message.error';
+import { SmartMessageError } from '../errors/smart-message.error';
 
 /** One failing property: its path (`address.city` for nested ones) and class-validator's messages by constraint. */
 export interface PropertyViolation {

@@ -1,4 +1,4 @@
-import { SmartMessageError } from './smart-message.error';
+import { SmartMessageError } from '../../errors/smart-message.error';
 
 /**
  * Thrown by a handler (or wrapping the real cause) when trying again cannot help: the message

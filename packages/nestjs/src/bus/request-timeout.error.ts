@@ -1,4 +1,4 @@
-import { SmartMessageError } from './smart-message.error';
+import { SmartMessageError } from '../errors/smart-message.error';
 
 /**
  * `request()` got no accepted reply within `RequestOptions.timeoutMs` (default

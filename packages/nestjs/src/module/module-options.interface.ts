@@ -4,7 +4,7 @@ import type { DeduplicationModuleOptions } from '../deduplication/deduplicate-op
 import type { CircuitBreakerOptions } from '../reliability/circuit-breaker/circuit-breaker-options.interface';
 import type { RetryOptions } from '../reliability/retry/retry-options.interface';
 import { MessageEnhancers } from './message-enhancers.interface';
-import { MessageLogger } from './message-logger.interface';
+import { MessageLogger } from '../interfaces/message-logger.interface';
 
 /** Options of `SmartMessageModule.forRoot()`, or what `forRootAsync()`'s factory returns. */
 export interface SmartMessageModuleOptions extends Omit<MessageBusOptions, 'logger'> {

@@ -1,5 +1,5 @@
 import { InvalidFilterError } from '../errors';
-import { AddressFilter, AddressPattern } from '../interfaces/address-filter.interface';
+import { AddressFilter, AddressPattern } from './address-filter.interface';
 
 /** A normalised `from`/`to` filter: any element matching is enough; an empty list matches nothing. */
 export type AddressMatcher = readonly AddressPattern[];

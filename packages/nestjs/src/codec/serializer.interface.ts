@@ -1,4 +1,4 @@
-import { EncodedPayload } from './envelope.interface';
+import { EncodedPayload } from '../interfaces/envelope.interface';
 
 /** Encodes business payloads only; headers are never passed through a serializer. */
 export interface PayloadSerializer {
