@@ -12,6 +12,7 @@ import { MessageLogger } from '../interfaces/message-logger.interface';
 import { MessageType } from '../interfaces/message-type.interface';
 import { PublishOptions, RequestOptions } from '../interfaces/publish-options.interface';
 import { SubscribeOptions } from '../interfaces/subscribe-options.interface';
+import { namedTransportError } from '../transports/named-transport-error';
 import { Transport } from '../transports/transport.interface';
 import { CircuitBreakerRegistry } from '../reliability/circuit-breaker/circuit-breaker-registry';
 import { PublishBreaker } from '../reliability/circuit-breaker/publish-breaker';
@@ -225,7 +226,13 @@ export class MessageBus {
     this.lifecycle.started = true;
     this.registry.assertUnambiguous(this.dispatcher.handlers().map((handler) => handler.messageType.target));
     // Every transport connects first, whether or not it has handlers: publishers need it too.
-    await Promise.all(this.transports.all().map((transport) => transport.start?.()));
+    await Promise.all(
+      this.transports.names().map((name) =>
+        Promise.resolve(this.transports.get(name).start?.()).catch((error: unknown) => {
+          throw namedTransportError(error, name);
+        }),
+      ),
+    );
     // One subscription per transport and type: handlers that share one share its `ready`.
     await Promise.all(
       this.dispatcher

@@ -9,6 +9,7 @@ import { MessageLogger } from '../interfaces/message-logger.interface';
 import { MessageObserver } from '../interfaces/message-observer.interface';
 import { PublishOptions } from '../interfaces/publish-options.interface';
 import { PublishBreaker } from '../reliability/circuit-breaker/publish-breaker';
+import { namedTransportError } from '../transports/named-transport-error';
 import { MessageStatistics } from '../statistics/message-statistics';
 import { debugEnabled } from '../util/debug-logging';
 import { headerViolations } from '../validation/header-validator';
@@ -97,7 +98,12 @@ export class Publisher {
     }
     // A transport typed loosely (a test double) may answer without a promise.
     const published: Promise<void> | void = transports.get(name).publish(sealed);
-    return (published instanceof Promise ? published : Promise.resolve(published)).then(() => sent(sealed));
+    return (published instanceof Promise ? published : Promise.resolve(published)).then(
+      () => sent(sealed),
+      (error: unknown) => {
+        throw namedTransportError(error, name);
+      },
+    );
   }
 
   /** See `MessageBus.publishEnvelope`. */
@@ -130,8 +136,11 @@ export class Publisher {
   private async hand(transportName: string, envelope: Envelope): Promise<void> {
     const transport = this.parts.transports.get(transportName);
     const { breaker } = this.parts;
-    if (!breaker) return transport.publish(envelope);
-    return breaker.publish(transportName, transport, envelope);
+    try {
+      await (breaker ? breaker.publish(transportName, transport, envelope) : transport.publish(envelope));
+    } catch (error) {
+      throw namedTransportError(error, transportName);
+    }
   }
 
   private transportOfEnvelope(envelope: Envelope): string {

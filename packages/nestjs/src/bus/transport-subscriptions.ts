@@ -1,6 +1,7 @@
 import { Dispatcher } from '../dispatcher/dispatcher';
 import { MisroutedMessageError } from '../errors';
 import { TransportSubscription } from '../transports/transport.interface';
+import { namedTransportError } from '../transports/named-transport-error';
 import { CircuitBreakerRegistry } from '../reliability/circuit-breaker/circuit-breaker-registry';
 import { BusTransports } from './bus-transports';
 import { MessageBusOptions } from './message-bus-options.interface';
@@ -69,28 +70,33 @@ export class TransportSubscriptions {
     const handlers = this.dispatcher.handlers(messageClass).filter((handler) => handler.transport === transportName);
     const concurrency = handlers.reduce((sum, handler) => sum + handler.concurrency, 0) || 1;
     const subscribe = (): Promise<TransportSubscription> =>
-      this.transports.get(transportName).subscribe(
-        messageClass,
-        (envelope, delivery) =>
-          // Routing follows where a frame arrived, never the type it claims (one string compare).
-          envelope.header.messageClass === messageClass
-            ? this.dispatcher.deliver(envelope, transportName, delivery)
-            : this.dispatcher.reportRejection(
-                {
-                  reason: 'misrouted',
-                  envelope,
-                  attempt: delivery.attempt,
-                  error: new MisroutedMessageError(messageClass, envelope.header.messageClass),
-                },
-                transportName,
-              ),
-        {
-          concurrency,
-          group: this.options.entity ?? 'default',
-          onReject: (rejection) =>
-            void this.dispatcher.reportRejection(rejection, transportName).catch(() => undefined),
-        },
-      );
+      this.transports
+        .get(transportName)
+        .subscribe(
+          messageClass,
+          (envelope, delivery) =>
+            // Routing follows where a frame arrived, never the type it claims (one string compare).
+            envelope.header.messageClass === messageClass
+              ? this.dispatcher.deliver(envelope, transportName, delivery)
+              : this.dispatcher.reportRejection(
+                  {
+                    reason: 'misrouted',
+                    envelope,
+                    attempt: delivery.attempt,
+                    error: new MisroutedMessageError(messageClass, envelope.header.messageClass),
+                  },
+                  transportName,
+                ),
+          {
+            concurrency,
+            group: this.options.entity ?? 'default',
+            onReject: (rejection) =>
+              void this.dispatcher.reportRejection(rejection, transportName).catch(() => undefined),
+          },
+        )
+        .catch((error: unknown) => {
+          throw namedTransportError(error, transportName);
+        });
     const breaker = this.options.subscribeCircuitBreaker;
     return breaker ? this.circuitBreakers.execute(`subscribe:${transportName}`, breaker, subscribe) : subscribe();
   }
