@@ -1,6 +1,6 @@
-import { getMetadataStorage } from 'class-validator';
 import { DESCRIBE_METADATA } from '../constants';
 import { MessageType } from '../interfaces/message-type.interface';
+import { constraintsOf, ValidationRule, validationRulesOf } from '../validation/decorator-metadata';
 import { MessageTypeMetadata } from './message-type-metadata.interface';
 import { MessageTypeRegistry, messageTypeRegistry } from './message-type-registry';
 
@@ -34,7 +34,6 @@ export interface MessageTypeDescription {
 }
 
 /** class-validator does not export this type from its entry point. */
-type ValidationMetadata = ReturnType<ReturnType<typeof getMetadataStorage>['getTargetValidationMetadatas']>[number];
 
 const OPTIONAL_MARKERS = new Set(['isOptional']);
 
@@ -63,8 +62,8 @@ export class MessageCatalog {
 
   private describeMetadata(metadata: MessageTypeMetadata): MessageTypeDescription {
     const descriptions = describedProperties(metadata.target);
-    const rulesByProperty = new Map<string, ValidationMetadata[]>();
-    for (const rule of getMetadataStorage().getTargetValidationMetadatas(metadata.target, '', true, false)) {
+    const rulesByProperty = new Map<string, ValidationRule[]>();
+    for (const rule of validationRulesOf(metadata.target)) {
       const list = rulesByProperty.get(rule.propertyName) ?? [];
       list.push(rule);
       rulesByProperty.set(rule.propertyName, list);
@@ -107,7 +106,7 @@ export function describedProperties(target: MessageType): Map<string, string> {
 function describeProperty(
   target: MessageType,
   name: string,
-  rules: ValidationMetadata[],
+  rules: ValidationRule[],
   description: string | undefined,
 ): MessagePropertyDescription {
   const designType = Reflect.getMetadata('design:type', target.prototype, name) as unknown;
@@ -122,9 +121,9 @@ function describeProperty(
   };
 }
 
-function ruleName(rule: ValidationMetadata): string {
+function ruleName(rule: ValidationRule): string {
   if (rule.name) return rule.name;
-  const constraint = getMetadataStorage().getTargetValidatorConstraints(rule.constraintCls)[0];
+  const constraint = constraintsOf(rule)[0];
   return constraint?.name ?? rule.type;
 }
 
@@ -140,7 +139,7 @@ const TYPE_FROM_RULE: Record<string, string> = {
   isUUID: 'string',
 };
 
-function typeName(designType: unknown, rules: ValidationMetadata[]): string {
+function typeName(designType: unknown, rules: ValidationRule[]): string {
   if (designType === undefined || designType === Object) {
     const typed = rules.find((rule) => !rule.each && rule.name !== undefined && rule.name in TYPE_FROM_RULE);
     if (typed) return TYPE_FROM_RULE[typed.name as string] as string;

@@ -1,10 +1,6 @@
-import { defaultMetadataStorage } from 'class-transformer/cjs/storage';
-import { getMetadataStorage } from 'class-validator';
 import { MessageDeclarationError } from '../errors';
+import { isTransformed, typeDeclarationOf, validationRulesOf } from '../validation/decorator-metadata';
 import { MessageType } from '../interfaces/message-type.interface';
-
-/** class-transformer's TransformationType.PLAIN_TO_CLASS. */
-const PLAIN_TO_CLASS = 0;
 
 /**
  * Refuses property declarations a JSON payload can never satisfy on receipt, when the class is
@@ -20,9 +16,9 @@ export function assertSurvivesJson(type: MessageType, className: string): void {
 function checkClass(type: MessageType, className: string, prefix: string, seen: Set<MessageType>): void {
   if (seen.has(type)) return;
   seen.add(type);
-  for (const rule of getMetadataStorage().getTargetValidationMetadatas(type, '', true, false)) {
+  for (const rule of validationRulesOf(type)) {
     const property = rule.propertyName;
-    if (rule.name === 'isDate' && !isConverted(type, property)) {
+    if (rule.name === 'isDate' && !isTransformed(type, property)) {
       throw new MessageDeclarationError(
         className,
         `${prefix}${property}`,
@@ -30,7 +26,7 @@ function checkClass(type: MessageType, className: string, prefix: string, seen: 
         `add @Type(() => Date) from class-transformer to the property`,
       );
     }
-    if (rule.type === 'nestedValidation' && !isConverted(type, property)) {
+    if (rule.type === 'nestedValidation' && !isTransformed(type, property)) {
       const designType = Reflect.getMetadata('design:type', type.prototype as object, property) as unknown;
       const nested = typeof designType === 'function' && designType !== Object && designType !== Array;
       throw new MessageDeclarationError(
@@ -50,16 +46,9 @@ function checkClass(type: MessageType, className: string, prefix: string, seen: 
 /** The class `@Type` names, when it can be asked already (a class declared further down cannot be yet). */
 function nestedClassOf(type: MessageType, property: string): MessageType | undefined {
   try {
-    const target = defaultMetadataStorage.findTypeMetadata(type, property)?.typeFunction();
+    const target = typeDeclarationOf(type, property)?.typeFunction();
     return typeof target === 'function' && target !== Date ? (target as MessageType) : undefined;
   } catch {
     return undefined;
   }
-}
-
-function isConverted(type: MessageType, property: string): boolean {
-  return (
-    defaultMetadataStorage.findTypeMetadata(type, property) !== undefined ||
-    defaultMetadataStorage.findTransformMetadatas(type, property, PLAIN_TO_CLASS).length > 0
-  );
 }

@@ -1,6 +1,5 @@
-import { getMetadataStorage, ValidatorOptions } from 'class-validator';
-
-type ValidationMetadata = ReturnType<ReturnType<typeof getMetadataStorage>['getTargetValidationMetadatas']>[number];
+import { ValidatorOptions } from 'class-validator';
+import { constraintsOf, ValidationRule, validationRulesOf } from './decorator-metadata';
 
 interface PropertyCheck {
   readonly validate: (value: unknown, args: object) => unknown;
@@ -81,8 +80,7 @@ export class FastValidityCheck {
 }
 
 function compile(type: NewableFunction): CompiledProperty[] | null {
-  const storage = getMetadataStorage();
-  const metadatas = storage.getTargetValidationMetadatas(type, '', true, false);
+  const metadatas = validationRulesOf(type);
   const byProperty = new Map<string, CompiledProperty>();
   for (const metadata of metadatas) {
     if (!isSupported(metadata)) return null;
@@ -96,7 +94,7 @@ function compile(type: NewableFunction): CompiledProperty[] | null {
       property.conditions.push(metadata.constraints[0] as (object: object, value: unknown) => boolean);
       continue;
     }
-    for (const constraint of storage.getTargetValidatorConstraints(metadata.constraintCls)) {
+    for (const constraint of constraintsOf(metadata)) {
       if (constraint.async) return null;
       const instance = constraint.instance as { validate: (value: unknown, args: object) => unknown };
       property.checks.push({
@@ -109,7 +107,7 @@ function compile(type: NewableFunction): CompiledProperty[] | null {
   return [...byProperty.values()];
 }
 
-function isSupported(metadata: ValidationMetadata): boolean {
+function isSupported(metadata: ValidationRule): boolean {
   return (
     SUPPORTED_TYPES.has(metadata.type) && !metadata.each && (metadata.groups?.length ?? 0) === 0 && !metadata.always
   );

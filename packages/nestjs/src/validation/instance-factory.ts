@@ -1,11 +1,13 @@
 import { plainToInstance } from 'class-transformer';
-import { defaultMetadataStorage } from 'class-transformer/cjs/storage';
-import { getMetadataStorage } from 'class-validator';
 import { MessageType } from '../interfaces/message-type.interface';
+import {
+  exposedNamesOf,
+  hasExposeOrExclude,
+  isTransformed,
+  typeDeclarationOf,
+  validationRulesOf,
+} from './decorator-metadata';
 import { UnknownPropertiesPolicy } from './unknown-properties-policy';
-
-/** class-transformer's TransformationType.PLAIN_TO_CLASS. */
-const PLAIN_TO_CLASS = 0;
 
 /** Payload keys that would set an instance's prototype or shadow its class: never copied. */
 const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
@@ -20,7 +22,7 @@ interface ClassShape {
   readonly declaredSet: ReadonlySet<string>;
   /** Declared properties that hold nested shapes: @ValidateNested with @Type(() => Class). */
   readonly nested: ReadonlyMap<string, NewableFunction>;
-  /** class-level @Expose/@Exclude, or @Type/@Transform on a declared property: class-transformer builds it. */
+  /** @Expose/@Exclude anywhere, or @Type/@Transform on a declared property: class-transformer builds it. */
   readonly transformed: boolean;
 }
 
@@ -120,9 +122,7 @@ export class InstanceFactory {
   private needsTransformer(type: NewableFunction, data: Record<string, unknown>): boolean {
     let classLevel = this.classLevelMetadata.get(type);
     if (classLevel === undefined) {
-      classLevel =
-        defaultMetadataStorage.getExposedMetadatas(type).length > 0 ||
-        defaultMetadataStorage.getExcludedMetadatas(type).length > 0;
+      classLevel = hasExposeOrExclude(type);
       this.classLevelMetadata.set(type, classLevel);
     }
     if (classLevel) return true;
@@ -134,7 +134,7 @@ export class InstanceFactory {
     for (const key in data) {
       let transformed = known.get(key);
       if (transformed === undefined) {
-        transformed = hasTransformation(type, key);
+        transformed = isTransformed(type, key);
         // Keys come from the sender: remember a bounded number, so odd payloads cannot grow the cache.
         if (known.size < MAX_REMEMBERED_KEYS) known.set(key, transformed);
       }
@@ -150,25 +150,15 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-function hasTransformation(type: NewableFunction, property: string): boolean {
-  return (
-    defaultMetadataStorage.findTypeMetadata(type, property) !== undefined ||
-    defaultMetadataStorage.findTransformMetadatas(type, property, PLAIN_TO_CLASS).length > 0
-  );
-}
-
 function compileShape(type: NewableFunction): ClassShape {
-  const rules = getMetadataStorage().getTargetValidationMetadatas(type, '', true, false);
+  const rules = validationRulesOf(type);
   if (rules.length === 0) return { declared: undefined, declaredSet: new Set(), nested: new Map(), transformed: false };
   const properties = [...new Set(rules.map((rule) => rule.propertyName))].filter((name) => !FORBIDDEN_KEYS.has(name));
   const nestedValidated = new Set(
     rules.filter((rule) => rule.type === 'nestedValidation').map((rule) => rule.propertyName),
   );
   // A property exposed under another name arrives under that name.
-  const renamed = new Map<string, string>();
-  for (const expose of defaultMetadataStorage.getExposedMetadatas(type)) {
-    if (expose.propertyName && expose.options?.name) renamed.set(expose.propertyName, expose.options.name);
-  }
+  const renamed = exposedNamesOf(type);
   const nested = new Map<string, NewableFunction>();
   for (const property of nestedValidated) {
     const target = nestedTypeOf(type, property);
@@ -179,16 +169,15 @@ function compileShape(type: NewableFunction): ClassShape {
     declared,
     declaredSet: new Set(declared),
     nested,
-    transformed:
-      renamed.size > 0 ||
-      defaultMetadataStorage.getExcludedMetadatas(type).length > 0 ||
-      properties.some((property) => hasTransformation(type, property)),
+    // Any @Expose or @Exclude (groups, versions, toClassOnly) changes what class-transformer
+    // copies: such a class is built by it, as under the 'keep' policy.
+    transformed: hasExposeOrExclude(type) || properties.some((property) => isTransformed(type, property)),
   };
 }
 
 /** The class @Type names for a nested property, when it is a plain class (no discriminator, not a Map). */
 function nestedTypeOf(type: NewableFunction, property: string): NewableFunction | undefined {
-  const metadata = defaultMetadataStorage.findTypeMetadata(type, property);
+  const metadata = typeDeclarationOf(type, property);
   if (!metadata || metadata.options?.discriminator || metadata.reflectedType === Map) return undefined;
   let target: unknown;
   try {
