@@ -1,6 +1,11 @@
 import 'reflect-metadata';
 import { IsInt } from 'class-validator';
 import { Message, MessageBus, UndeliverableMessage } from '@smart-message/nestjs';
+import { SerializerRegistry } from '@smart-message/nestjs/transport-kit';
+import { MessageTypeRegistry } from '../../src/catalog/message-type-registry';
+import { Dispatcher } from '../../src/dispatcher/dispatcher';
+import { MessageStatistics } from '../../src/statistics/message-statistics';
+import { MessageValidator } from '../../src/validation/message-validator';
 import { envelopeOf, TappedMemoryTransport } from './tapped-memory-transport';
 
 @Message({ name: 'OrphanPing', from: 'tests' })
@@ -65,5 +70,32 @@ describe('a well-formed message that no handler on its transport takes', () => {
     } finally {
       await bus.shutdown(1000);
     }
+  });
+});
+
+// A subscription carries only its own type (anything else is misrouted), so a type this process never
+// declared reaches the dispatcher only from a transport that reads every type; the dispatcher is asked directly.
+describe('a well-formed message of a type this process does not declare', () => {
+  it('is reported as unknown-type (SM_NO_HANDLER), so a dead letter store keeps it', async () => {
+    const undeliverable: UndeliverableMessage[] = [];
+    const dispatcher = new Dispatcher({
+      serializers: new SerializerRegistry(),
+      validator: new MessageValidator(),
+      statistics: new MessageStatistics(),
+      logger: silent,
+      validateOnReceive: true,
+      messageTypes: new MessageTypeRegistry(),
+      onUndeliverable: (event) => void undeliverable.push(event),
+    });
+
+    await dispatcher.deliver(envelopeOf('NeverDeclared', { seq: 1 }), 'memory', { attempt: 1 });
+
+    expect(undeliverable).toHaveLength(1);
+    expect(undeliverable[0]).toMatchObject({
+      reason: 'unknown-type',
+      transport: 'memory',
+      envelope: { header: { messageClass: 'NeverDeclared' } },
+      error: { code: 'SM_NO_HANDLER', name: 'NoHandlerError' },
+    });
   });
 });
