@@ -21,6 +21,26 @@ export type {
 export { DeliveryQueue } from '../transports/delivery-queue';
 export type { DeliveryQueueOptions } from '../transports/delivery-queue';
 
+// Connections: bounds on what waits for a broker, and the retry backoff (docs/writing-a-transport.md, "Helpers")
+/** Sends commands across a reconnect within a time and a count bound, failing with the transport's own errors past them. */
+export { ReconnectGate } from '../transports/reconnect-gate';
+/** What a `ReconnectGate` asks of a connection, and its bounds and errors. */
+export type { GatedConnection, ReconnectGateOptions } from '../transports/reconnect-gate';
+/** Runs at most a number of operations at once (publishes awaiting the broker's answer), the rest waiting in order. */
+export { InFlightLimit } from '../transports/in-flight-limit';
+/** How many callers may wait for an `InFlightLimit` slot, and the error for one more. */
+export type { InFlightWaitingBound } from '../transports/in-flight-limit';
+/** The wait before a retry: doubling from a base to a ceiling, optionally jittered. */
+export { backoffDelay } from '../transports/backoff-delay';
+/** The parameters of `backoffDelay`. */
+export type { Backoff } from '../transports/backoff-delay';
+
+// Publishing: several frames per broker message
+/** Gathers the frames published to each destination into batches sent as one broker message each. */
+export { FrameBatcher } from '../transports/frame-batcher';
+/** A `FrameBatcher`'s bounds and sender, and the transport's batch format. */
+export type { FrameBatcherOptions, FrameBatchFormat } from '../transports/frame-batcher';
+
 // Frames: the CloudEvents codec, serializers by name, header and size limits
 export { CloudEventsFrameCodec } from '../codec/cloud-events-frame.codec';
 export type { CloudEventFrame, ContentTypeResolver } from '../codec/cloud-events-frame.codec';

@@ -1,6 +1,10 @@
 import { Redis, RedisOptions } from 'ioredis';
 import type { MessageLogger } from '@smart-message/nestjs';
+import { InFlightLimit, ReconnectGate } from '@smart-message/nestjs/transport-kit';
+import { PublishBufferFullError } from '../errors/publish-buffer-full.error';
+import { RedisUnavailableError } from '../errors/redis-unavailable.error';
 import { RedisConnectionOptions } from '../interfaces/redis-connection-options.interface';
+import { gatedRedis } from './gated-redis';
 import { OutageLog } from './outage-log';
 import { assertRedisUrl } from './redis-url';
 import { waitUntilReady } from './wait-until-ready';
@@ -56,6 +60,27 @@ export class RedisConnections {
    */
   ready(client: Redis, activity: string): Promise<void> {
     return waitUntilReady(client, activity, this.connectTimeoutMs);
+  }
+
+  /**
+   * Runs commands on `client` so that an outage neither drops them nor queues them without bound:
+   * each waits for the reconnect at most `publishTimeoutMs`, at most `maxBufferedPublishes` at once.
+   */
+  gate(client: Redis): ReconnectGate {
+    return new ReconnectGate(gatedRedis(client), {
+      timeoutMs: this.options.publishTimeoutMs ?? 10_000,
+      maxWaiting: this.options.maxBufferedPublishes ?? 10_000,
+      unavailable: (timeoutMs, options) => new RedisUnavailableError(timeoutMs, options),
+      full: (limit) => new PublishBufferFullError(limit),
+    });
+  }
+
+  /** At most `limit` operations at once; waiting for a slot counts against `maxBufferedPublishes`, as waiting for a reconnect does. */
+  inFlightLimit(limit: number): InFlightLimit {
+    return new InFlightLimit(limit, {
+      max: this.options.maxBufferedPublishes ?? 10_000,
+      refuse: (max) => new PublishBufferFullError(max),
+    });
   }
 
   async closeAll(): Promise<void> {

@@ -1,4 +1,5 @@
 import { FrameDecodeError } from '@smart-message/nestjs';
+import type { FrameBatchFormat } from '@smart-message/nestjs/transport-kit';
 
 /** First bytes of a batch message; no frame of either codec starts with them (frames start with `{`). */
 export const BATCH_MARKER = 'SMBATCH1 ';
@@ -20,6 +21,13 @@ export function encodeBatch(frames: readonly string[], sizes: readonly number[])
   if (frames.length === 1) return frames[0] as string;
   return `${BATCH_MARKER}${frames.length} ${sizes.join(' ')}\n${frames.join('\n')}`;
 }
+
+/**
+ * What a batch costs in bytes beside its frames, for the batcher's size bound: the marker, the
+ * count and the header's newline (16), and per frame a length of up to 10 digits, its space and
+ * the newline after it (12).
+ */
+export const BATCH_FORMAT: FrameBatchFormat = { overheadBytes: 16, overheadPerFrameBytes: 12, encode: encodeBatch };
 
 /** Costs two byte compares for a frame that is not a batch. */
 export function isBatch(message: Buffer): boolean {

@@ -17,14 +17,15 @@ import {
   oversizedFrameError,
   DeliveryQueue,
   EnvelopeHandler,
+  FrameBatcher,
+  InFlightLimit,
+  ReconnectGate,
   TransportSubscribeOptions,
   TransportSubscription,
 } from '@smart-message/nestjs/transport-kit';
 import { pingRedis } from '../health/ping-redis';
-import { InFlightBound } from '../connection/in-flight-bound';
-import { PublishGate } from '../connection/publish-gate';
-import { decodeBatch, isBatch } from './batch-frame';
-import { PublishBatcher } from './publish-batcher';
+import { BATCH_FORMAT, decodeBatch, isBatch } from './batch-frame';
+import { resolveBatchOptions } from './batch-options';
 import { RedisConnections } from '../connection/redis-connections';
 import { RedisPubSubTransportOptions } from '../interfaces/redis-pubsub-transport-options.interface';
 
@@ -62,10 +63,10 @@ export class RedisPubSubTransport implements Transport {
   private readonly prefix: string;
   private readonly maxQueued: number;
   private readonly logger: MessageLogger;
-  private readonly bound?: InFlightBound;
-  private readonly batcher?: PublishBatcher;
+  private readonly bound?: InFlightLimit;
+  private readonly batcher?: FrameBatcher;
   private publisherClient?: Redis;
-  private publishGate?: PublishGate;
+  private publishGate?: ReconnectGate;
   private subscriberClient?: Redis;
   private readonly channels = new Map<string, Set<ChannelSubscription>>();
   private closed = false;
@@ -82,14 +83,18 @@ export class RedisPubSubTransport implements Transport {
     this.prefix = options.prefix ?? '';
     this.maxQueued = options.maxQueuedDeliveries ?? 10_000;
     if (options.batch) {
-      this.batcher = new PublishBatcher(options.batch, this.maxFrameBytes, (channel, message) => {
-        const send = (): Promise<unknown> => this.gate().run(() => this.publisher().publish(channel, message));
-        return this.bound ? this.bound.run(send) : send();
+      this.batcher = new FrameBatcher({
+        ...resolveBatchOptions(options.batch),
+        maxBytes: this.maxFrameBytes,
+        format: BATCH_FORMAT,
+        send: (channel, message) => {
+          const send = (): Promise<unknown> => this.gate().run(() => this.publisher().publish(channel, message));
+          return this.bound ? this.bound.run(send) : send();
+        },
       });
     }
     if (options.maxInFlightPublishes !== undefined) {
-      // Waiting for a slot counts against the same bound as waiting for a reconnect.
-      this.bound = new InFlightBound(options.maxInFlightPublishes, options.maxBufferedPublishes ?? 10_000);
+      this.bound = this.connections.inFlightLimit(options.maxInFlightPublishes);
     }
   }
 
@@ -240,12 +245,8 @@ export class RedisPubSubTransport implements Transport {
     return this.publisherClient;
   }
 
-  private gate(): PublishGate {
-    this.publishGate ??= new PublishGate(
-      this.publisher(),
-      this.options.publishTimeoutMs ?? 10_000,
-      this.options.maxBufferedPublishes ?? 10_000,
-    );
+  private gate(): ReconnectGate {
+    this.publishGate ??= this.connections.gate(this.publisher());
     return this.publishGate;
   }
 

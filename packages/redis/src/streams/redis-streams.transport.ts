@@ -16,11 +16,11 @@ import {
   DeliveryQueue,
   EnvelopeHandler,
   frameLimitOption,
+  ReconnectGate,
   TransportHealthLimits,
   TransportSubscribeOptions,
   TransportSubscription,
 } from '@smart-message/nestjs/transport-kit';
-import { PublishGate } from '../connection/publish-gate';
 import { RedisConnections } from '../connection/redis-connections';
 import { RedisStreamsTransportOptions } from '../interfaces/redis-streams-transport-options.interface';
 import { consumerGroupBacklog } from '../health/consumer-group-backlog';
@@ -60,7 +60,7 @@ export class RedisStreamsTransport implements Transport {
   private readonly maxLen: number;
   private readonly logger: MessageLogger;
   private commandsClient?: Redis;
-  private publishGate?: PublishGate;
+  private publishGate?: ReconnectGate;
   private readonly consumers = new Map<string, StreamConsumer>();
   private readonly readers = new Map<string, Redis>();
   private readonly heldBytes: HeldBytes;
@@ -286,12 +286,8 @@ export class RedisStreamsTransport implements Transport {
     return this.commandsClient;
   }
 
-  private gate(): PublishGate {
-    this.publishGate ??= new PublishGate(
-      this.commands(),
-      this.options.publishTimeoutMs ?? 10_000,
-      this.options.maxBufferedPublishes ?? 10_000,
-    );
+  private gate(): ReconnectGate {
+    this.publishGate ??= this.connections.gate(this.commands());
     return this.publishGate;
   }
 }
