@@ -1,6 +1,9 @@
 export { RedisPubSubTransport } from './pubsub/redis-pubsub.transport';
 export type { RedisPubSubStatus } from './pubsub/redis-pubsub.transport';
-export type { RedisConnectionOptions } from './interfaces/redis-connection-options.interface';
+export type {
+  RedisConnectionOptions,
+  RedisStoreConnectionOptions,
+} from './interfaces/redis-connection-options.interface';
 export type {
   RedisPubSubTransportOptions,
   PubSubBatchOptions,

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { MessageLogger } from '@smart-message/nestjs';
-import { endpointOf } from './wait-until-ready';
+import { endpointOf } from './redis-endpoint';
 
 interface Watched {
   readonly role: string;

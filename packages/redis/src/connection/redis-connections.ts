@@ -1,57 +1,56 @@
-import { Redis, RedisOptions } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { MessageLogger } from '@smart-message/nestjs';
 import { InFlightLimit, ReconnectGate } from '@smart-message/nestjs/transport-kit';
 import { PublishBufferFullError } from '../errors/publish-buffer-full.error';
 import { RedisUnavailableError } from '../errors/redis-unavailable.error';
 import { RedisConnectionOptions } from '../interfaces/redis-connection-options.interface';
 import { gatedRedis } from './gated-redis';
+import { openRedisConnection, RedisConnectionProfile, sharedOrOwnConnection } from './open-redis-connection';
 import { OutageLog } from './outage-log';
-import { assertRedisUrl } from './redis-url';
+import { resolveRedisConnection, ResolvedRedisConnection } from './resolve-redis-connection';
 import { waitUntilReady } from './wait-until-ready';
 
-export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
-export const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
-/** Longest wait between reconnect attempts: a publish waiting for Redis waits at most this long after it is back. */
-export const MAX_RECONNECT_DELAY_MS = 250;
-
 /**
- * Reconnect forever, backing off to MAX_RECONNECT_DELAY_MS, with jitter so many instances do
- * not reconnect in step. An attempt to a server that is down costs one refused TCP connect.
- */
-export function reconnectDelay(attempt: number): number {
-  const ceiling = Math.min(MAX_RECONNECT_DELAY_MS, 25 * 2 ** Math.min(attempt, 6));
-  return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
-}
-
-/**
- * Opens the connections a transport needs. Commands fail fast while disconnected (no unbounded
- * offline queue): publishers wait for a reconnect themselves, within bounds. Subscriber and
+ * The connections of one transport. Commands fail fast while disconnected (no unbounded offline
+ * queue): publishers wait for a reconnect themselves, within bounds. Subscriber and
  * blocking-reader connections are separate, since either blocks the connection it uses.
  */
 export class RedisConnections {
   private readonly owned: Redis[] = [];
   private readonly outages: OutageLog;
-  readonly connectTimeoutMs: number;
+  private readonly connection: ResolvedRedisConnection;
 
   constructor(
-    private readonly options: RedisConnectionOptions,
+    options: RedisConnectionOptions,
     private readonly name: string,
     logger?: MessageLogger,
   ) {
-    // Refused here, at construction: a wrong url is a configuration error, not an outage.
-    if (!options.client) assertRedisUrl(options.url ?? DEFAULT_REDIS_URL);
-    this.connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    this.connection = resolveRedisConnection(options);
     this.outages = new OutageLog(name, logger, (back) => this.reconnectOthers(back));
+  }
+
+  get connectTimeoutMs(): number {
+    return this.connection.connectTimeoutMs;
   }
 
   /** The connection for plain commands: the shared client when given. */
   commands(): Redis {
-    return this.options.client ?? this.open('commands', { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+    const { client, owned } = sharedOrOwnConnection(
+      this.connection,
+      this.profile('commands', { enableOfflineQueue: false, maxRetriesPerRequest: 1 }),
+    );
+    if (owned) this.own(client, 'commands');
+    return client;
   }
 
   /** A connection of its own, for SUBSCRIBE or blocking reads; `whenLost` says what an outage costs. */
   dedicated(role: string, whenLost?: string): Redis {
-    return this.open(role, { enableOfflineQueue: true, maxRetriesPerRequest: null }, whenLost);
+    const client = openRedisConnection(
+      this.connection,
+      this.profile(role, { enableOfflineQueue: true, maxRetriesPerRequest: null }),
+    );
+    this.own(client, role, whenLost);
+    return client;
   }
 
   /**
@@ -59,7 +58,7 @@ export class RedisConnections {
    * naming host, port, cause and `activity` (e.g. `connecting the publisher`).
    */
   ready(client: Redis, activity: string): Promise<void> {
-    return waitUntilReady(client, activity, this.connectTimeoutMs);
+    return waitUntilReady(client, activity, this.connection.connectTimeoutMs);
   }
 
   /**
@@ -68,8 +67,8 @@ export class RedisConnections {
    */
   gate(client: Redis): ReconnectGate {
     return new ReconnectGate(gatedRedis(client), {
-      timeoutMs: this.options.publishTimeoutMs ?? 10_000,
-      maxWaiting: this.options.maxBufferedPublishes ?? 10_000,
+      timeoutMs: this.connection.publishTimeoutMs,
+      maxWaiting: this.connection.maxBufferedPublishes,
       unavailable: (timeoutMs, options) => new RedisUnavailableError(timeoutMs, options),
       full: (limit) => new PublishBufferFullError(limit),
     });
@@ -78,7 +77,7 @@ export class RedisConnections {
   /** At most `limit` operations at once; waiting for a slot counts against `maxBufferedPublishes`, as waiting for a reconnect does. */
   inFlightLimit(limit: number): InFlightLimit {
     return new InFlightLimit(limit, {
-      max: this.options.maxBufferedPublishes ?? 10_000,
+      max: this.connection.maxBufferedPublishes,
       refuse: (max) => new PublishBufferFullError(max),
     });
   }
@@ -99,23 +98,14 @@ export class RedisConnections {
     );
   }
 
-  private open(role: string, overrides: RedisOptions, whenLost?: string): Redis {
-    const options: RedisOptions = {
-      retryStrategy: reconnectDelay,
-      connectionName: `${this.name}:${role}`,
-      connectTimeout: this.connectTimeoutMs,
-      ...this.options.redisOptions,
-      ...overrides,
-    };
-    const client = this.options.client
-      ? this.options.client.duplicate(options)
-      : new Redis(this.options.url ?? DEFAULT_REDIS_URL, options);
-    // ioredis emits connection errors as events (unhandled they would crash the process): the
-    // outage log reports them once per outage, startup reports them as RedisConnectionError.
-    client.on('error', () => undefined);
+  private profile(role: string, required: RedisConnectionProfile['required']): RedisConnectionProfile {
+    return { name: `${this.name}:${role}`, required };
+  }
+
+  /** Closed by closeAll; its losses and recoveries go to the outage log, which startup's failures do not. */
+  private own(client: Redis, role: string, whenLost?: string): void {
     this.outages.watch(client, role, whenLost);
     this.owned.push(client);
-    return client;
   }
 
   /**

@@ -1,11 +1,6 @@
 import type { Redis } from 'ioredis';
 import { RedisConnectionError, RedisConnectionFailure } from '../errors/redis-connection.error';
-
-/** Where a client connects, for messages: host and port, or the socket path. */
-export function endpointOf(client: Redis): { host: string; port: number | string } {
-  const { host, port, path } = client.options;
-  return path ? { host: path, port: 'unix socket' } : { host: host ?? '127.0.0.1', port: port ?? 6379 };
-}
+import { endpointOf } from './redis-endpoint';
 
 /** Replies that no retry can fix: they end the wait at once. */
 function permanentFailure(error: Error): RedisConnectionFailure | undefined {

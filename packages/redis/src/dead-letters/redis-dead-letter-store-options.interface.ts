@@ -1,14 +1,11 @@
 import type { DeadLetterBoundsOptions } from '@smart-message/nestjs';
-import type { Redis, RedisOptions } from 'ioredis';
+import type { RedisStoreConnectionOptions } from '../interfaces/redis-connection-options.interface';
 
-/** Also its bounds: `maxEntries` (default 10,000), `maxBytes` (default 64 MiB) and the `logger` of evictions. */
-export interface RedisDeadLetterStoreOptions extends DeadLetterBoundsOptions {
-  /** `redis://…` or `rediss://…` (default `redis://127.0.0.1:6379`). */
-  url?: string;
-  /** An existing client to use instead of opening one; the store never closes a client it was given. */
-  client?: Redis;
-  /** More ioredis options for the connection the store opens itself. */
-  redisOptions?: RedisOptions;
+/**
+ * Where Redis is (`url`, or a shared `client`, and `redisOptions`), and the store's bounds:
+ * `maxEntries` (default 10,000), `maxBytes` (default 64 MiB) and the `logger` of evictions.
+ */
+export interface RedisDeadLetterStoreOptions extends DeadLetterBoundsOptions, RedisStoreConnectionOptions {
   /**
    * Start of the store's four keys: `<prefix>entries` (a hash of entries by id), `<prefix>index`
    * (a sorted set of ids by last failure time), `<prefix>fields` (a hash of each entry's index

@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import {
   DeadLetterEntry,
   DeadLetterFilter,
@@ -23,7 +23,8 @@ import {
   resolveDeadLetterBounds,
   resolvePaging,
 } from '@smart-message/nestjs/transport-kit';
-import { DEFAULT_REDIS_URL, reconnectDelay } from '../connection/redis-connections';
+import { sharedOrOwnConnection } from '../connection/open-redis-connection';
+import { resolveRedisConnection, STORE_CONNECT_TIMEOUT_MS } from '../connection/resolve-redis-connection';
 import { REMOVE_SCRIPT, UPSERT_SCRIPT } from './dead-letter-scripts';
 import { RedisDeadLetterStoreOptions } from './redis-dead-letter-store-options.interface';
 
@@ -76,17 +77,12 @@ export class RedisDeadLetterStore implements DeadLetterStore {
     this.indexKey = `${prefix}index`;
     this.fieldsKey = `${prefix}fields`;
     this.countersKey = `${prefix}counters`;
-    this.ownsClient = options.client === undefined;
-    this.client =
-      options.client ??
-      new Redis(options.url ?? DEFAULT_REDIS_URL, {
-        retryStrategy: reconnectDelay,
-        connectionName: 'smart-message:dead-letters',
-        maxRetriesPerRequest: MAX_RETRIES_PER_REQUEST,
-        ...options.redisOptions,
-      });
-    // ioredis emits connection errors as events; unhandled they would crash the process.
-    if (this.ownsClient) this.client.on('error', () => undefined);
+    const { client, owned } = sharedOrOwnConnection(resolveRedisConnection(options), {
+      name: 'smart-message:dead-letters',
+      defaults: { connectTimeout: STORE_CONNECT_TIMEOUT_MS, maxRetriesPerRequest: MAX_RETRIES_PER_REQUEST },
+    });
+    this.client = client;
+    this.ownsClient = owned;
   }
 
   async upsert(entry: DeadLetterEntry): Promise<void> {

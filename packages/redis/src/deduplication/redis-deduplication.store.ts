@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { DeduplicationStore, InvalidMessageOptionsError, MessageLogger } from '@smart-message/nestjs';
 import {
   DeduplicationCheck,
@@ -7,7 +7,8 @@ import {
   DeduplicationRequest,
   deduplicationKey,
 } from '@smart-message/nestjs/transport-kit';
-import { DEFAULT_REDIS_URL, reconnectDelay } from '../connection/redis-connections';
+import { sharedOrOwnConnection } from '../connection/open-redis-connection';
+import { resolveRedisConnection, STORE_CONNECT_TIMEOUT_MS } from '../connection/resolve-redis-connection';
 import { RedisDeduplicationStoreOptions } from '../interfaces/redis-deduplication-store-options.interface';
 import { BEGIN_SCRIPT, COMPLETE_SCRIPT, RELEASE_SCRIPT, RENEW_SCRIPT } from './deduplication-scripts';
 
@@ -38,18 +39,13 @@ export class RedisDeduplicationStore implements DeduplicationStore {
     this.ttlSeconds = positiveInteger(options.ttlSeconds, DEFAULT_DEDUPLICATION_TTL_SECONDS, 'ttlSeconds');
     this.leaseMs = positiveInteger(options.leaseMs, DEFAULT_DEDUPLICATION_LEASE_MS, 'leaseMs');
     this.logger = options.logger ?? silentLogger;
-    this.ownsClient = options.client === undefined;
-    this.client =
-      options.client ??
-      new Redis(options.url ?? DEFAULT_REDIS_URL, {
-        retryStrategy: reconnectDelay,
-        connectionName: 'smart-message:dedup',
-        // A check that cannot reach Redis fails the delivery (redelivered later on Streams) rather than waiting forever.
-        maxRetriesPerRequest: 2,
-        ...options.redisOptions,
-      });
-    // ioredis emits connection errors as events; unhandled they would crash the process.
-    if (this.ownsClient) this.client.on('error', () => undefined);
+    const { client, owned } = sharedOrOwnConnection(resolveRedisConnection(options), {
+      name: 'smart-message:dedup',
+      // A check that cannot reach Redis fails the delivery (redelivered later on Streams) rather than waiting forever.
+      defaults: { connectTimeout: STORE_CONNECT_TIMEOUT_MS, maxRetriesPerRequest: 2 },
+    });
+    this.client = client;
+    this.ownsClient = owned;
   }
 
   async begin(request: DeduplicationRequest): Promise<DeduplicationCheck> {

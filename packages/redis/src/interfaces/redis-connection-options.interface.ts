@@ -1,19 +1,23 @@
 import type { Redis, RedisOptions } from 'ioredis';
 import type { MessageLogger } from '@smart-message/nestjs';
 
-/** How a Redis transport reaches Redis. */
+/**
+ * How the package reaches Redis. The transports take all of it; the stores take `url`, `client`
+ * and `redisOptions` (`RedisStoreConnectionOptions`), the breaker state store `client` only.
+ */
 export interface RedisConnectionOptions {
   /**
    * `redis://[[username]:password@]host[:port][/db]`, or `rediss://` for TLS
-   * (default `redis://127.0.0.1:6379`).
+   * (default `redis://127.0.0.1:6379`). Refused at construction when it cannot name a Redis server.
    */
   url?: string;
   /**
-   * An existing client to share for plain commands. Subscriber and blocking connections are
-   * duplicated from it. The transport never closes a client it was given.
+   * An existing client to share for plain commands; `url` is then ignored. Connections that need
+   * one of their own (a transport's subscriber and blocking readers) are duplicated from it.
+   * Nothing of this package closes a client it was given.
    */
   client?: Redis;
-  /** More ioredis options for the connections the transport opens itself. */
+  /** More ioredis options for the connections opened from `url` or duplicated from `client`. */
   redisOptions?: RedisOptions;
   /**
    * How long startup waits for each connection to Redis before it fails with
@@ -31,3 +35,9 @@ export interface RedisConnectionOptions {
   maxBufferedPublishes?: number;
   logger?: MessageLogger;
 }
+
+/**
+ * What a store takes to reach Redis. Its connection reconnects as a transport's does; the
+ * timeouts are ioredis's own unless `redisOptions` changes them, and nothing waits at startup.
+ */
+export type RedisStoreConnectionOptions = Pick<RedisConnectionOptions, 'url' | 'client' | 'redisOptions'>;

@@ -1,13 +1,8 @@
-import type { Redis, RedisOptions } from 'ioredis';
 import type { MessageLogger } from '@smart-message/nestjs';
+import type { RedisStoreConnectionOptions } from './redis-connection-options.interface';
 
-export interface RedisDeduplicationStoreOptions {
-  /** `redis://[[username]:password@]host[:port][/db]` or `rediss://` (default `redis://127.0.0.1:6379`). */
-  url?: string;
-  /** An existing client to use instead of opening one; the store never closes a client it was given. */
-  client?: Redis;
-  /** More ioredis options for the connection the store opens itself. */
-  redisOptions?: RedisOptions;
+/** Where Redis is (`url`, or a shared `client`, and `redisOptions`), and how long uuids and marks are kept. */
+export interface RedisDeduplicationStoreOptions extends RedisStoreConnectionOptions {
   /**
    * Start of every key (default `smart-message:dedup:`). Handler ids are unique within a service,
    * not across services: services that share a Redis need prefixes of their own.

@@ -1,10 +1,9 @@
-import type { Redis } from 'ioredis';
 import { InvalidOptionError } from '@smart-message/nestjs';
 import type { BreakerStateStore, MessageLogger } from '@smart-message/nestjs';
+import type { RedisConnectionOptions } from '../interfaces/redis-connection-options.interface';
 
-export interface RedisBreakerStateStoreOptions {
-  /** The client to use; the store never closes it. */
-  client: Redis;
+/** The store opens no connection of its own: `client` (never closed by the store) is required. */
+export interface RedisBreakerStateStoreOptions extends Required<Pick<RedisConnectionOptions, 'client'>> {
   /**
    * Start of every key: `<prefix><circuit>` (default `smart-message:breaker:`). Circuit names are
    * handler ids, unique within a service, not across services: services that share a Redis need
