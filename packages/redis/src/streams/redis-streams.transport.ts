@@ -29,7 +29,8 @@ import { pingRedis } from '../health/ping-redis';
 import { DeadLetterStream } from './dead-letter-stream';
 import { HeldBytes } from './held-bytes';
 import { FRAME_FIELD } from './stream-entry';
-import { StreamConsumer, StreamSubscription } from './stream-consumer';
+import { StreamSubscription } from './consumed-stream';
+import { StreamConsumer } from './stream-consumer';
 
 /** Default `maxHeldBytes`: 64 MiB of frames read and not yet finished per transport. */
 export const DEFAULT_MAX_HELD_BYTES = 64 * 1024 * 1024;
