@@ -7,7 +7,7 @@ import { uniquePrefix } from '../support/redis-keys';
 
 /**
  * Shortcut: with `batch`, frames published to one channel in a turn go out as one PUBLISH in the
- * length-prefixed batch format, and receivers split it (pubsub/publish-batcher.ts,
+ * length-prefixed batch format, and receivers split it (the transport kit's FrameBatcher,
  * pubsub/batch-frame.ts). Its twin is the same transport without `batch`: one PUBLISH per frame.
  */
 
