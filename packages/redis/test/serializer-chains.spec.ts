@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
 import { Redis } from 'ioredis';
 import { Allow, IsInt, IsString } from 'class-validator';
-import { Message, MessageBus, Transport, UndeliverableMessage } from '@smart-message/nestjs';
+import { Message, MessageBus, MessageType, Transport, UndeliverableMessage } from '@smart-message/nestjs';
 import { RedisPubSubTransport, RedisStreamsTransport } from '@smart-message/redis';
 import { waitFor } from '@smart-message/testing';
 import { deleteKeys, uniquePrefix } from './support/redis-keys';
@@ -55,7 +55,7 @@ describe.each([
     });
     publisher = new MessageBus({ entity: 'chain-sender', logger: silent, transports: { redis: transportFor(prefix) } });
     buses.push(subscriber, publisher);
-    for (const type of [ChainedPacked, ChainedPackedDeflated, ChainedJsonBrotli])
+    for (const type of [ChainedPacked, ChainedPackedDeflated, ChainedJsonBrotli] as MessageType<object>[])
       await subscriber.subscribe(type, (message) => void received.push(message));
     await subscriber.start();
     await publisher.start();

@@ -232,6 +232,8 @@ export class MessageBus {
     if (this.lifecycle.started) return;
     this.lifecycle.started = true;
     this.registry.assertUnambiguous(this.dispatcher.handlers().map((handler) => handler.messageType.target));
+    // A handled class whose chain names an unregistered stage fails here, not on its first message.
+    for (const handler of this.dispatcher.handlers()) this.payloads.chainOf(handler.messageType);
     // Every transport connects first, whether or not it has handlers: publishers need it too.
     await Promise.all(
       this.transports.names().map((name) =>

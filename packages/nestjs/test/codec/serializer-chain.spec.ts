@@ -50,6 +50,21 @@ class ChainDefault {
   @IsString() text!: string;
 }
 
+@Message({ name: 'ChainSealed', serializer: 'json+seal' })
+class ChainSealed {
+  @IsString() text!: string;
+}
+
+@Message({ name: 'ChainCompressedSealed', serializer: 'json+deflate+seal' })
+class ChainCompressedSealed {
+  @IsString() text!: string;
+}
+
+@Message({ name: 'ChainCompressedSealedOptIn', serializer: 'json+deflate+seal', compressBeforeEncryption: true })
+class ChainCompressedSealedOptIn {
+  @IsString() text!: string;
+}
+
 const LONG = 'the same words again and again, '.repeat(100); // 3.2 KB: above the 1 KB minimum
 
 /** A header as another service's publisher would have written it. */
@@ -71,7 +86,10 @@ describe('serializer chains on the memory transport', () => {
   let received: Record<string, unknown[]>;
   let undeliverable: UndeliverableMessage[];
 
-  async function start(options: { serializer?: string; stages?: PayloadStage[] } = {}): Promise<void> {
+  async function start(
+    options: { serializer?: string; stages?: PayloadStage[] } = {},
+    types: (new () => object)[] = [],
+  ): Promise<void> {
     received = {};
     undeliverable = [];
     memory = new MemoryTransport({ retain: 20 });
@@ -81,7 +99,15 @@ describe('serializer chains on the memory transport', () => {
       onUndeliverable: (event) => void undeliverable.push(event),
       ...options,
     });
-    for (const type of [ChainPlain, ChainPacked, ChainPackedDeflated, ChainJsonBrotli, ChainMigrating, ChainDefault])
+    for (const type of [
+      ChainPlain,
+      ChainPacked,
+      ChainPackedDeflated,
+      ChainJsonBrotli,
+      ChainMigrating,
+      ChainDefault,
+      ...types,
+    ])
       await bus.subscribe(type, (message) => void (received[type.name] ??= []).push(message));
     await bus.start();
   }
@@ -186,6 +212,50 @@ describe('serializer chains on the memory transport', () => {
     expect(seen).toEqual([`encode json+reverse ${header.uuid}`, `decode json+reverse ${header.uuid}`]);
     expect(Buffer.from(sent().payload).toString()).toBe('}"sdrawkcab":"txet"{');
     expect(received.ChainDefault).toEqual([Object.assign(new ChainDefault(), { text: 'backwards' })]);
+  });
+
+  it('fails at start when a handled class names a stage nobody registered', async () => {
+    const lone = new MessageBus({ transports: { memory: new MemoryTransport() } });
+    await lone.subscribe(ChainSealed, () => undefined);
+    await expect(lone.start()).rejects.toMatchObject({
+      name: 'SerializerChainError',
+      message: expect.stringContaining('names the stage "seal", which is not registered'),
+    });
+    await lone.shutdown();
+    await start();
+  });
+
+  describe('the hook for an encryption stage', () => {
+    /** Stands in for a256gcm: an encryption stage always runs and must never be dropped. */
+    const seal: PayloadStage = {
+      name: 'seal',
+      kind: 'encryption',
+      encode: (payload) => payload.map((byte) => byte ^ 0x5a),
+      decode: (payload) => payload.map((byte) => byte ^ 0x5a),
+    };
+
+    it('refuses to compress before encrypting unless the class opts in, naming the option', async () => {
+      await start({ stages: [seal] });
+      await expect(bus.publish(Object.assign(new ChainCompressedSealed(), { text: LONG }))).rejects.toMatchObject({
+        name: 'SerializerChainError',
+        code: 'SM_SERIALIZER_CHAIN',
+        message: expect.stringContaining('@Message({ compressBeforeEncryption: true })'),
+      });
+      await bus.publish(Object.assign(new ChainCompressedSealedOptIn(), { text: LONG }));
+      expect(sent().header.serializer).toBe('json+deflate+seal');
+    });
+
+    it('treats a message without the encryption stage as a downgrade, unlike one without compression', async () => {
+      await start({ stages: [seal] }, [ChainSealed]);
+      await inject('ChainSealed', 'json', '{"text":"in clear"}');
+
+      expect(received.ChainSealed).toBeUndefined();
+      expect(undeliverable[0]).toMatchObject({ reason: 'undecodable', error: { code: 'SM_SERIALIZER_NOT_ALLOWED' } });
+      await bus.publish(Object.assign(new ChainSealed(), { text: 'sealed' }));
+      await settled(bus, 'ChainSealed', 2);
+      expect(sent().header.serializer).toBe('json+seal');
+      expect(received.ChainSealed).toEqual([Object.assign(new ChainSealed(), { text: 'sealed' })]);
+    });
   });
 
   describe('hostile chains and payloads: refused unread, dead-lettered with the reason, the bus keeps going', () => {
