@@ -2,8 +2,7 @@ import { InvalidOptionError, UnknownSerializerError } from '../errors';
 import { PayloadSerializer } from './serializer.interface';
 import { JsonSerializer } from './json.serializer';
 import { MsgpackSerializer } from './msgpack/msgpack.serializer';
-
-const SERIALIZER_NAME = /^[A-Za-z0-9._-]+$/;
+import { isChainPartName } from './chain/chain-name';
 
 /**
  * Serializers by the name written in `header.serializer`, so any receiver finds the right one.
@@ -20,7 +19,7 @@ export class SerializerRegistry {
   }
 
   register(serializer: PayloadSerializer): void {
-    if (!SERIALIZER_NAME.test(serializer.name))
+    if (!isChainPartName(serializer.name))
       throw new InvalidOptionError(
         'serializers',
         'name',

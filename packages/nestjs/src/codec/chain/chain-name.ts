@@ -12,6 +12,11 @@ export const MAX_CHAIN_PARTS = 4;
 
 const PART = /^[A-Za-z0-9._-]+$/;
 
+/** Whether a serializer or stage name can be a part of a chain: letters, digits, `.`, `_` and `-`. */
+export function isChainPartName(name: string): boolean {
+  return PART.test(name);
+}
+
 /** What is wrong with a chain's spelling, or undefined; registries are not consulted. */
 export function chainSpellingProblem(chain: string): string | undefined {
   const parts = chain.split(CHAIN_SEPARATOR);

@@ -87,6 +87,7 @@ export class PayloadCodec {
     const parts = chain.split(CHAIN_SEPARATOR);
     const context = { header };
     let bytes = typeof payload === 'string' ? utf8.encode(payload) : payload;
+    // An accepted chain names registered stages only: the class's chains were resolved against them.
     for (let index = parts.length - 1; index > 0; index--)
       bytes = this.stages.find(parts[index])!.decode(bytes, context);
     return this.serializers.get(parts[0]).decode(bytes);

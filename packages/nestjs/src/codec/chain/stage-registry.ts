@@ -1,9 +1,8 @@
 import { InvalidOptionError } from '../../errors';
 import { BrotliStage } from '../compression/brotli.stage';
 import { DeflateStage } from '../compression/deflate.stage';
+import { isChainPartName } from './chain-name';
 import { PayloadStage } from './payload-stage.interface';
-
-const STAGE_NAME = /^[A-Za-z0-9._-]+$/;
 
 /** Stages by the name chains give them. `deflate` and `br` are built in; one registered under a taken name replaces it. */
 export class StageRegistry {
@@ -15,8 +14,9 @@ export class StageRegistry {
     for (const stage of stages) this.register(stage);
   }
 
+  /** Adds a stage, or replaces the one of its name; refuses a name that cannot be a chain part. */
   register(stage: PayloadStage): void {
-    if (!STAGE_NAME.test(stage.name))
+    if (!isChainPartName(stage.name))
       throw new InvalidOptionError('stages', 'name', stage.name, 'letters, digits, ".", "_" and "-" (no "+")');
     this.stages.set(stage.name, stage);
   }
