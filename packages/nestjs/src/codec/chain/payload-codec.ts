@@ -83,6 +83,7 @@ export class PayloadCodec {
     const chain = header.serializer;
     const chains = this.chainsOf(metadata);
     if (!chains.allowed.has(chain)) throw this.refusal(chain, metadata, chains);
+    // No stages: the serializer reads the payload as it was delivered, text as text.
     if (chain.indexOf(CHAIN_SEPARATOR) < 0) return this.serializers.get(chain).decode(payload);
     const parts = chain.split(CHAIN_SEPARATOR);
     const context = { header };
