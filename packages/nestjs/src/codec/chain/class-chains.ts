@@ -29,7 +29,8 @@ export function resolveClassChains(declaration: ChainDeclaration, stages: StageR
   const own = resolveChain(declaration.serializer, stages, declaration.compressBeforeEncryption);
   const allowed = new Set<string>();
   for (const chain of [declaration.serializer, ...declaration.acceptSerializers]) {
-    const resolved = chain === declaration.serializer ? own : resolveChain(chain, stages, true);
+    const resolved =
+      chain === declaration.serializer ? own : resolveChain(chain, stages, declaration.compressBeforeEncryption);
     for (const variant of withOptionalStagesLeftOut(resolved.serializerName, resolved.stages)) allowed.add(variant);
   }
   return { chain: declaration.serializer, serializerName: own.serializerName, stages: own.stages, allowed };
