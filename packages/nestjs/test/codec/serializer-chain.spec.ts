@@ -214,6 +214,15 @@ describe('serializer chains on the memory transport', () => {
     expect(received.ChainDefault).toEqual([Object.assign(new ChainDefault(), { text: 'backwards' })]);
   });
 
+  it.each([
+    [{ serializer: 'json+deflate+deflate' }, 'names "deflate" twice'],
+    [{ serializer: 'msgpack', acceptSerializers: ['json', 'json+a+b+c+d'] }, 'has 5 parts'],
+  ])('refuses a misspelled chain when the class is declared: %j', (options, problem) => {
+    expect(() => Message({ name: 'ChainMisspelled', ...options })(class ChainMisspelled {})).toThrow(
+      expect.objectContaining({ code: 'SM_INVALID_MESSAGE_OPTIONS', message: expect.stringContaining(problem) }),
+    );
+  });
+
   it('fails at start when a handled class names a stage nobody registered', async () => {
     const lone = new MessageBus({ transports: { memory: new MemoryTransport() } });
     await lone.subscribe(ChainSealed, () => undefined);
