@@ -16,6 +16,15 @@ export const IN_PROCESS_CONTENDERS: readonly ContenderDefinition[] = [
       'a later event-loop turn, decodes it, builds and validates an instance, then runs the handler.',
     create: async () => new (await import('./contenders/smart-message.contender')).SmartMessageContender(true),
   },
+  ...(['msgpack', 'json+deflate'] as const).map((serializer): ContenderDefinition => ({
+    id: `smart-message-${serializer.replace('+', '-')}`,
+    family: 'smart-message',
+    validation: 'on',
+    label: `@smart-message/nestjs MemoryTransport, ${serializer}`,
+    description: `The same as \`smart-message\` with the module option \`serializer: '${serializer}'\`.`,
+    create: async () =>
+      new (await import('./contenders/smart-message.contender')).SmartMessageContender(true, serializer),
+  })),
   {
     id: 'event-emitter',
     family: 'event-emitter',

@@ -39,6 +39,14 @@ export type {
 
 // Serializers, transports and the contract users see (authors: `@smart-message/nestjs/transport-kit`)
 export { JsonSerializer, JSON_SERIALIZER_NAME } from './codec/json.serializer';
+export { MsgpackSerializer, MSGPACK_SERIALIZER_NAME } from './codec/msgpack/msgpack.serializer';
+export { DeflateStage, DEFLATE_STAGE_NAME } from './codec/compression/deflate.stage';
+export { BrotliStage, BROTLI_STAGE_NAME } from './codec/compression/brotli.stage';
+export {
+  DEFAULT_COMPRESSION_MIN_BYTES,
+  DEFAULT_MAX_INFLATED_BYTES,
+} from './codec/compression/compression-options.interface';
+export type { CompressionStageOptions } from './codec/compression/compression-options.interface';
 export { MemoryTransport } from './transports/memory.transport';
 export type { MemoryTransportOptions } from './transports/memory.transport';
 export type { InFlightDelivery } from './dispatcher/in-flight-deliveries';

@@ -22,7 +22,7 @@ class OrderHandler {
 
 @Module({})
 class SmartMessageBenchModule {
-  static with(receiver: OrderReceiver, validate: boolean): DynamicModule {
+  static with(receiver: OrderReceiver, validate: boolean, serializer: string): DynamicModule {
     return {
       module: SmartMessageBenchModule,
       imports: [
@@ -31,6 +31,7 @@ class SmartMessageBenchModule {
           transports: { memory: new MemoryTransport() },
           validateOnPublish: validate,
           validateOnReceive: validate,
+          serializer,
           logger: quietLogger,
           // Nothing fails here; without this a failure would leave a dead-letter file in bench/.
           deadLetters: false,
@@ -51,13 +52,20 @@ export class SmartMessageContender implements InProcessContender {
   private app?: INestApplicationContext;
   private bus?: MessageBus;
 
-  constructor(private readonly validate: boolean) {}
+  /** `serializer`: the module-wide chain the order type travels with. */
+  constructor(
+    private readonly validate: boolean,
+    private readonly serializer = 'json',
+  ) {}
 
   async start(onHandled: HandledListener): Promise<void> {
     const receiver = new OrderReceiver(false, onHandled);
-    this.app = await NestFactory.createApplicationContext(SmartMessageBenchModule.with(receiver, this.validate), {
-      logger: false,
-    });
+    this.app = await NestFactory.createApplicationContext(
+      SmartMessageBenchModule.with(receiver, this.validate, this.serializer),
+      {
+        logger: false,
+      },
+    );
     this.bus = this.app.get(MessageBus);
   }
 

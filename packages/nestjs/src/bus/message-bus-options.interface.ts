@@ -7,6 +7,7 @@ import type {
 import { MessageLogger } from '../interfaces/message-logger.interface';
 import type { MessageObserver } from '../interfaces/message-observer.interface';
 import { PayloadSerializer } from '../codec/serializer.interface';
+import type { PayloadStage } from '../codec/chain/payload-stage.interface';
 import { Transport } from '../transports/transport.interface';
 import { UndeliverableListener } from '../interfaces/undeliverable.interface';
 import type { UnknownPropertiesPolicy } from '../validation/unknown-properties-policy';
@@ -18,8 +19,14 @@ export interface MessageBusOptions {
   transports?: Record<string, Transport>;
   /** Transport of message types that name none (default: the first configured). */
   defaultTransport?: string;
-  /** Serializers beside the built-in `json`. */
+  /** Serializers beside the built-in `json` and `msgpack`. */
   serializers?: PayloadSerializer[];
+  /** Chain stages beside (or, under the same name, instead of) the built-in `deflate` and `br`. */
+  stages?: PayloadStage[];
+  /** Serializer chain of message classes whose `@Message()` names none (default `json`). */
+  serializer?: string;
+  /** Further chains receivers accept for classes whose `@Message()` names no serializer (migrations). */
+  acceptSerializers?: string[];
   /** Handler concurrency when `@Subscribe` gives none (default 100). */
   defaultConcurrency?: number;
   /** Validate messages before they are sent (default true). */

@@ -1,5 +1,7 @@
 import { MessageTypeRegistry, messageTypeRegistry } from '../catalog/message-type-registry';
 import { SerializerRegistry } from '../codec/serializer-registry';
+import { PayloadCodec } from '../codec/chain/payload-codec';
+import { StageRegistry } from '../codec/chain/stage-registry';
 import { DEFAULT_SHUTDOWN_TIMEOUT_MS } from '../constants';
 import { Dispatcher } from '../dispatcher/dispatcher';
 import { InFlightDelivery } from '../dispatcher/in-flight-deliveries';
@@ -39,6 +41,8 @@ const silentLogger: MessageLogger = { log: () => undefined, warn: () => undefine
 export class MessageBus {
   readonly statistics: MessageStatistics;
   readonly serializers: SerializerRegistry;
+  /** The serializer chains' runner: encodes on publish, decodes (and refuses chains a class does not accept) on receipt. */
+  readonly payloads: PayloadCodec;
   /** The bus's dispatcher; plugins use `inFlightCount`, `inFlightDeliveries()` and `idle()` instead. */
   readonly dispatcher: Dispatcher;
   /** Named circuit breakers of handlers and transports. */
@@ -62,15 +66,18 @@ export class MessageBus {
     this.statistics = new MessageStatistics(registry);
     this.log = options.logger ?? silentLogger;
     this.serializers = new SerializerRegistry(options.serializers);
+    this.payloads = new PayloadCodec(this.serializers, new StageRegistry(options.stages), {
+      serializer: options.serializer,
+      acceptSerializers: options.acceptSerializers,
+    });
     const validator = new MessageValidator(options.validatorOptions, options.unknownProperties);
     this.transports = new BusTransports(options.transports, options.defaultTransport);
     // Frames label each payload with its own serializer's content type, not always JSON.
-    const contentTypeOf = (serializer: string): string | undefined =>
-      this.serializers.has(serializer) ? this.serializers.get(serializer).contentType : undefined;
+    const contentTypeOf = (serializer: string): string | undefined => this.payloads.contentTypeOf(serializer);
     for (const transport of this.transports.all()) transport.useContentTypes?.(contentTypeOf);
     this.circuitBreakers = new CircuitBreakerRegistry(this.log, options.circuitBreakerStore);
     this.dispatcher = new Dispatcher({
-      serializers: this.serializers,
+      payloads: this.payloads,
       validator,
       statistics: this.statistics,
       logger: this.log,
@@ -91,7 +98,7 @@ export class MessageBus {
       registry,
       transports: this.transports,
       lifecycle: this.lifecycle,
-      serializers: this.serializers,
+      payloads: this.payloads,
       validator,
       statistics: this.statistics,
       log: this.log,
@@ -225,6 +232,8 @@ export class MessageBus {
     if (this.lifecycle.started) return;
     this.lifecycle.started = true;
     this.registry.assertUnambiguous(this.dispatcher.handlers().map((handler) => handler.messageType.target));
+    // A handled class whose chain names an unregistered stage fails here, not on its first message.
+    for (const handler of this.dispatcher.handlers()) this.payloads.chainOf(handler.messageType);
     // Every transport connects first, whether or not it has handlers: publishers need it too.
     await Promise.all(
       this.transports.names().map((name) =>

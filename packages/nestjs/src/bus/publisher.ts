@@ -1,6 +1,6 @@
 import { MessageTypeMetadata } from '../catalog/message-type-metadata.interface';
 import { MessageTypeRegistry } from '../catalog/message-type-registry';
-import { SerializerRegistry } from '../codec/serializer-registry';
+import { PayloadCodec } from '../codec/chain/payload-codec';
 import { createHeader } from '../envelope/header-factory';
 import { MessageValidationError, UnknownTransportError } from '../errors';
 import { Envelope } from '../interfaces/envelope.interface';
@@ -31,7 +31,7 @@ export interface PublisherParts {
   readonly registry: MessageTypeRegistry;
   readonly transports: BusTransports;
   readonly lifecycle: BusLifecycle;
-  readonly serializers: SerializerRegistry;
+  readonly payloads: PayloadCodec;
   readonly validator: MessageValidator;
   readonly statistics: MessageStatistics;
   readonly log: MessageLogger;
@@ -66,12 +66,14 @@ export class Publisher {
       throw new UnknownTransportError(metadata.transport, transports.names(), metadata.name);
     }
     const conversation = currentMessage.getStore();
+    const { payloads } = this.parts;
     const header = createHeader(
       metadata,
       conversation
         ? { correlationId: conversation.correlationId ?? conversation.uuid, causationId: conversation.uuid, ...options }
         : options,
       this.parts.options.entity,
+      payloads.chainOf(metadata),
     );
     const inHeader = headerViolations(header);
     const inPayload =
@@ -79,7 +81,7 @@ export class Publisher {
     if (inHeader.length > 0 || inPayload.length > 0) {
       throw new MessageValidationError(metadata.name, [...inHeader, ...inPayload]);
     }
-    return { metadata, envelope: { header, payload: this.parts.serializers.get(metadata.serializer).encode(message) } };
+    return { metadata, envelope: { header, payload: payloads.encode(message, metadata, header) } };
   }
 
   /** Resolves with the header as sent once the transport took the envelope. */

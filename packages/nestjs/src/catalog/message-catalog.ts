@@ -1,3 +1,4 @@
+import { JSON_SERIALIZER_NAME } from '../codec/json.serializer';
 import { DESCRIBE_METADATA } from '../constants';
 import { MessageType } from '../interfaces/message-type.interface';
 import { constraintsOf, ValidationRule, validationRulesOf } from '../validation/decorator-metadata';
@@ -42,7 +43,11 @@ const OPTIONAL_MARKERS = new Set(['isOptional']);
  * `@Message()` for the header, class-validator's rules and `@Describe()` for the properties.
  */
 export class MessageCatalog {
-  constructor(private readonly registry: MessageTypeRegistry = messageTypeRegistry) {}
+  /** `defaultSerializer`: the chain of classes whose `@Message()` names none (the module's `serializer` option). */
+  constructor(
+    private readonly registry: MessageTypeRegistry = messageTypeRegistry,
+    private readonly defaultSerializer: string = JSON_SERIALIZER_NAME,
+  ) {}
 
   list(): MessageTypeDescription[] {
     return this.registry
@@ -76,7 +81,7 @@ export class MessageCatalog {
       to: metadata.to,
       replyTo: metadata.replyTo,
       transport: metadata.transport,
-      serializer: metadata.serializer,
+      serializer: metadata.serializer ?? this.defaultSerializer,
       description: metadata.description ?? descriptions.get(CLASS_KEY) ?? `${metadata.name} is a SmartMessage`,
       properties: names
         .filter((name) => name !== CLASS_KEY)

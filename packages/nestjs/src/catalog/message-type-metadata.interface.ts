@@ -12,7 +12,11 @@ export interface MessageTypeMetadata {
   readonly replyTo?: string;
   readonly description?: string;
   readonly transport?: string;
-  readonly serializer: string;
+  /** The class's serializer chain; absent: the module's default (`json` unless configured). */
+  readonly serializer?: string;
+  /** Further chains receivers accept for the class. */
+  readonly acceptSerializers?: readonly string[];
+  readonly compressBeforeEncryption?: boolean;
   readonly retry?: RetryOptions;
   readonly deduplication?: MessageDeduplicationOptions;
 }

@@ -1,6 +1,7 @@
 import { FrameDecodeError } from '../errors';
 import { EncodedPayload, Envelope } from '../interfaces/envelope.interface';
 import { FrameCodec } from './frame-codec.interface';
+import { CHAIN_SEPARATOR } from './chain/chain-name';
 import { MessageHeader } from '../interfaces/message-header.interface';
 import {
   HEADER_STRING_RULES,
@@ -27,6 +28,13 @@ export interface CloudEventFrame {
   smreplyto?: string;
   smpublisherpid: number;
   smserializer: string;
+  /**
+   * The stages after the payload serializer, in the order they ran, as HTTP writes
+   * `Content-Encoding` (`deflate`; later `deflate, a256gcm`): `datacontenttype` stays the
+   * serializer's type, so a CloudEvents reader knows what `data_base64` holds once undone.
+   * Written from `smserializer`; readers take the chain from `smserializer` alone.
+   */
+  smcontentencoding?: string;
   smcorrelationid?: string;
   smcausationid?: string;
   /** CloudEvents distributed tracing extension: the W3C trace context. */
@@ -38,7 +46,7 @@ export interface CloudEventFrame {
   data_base64?: string;
 }
 
-/** Maps serializer names to the `datacontenttype` a frame declares. */
+/** Maps payload serializer names (the first part of a chain) to the `datacontenttype` a frame declares. */
 export type ContentTypeResolver = (serializer: string) => string;
 
 const JSON_CONTENT = /^application\/(?:[\w.+-]+\+)?json\b/;
@@ -58,7 +66,9 @@ export class CloudEventsFrameCodec implements FrameCodec {
 
   encode(envelope: Envelope): string {
     const { header, payload } = envelope;
-    const contentType = this.contentTypeOf(header.serializer);
+    const chain = header.serializer;
+    const stagesAt = chain.indexOf(CHAIN_SEPARATOR);
+    const contentType = this.contentTypeOf(stagesAt < 0 ? chain : chain.slice(0, stagesAt));
     // Members in the documented order (docs/wire-format.md), optional ones only when present,
     // without the temporary objects of conditional spreads.
     const attributes: Partial<CloudEventFrame> = {
@@ -74,7 +84,12 @@ export class CloudEventsFrameCodec implements FrameCodec {
     if (header.to !== undefined) attributes.smto = header.to;
     if (header.replyTo !== undefined) attributes.smreplyto = header.replyTo;
     attributes.smpublisherpid = header.publisherPid;
-    attributes.smserializer = header.serializer;
+    attributes.smserializer = chain;
+    if (stagesAt >= 0)
+      attributes.smcontentencoding = chain
+        .slice(stagesAt + 1)
+        .split(CHAIN_SEPARATOR)
+        .join(', ');
     if (header.correlationId !== undefined) attributes.smcorrelationid = header.correlationId;
     if (header.causationId !== undefined) attributes.smcausationid = header.causationId;
     if (header.traceparent !== undefined) attributes.traceparent = header.traceparent;

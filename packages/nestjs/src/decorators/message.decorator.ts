@@ -4,6 +4,8 @@ import { InvalidMessageOptionsError } from '../errors';
 import { MessageOptions } from '../interfaces/message-options.interface';
 import { MessageType } from '../interfaces/message-type.interface';
 import { JSON_SERIALIZER_NAME } from '../codec/json.serializer';
+import { MSGPACK_SERIALIZER_NAME } from '../codec/msgpack/msgpack.serializer';
+import { chainSpellingProblem, payloadSerializerOf } from '../codec/chain/chain-name';
 import { assertDeduplicationSize } from '../deduplication/deduplication-size';
 
 /**
@@ -20,9 +22,15 @@ export function Message(options: MessageOptions = {}): ClassDecorator {
       throw new InvalidMessageOptionsError(`${name}: version must be a positive integer, got ${String(version)}`);
     }
     assertDeduplicationSize(options.deduplication?.size, `@Message() ${name}`);
-    const serializer = options.serializer ?? JSON_SERIALIZER_NAME;
-    // Other serializers may carry dates and class instances as they are.
-    if (serializer === JSON_SERIALIZER_NAME) assertSurvivesJson(type, type.name || name);
+    for (const chain of [options.serializer, ...(options.acceptSerializers ?? [])]) {
+      const problem = chain === undefined ? undefined : chainSpellingProblem(chain);
+      if (problem !== undefined)
+        throw new InvalidMessageOptionsError(`${name}: serializer chain "${String(chain)}" ${problem}`);
+    }
+    // json and msgpack share JSON's data model; another serializer may carry dates and instances as they are.
+    const serializer = options.serializer === undefined ? undefined : payloadSerializerOf(options.serializer);
+    if (serializer === undefined || serializer === JSON_SERIALIZER_NAME || serializer === MSGPACK_SERIALIZER_NAME)
+      assertSurvivesJson(type, type.name || name);
     messageTypeRegistry.register({
       target: type,
       name,
@@ -32,7 +40,11 @@ export function Message(options: MessageOptions = {}): ClassDecorator {
       replyTo: options.replyTo,
       description: options.description,
       transport: options.transport,
-      serializer,
+      ...(options.serializer === undefined ? {} : { serializer: options.serializer }),
+      ...(options.acceptSerializers === undefined ? {} : { acceptSerializers: [...options.acceptSerializers] }),
+      ...(options.compressBeforeEncryption === undefined
+        ? {}
+        : { compressBeforeEncryption: options.compressBeforeEncryption }),
       ...(options.retry === undefined ? {} : { retry: options.retry }),
       ...(options.deduplication === undefined ? {} : { deduplication: { ...options.deduplication } }),
     });

@@ -1,6 +1,6 @@
 import { MessageTypeMetadata } from '../catalog/message-type-metadata.interface';
 import { messageTypeRegistry } from '../catalog/message-type-registry';
-import { SerializerRegistry } from '../codec/serializer-registry';
+import { PayloadCodec } from '../codec/chain/payload-codec';
 import { MessageValidationError, NoHandlerError, ShutdownAbandonedError, VersionMismatchError } from '../errors';
 import { Envelope } from '../interfaces/envelope.interface';
 import { MessageLogger } from '../interfaces/message-logger.interface';
@@ -20,7 +20,8 @@ import { InFlightDeliveries, InFlightDelivery } from './in-flight-deliveries';
 import { UndeliverableReporter } from './undeliverable-reporter';
 
 export interface DispatcherOptions {
-  serializers: SerializerRegistry;
+  /** Decodes payloads, and refuses chains a handler's class does not accept. */
+  payloads: PayloadCodec;
   validator: MessageValidator;
   statistics: MessageStatistics;
   logger: MessageLogger;
@@ -205,7 +206,8 @@ export class Dispatcher {
 
     let data: unknown;
     try {
-      data = this.options.serializers.get(header.serializer).decode(envelope.payload);
+      // Accepted handlers share one message type, so the first one's class decides the chain.
+      data = this.options.payloads.decode(envelope, accepted[0].definition.messageType);
     } catch (error) {
       for (const { definition } of accepted) statistics.count(definition.id, header.messageClass, 'rejected');
       this.reporter.reject(result, 'undecodable', error as Error, envelope, transport, delivery.attempt);
@@ -220,7 +222,27 @@ export class Dispatcher {
       const { definition } = handler;
       if (definition.messageType !== instanceType) {
         instanceType = definition.messageType;
-        instance = this.instantiate(instanceType, data);
+        let own = data;
+        if (instanceType !== accepted[0].definition.messageType) {
+          // Another class under the same name: it decides for itself which chains it accepts.
+          try {
+            own = this.options.payloads.decode(envelope, instanceType);
+          } catch (error) {
+            statistics.count(definition.id, header.messageClass, 'rejected');
+            this.reporter.reject(
+              result,
+              'undecodable',
+              error as Error,
+              envelope,
+              transport,
+              delivery.attempt,
+              definition.id,
+            );
+            instanceType = undefined;
+            continue;
+          }
+        }
+        instance = this.instantiate(instanceType, own);
       }
       if (instance instanceof MessageValidationError) {
         statistics.count(definition.id, header.messageClass, 'rejected');

@@ -5,12 +5,14 @@ import { PublishOptions } from '../interfaces/publish-options.interface';
 
 /**
  * Builds the header of a message about to be published. Addressing resolves publish option,
- * then class default, then (for `from`) the module's entity.
+ * then class default, then (for `from`) the module's entity. `serializer` is the class's chain;
+ * encoding later leaves out the stages that did not run.
  */
 export function createHeader(
   metadata: MessageTypeMetadata,
   options: PublishOptions,
   entity: string | undefined,
+  serializer: string,
 ): MessageHeader {
   const header: MessageHeader = {
     uuid: randomUUID(),
@@ -19,7 +21,7 @@ export function createHeader(
     publishedAt: isoTimestampNow(),
     publisherPid: process.pid,
     from: (options.from ?? metadata.from ?? entity) as string,
-    serializer: metadata.serializer,
+    serializer,
   };
   const to = options.to === null ? undefined : (options.to ?? metadata.to);
   const replyTo = options.replyTo ?? metadata.replyTo;

@@ -19,8 +19,25 @@ export interface MessageOptions {
   description?: string;
   /** Name of the configured transport this type travels on (the module's default otherwise). */
   transport?: string;
-  /** Name of the payload serializer (default `json`). */
+  /**
+   * The serializer chain: a payload serializer (`json`, `msgpack` or one registered with the
+   * `serializers` option), then optional stages joined by `+`, e.g. `msgpack+deflate`. Default:
+   * the module's `serializer` option, else `json`. Receivers accept this chain, the same chain
+   * with any compression stage left out (small payloads skip it), and `acceptSerializers`.
+   */
   serializer?: string;
+  /**
+   * Further chains receivers accept for this class, e.g. `['json']` while senders move from
+   * `json` to `msgpack`. Any other chain in a received header is refused unread. Default: none
+   * (for a class without `serializer`, the module's `acceptSerializers`).
+   */
+  acceptSerializers?: string[];
+  /**
+   * Allow a compression stage before an encryption stage in this class's chains (default
+   * false): compressed ciphertext's length tells what the payload holds when attacker-chosen
+   * content sits beside secrets (CRIME/BREACH).
+   */
+  compressBeforeEncryption?: boolean;
   /** How handlers of this type retry, unless `@Retry()` on the handler says otherwise. */
   retry?: RetryOptions;
   /** How many processed uuids handlers of this type remember, where they deduplicate. */

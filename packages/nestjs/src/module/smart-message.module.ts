@@ -67,7 +67,11 @@ import {
       inject: [SMART_MESSAGE_MODULE_OPTIONS, DeadLetterQueue],
     },
     { provide: MessageStatistics, useFactory: (bus: MessageBus) => bus.statistics, inject: [MessageBus] },
-    { provide: MessageCatalog, useValue: new MessageCatalog() },
+    {
+      provide: MessageCatalog,
+      useFactory: (options: SmartMessageModuleOptions) => new MessageCatalog(undefined, options.serializer),
+      inject: [SMART_MESSAGE_MODULE_OPTIONS],
+    },
   ],
   exports: [
     MessageBus,

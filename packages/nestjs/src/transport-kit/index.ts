@@ -45,6 +45,15 @@ export type { FrameBatcherOptions, FrameBatchFormat } from '../transports/frame-
 export { CloudEventsFrameCodec } from '../codec/cloud-events-frame.codec';
 export type { CloudEventFrame, ContentTypeResolver } from '../codec/cloud-events-frame.codec';
 export { SerializerRegistry } from '../codec/serializer-registry';
+
+// Serializer chains: the stage contract, the chain's spelling, and the runner the bus uses
+export type { PayloadStage, PayloadStageContext, PayloadStageKind } from '../codec/chain/payload-stage.interface';
+export { CompressionStage } from '../codec/compression/compression-stage';
+export type { Compressor } from '../codec/compression/compression-stage';
+export { StageRegistry } from '../codec/chain/stage-registry';
+export { PayloadCodec } from '../codec/chain/payload-codec';
+export type { ChainDefaults } from '../codec/chain/payload-codec';
+export { CHAIN_SEPARATOR, MAX_CHAIN_PARTS, chainSpellingProblem, payloadSerializerOf } from '../codec/chain/chain-name';
 export { HEADER_LIMITS } from '../codec/header-limits';
 export {
   DEFAULT_MAX_FRAME_BYTES,

@@ -92,7 +92,8 @@ export interface Transport {
   /**
    * Called once by each bus given this transport, before anything is published: the MIME type
    * of each serializer by name, so frames label payloads with their serializer's own content type
-   * (CloudEvents `datacontenttype`). Optional: transports that write no frames ignore it.
+   * (CloudEvents `datacontenttype`). Given a chain (`msgpack+deflate`) it answers for its payload
+   * serializer, whose type a chained payload keeps. Optional: transports that write no frames ignore it.
    */
   useContentTypes?(contentTypeOf: (serializer: string) => string | undefined): void;
   /**

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { IsInt } from 'class-validator';
 import { Message, MessageBus, UndeliverableMessage } from '@smart-message/nestjs';
-import { SerializerRegistry } from '@smart-message/nestjs/transport-kit';
+import { PayloadCodec, SerializerRegistry, StageRegistry } from '@smart-message/nestjs/transport-kit';
 import { MessageTypeRegistry } from '../../src/catalog/message-type-registry';
 import { Dispatcher } from '../../src/dispatcher/dispatcher';
 import { MessageStatistics } from '../../src/statistics/message-statistics';
@@ -79,7 +79,7 @@ describe('a well-formed message of a type this process does not declare', () => 
   it('is reported as unknown-type (SM_NO_HANDLER), so a dead letter store keeps it', async () => {
     const undeliverable: UndeliverableMessage[] = [];
     const dispatcher = new Dispatcher({
-      serializers: new SerializerRegistry(),
+      payloads: new PayloadCodec(new SerializerRegistry(), new StageRegistry()),
       validator: new MessageValidator(),
       statistics: new MessageStatistics(),
       logger: silent,

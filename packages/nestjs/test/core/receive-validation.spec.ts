@@ -126,7 +126,7 @@ describe('validation on receipt', () => {
   });
 
   it('reports a payload whose serializer is unknown as undecodable with SM_UNKNOWN_SERIALIZER', async () => {
-    await receive('{"orderId":"A-1"}', headerFor({ serializer: 'msgpack' }));
+    await receive('{"orderId":"A-1"}', headerFor({ serializer: 'protobuf' }));
     await settled(bus, 'OrderPlaced', 1);
 
     expect(received).toEqual([]);
@@ -137,7 +137,7 @@ describe('validation on receipt', () => {
         error: expect.objectContaining({
           name: 'UnknownSerializerError',
           code: 'SM_UNKNOWN_SERIALIZER',
-          message: expect.stringContaining('msgpack'),
+          message: expect.stringContaining('protobuf'),
         }),
       }),
     ]);
