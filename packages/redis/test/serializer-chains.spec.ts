@@ -3,7 +3,14 @@ import { randomUUID } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
 import { Redis } from 'ioredis';
 import { Allow, IsInt, IsString } from 'class-validator';
-import { Message, MessageBus, MessageType, Transport, UndeliverableMessage } from '@smart-message/nestjs';
+import {
+  Message,
+  MessageBus,
+  MessageHeader,
+  MessageType,
+  Transport,
+  UndeliverableMessage,
+} from '@smart-message/nestjs';
 import { RedisPubSubTransport, RedisStreamsTransport } from '@smart-message/redis';
 import { waitFor } from '@smart-message/testing';
 import { deleteKeys, uniquePrefix } from './support/redis-keys';
@@ -28,6 +35,17 @@ class ChainedJsonBrotli {
 
 const BODY = 'line item: widget, quantity 3, unit price 9.99; '.repeat(60); // ~3 KB
 const silent = { log: () => undefined, warn: () => undefined, error: () => undefined };
+
+/** A header as anyone with write access to Redis could write it for the chained class. */
+const attackerHeader = (serializer: string): MessageHeader => ({
+  uuid: randomUUID(),
+  messageClass: 'ChainedPackedDeflated',
+  version: 1,
+  publishedAt: new Date().toISOString(),
+  publisherPid: 1,
+  from: 'attacker',
+  serializer,
+});
 
 describe.each([
   ['pub/sub', (prefix: string): Transport => new RedisPubSubTransport({ prefix, logger: silent })],
@@ -132,15 +150,7 @@ describe.each([
     const bomb = deflateSync(Buffer.alloc(100 * 1024 * 1024), { level: 9 });
     const transport = publisher.transport('redis');
     await transport.publish({
-      header: {
-        uuid: randomUUID(),
-        messageClass: 'ChainedPackedDeflated',
-        version: 1,
-        publishedAt: new Date().toISOString(),
-        publisherPid: 1,
-        from: 'attacker',
-        serializer: 'msgpack+deflate',
-      },
+      header: attackerHeader('msgpack+deflate'),
       payload: bomb,
     });
     await publisher.publish(Object.assign(new ChainedPackedDeflated(), { seq: 4, body: BODY }));
@@ -165,15 +175,7 @@ describe.each([
   it('refuses a downgrade to plain json for a msgpack+deflate class', async () => {
     const transport = publisher.transport('redis');
     await transport.publish({
-      header: {
-        uuid: randomUUID(),
-        messageClass: 'ChainedPackedDeflated',
-        version: 1,
-        publishedAt: new Date().toISOString(),
-        publisherPid: 1,
-        from: 'attacker',
-        serializer: 'json',
-      },
+      header: attackerHeader('json'),
       payload: JSON.stringify({ seq: 5, body: 'downgraded' }),
     });
     await waitFor(() => undeliverable.length === 1, 'the rejection');
