@@ -81,6 +81,9 @@ export type {
 } from './reliability/circuit-breaker/circuit-breaker-options.interface';
 export type { BreakerStateStore } from './reliability/circuit-breaker/breaker-state-store.interface';
 
+// Authorization
+export * from './authorization';
+
 // Deduplication
 export * from './deduplication';
 

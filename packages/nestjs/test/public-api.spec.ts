@@ -4,6 +4,7 @@ import * as kit from '@smart-message/nestjs/transport-kit';
 // What each entry exports at runtime (types are checked by the type check of every package that
 // imports them). A name added or removed here is a change of the public API: say it in CHANGELOG.md.
 const ROOT = [
+  'Authorize',
   'BROTLI_STAGE_NAME',
   'BrotliStage',
   'BusClosedError',
@@ -53,6 +54,7 @@ const ROOT = [
   'MessageRejectedError',
   'MessageStatistics',
   'MessageTypeConflictError',
+  'MessageUnauthorizedError',
   'MessageValidationError',
   'MisroutedMessageError',
   'MsgpackSerializer',
@@ -81,7 +83,12 @@ const ROOT = [
   'UnknownSerializerError',
   'UnknownTransportError',
   'VersionMismatchError',
+  'allOf',
+  'allowAll',
+  'allowFrom',
+  'anyOf',
   'defaultDeadLettersFile',
+  'denyAll',
   'getMessage',
   'getMessageContext',
   'getTransportToken',

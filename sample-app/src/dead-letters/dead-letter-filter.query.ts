@@ -15,6 +15,7 @@ const REASONS: Record<UndeliverableReason, true> = {
   overflow: true,
   misrouted: true,
   'unexpected-reply': true,
+  unauthorized: true,
   'no-handler': true,
   'unknown-type': true,
 };

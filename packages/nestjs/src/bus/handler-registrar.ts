@@ -1,3 +1,5 @@
+import { handlerPolicy } from '../authorization/handler-policy';
+import type { MessagePolicy } from '../authorization/message-policy.interface';
 import { MessageTypeRegistry } from '../catalog/message-type-registry';
 import { DEFAULT_HANDLER_CONCURRENCY } from '../constants';
 import { Dispatcher } from '../dispatcher/dispatcher';
@@ -19,7 +21,7 @@ import { TransportSubscriptions } from './transport-subscriptions';
 export interface MessageHandlerRegistration<T extends object = object> {
   id: string;
   type: MessageType<T>;
-  options?: SubscribeOptions;
+  options?: SubscribeOptions<T>;
   invoke(message: T, context: MessageContext): unknown;
 }
 
@@ -56,7 +58,7 @@ export class HandlerRegistrar {
   async addCallback<T extends object>(
     type: MessageType<T>,
     handler: (message: T, context: MessageContext) => unknown,
-    options: SubscribeOptions,
+    options: SubscribeOptions<T>,
   ): Promise<() => Promise<void>> {
     const name = this.parts.registry.find(type)?.name ?? type.name;
     return this.add({ id: `${name}.subscriber_${this.nextCallbackId++}`, type, options, invoke: handler });
@@ -84,6 +86,12 @@ export class HandlerRegistrar {
     } catch (error) {
       throw new HandlerRegistrationError(id, (error as SmartMessageError).message);
     }
+    if (options.authorize !== undefined && typeof options.authorize !== 'function') {
+      throw new HandlerRegistrationError(
+        id,
+        `its authorize option must be a MessagePolicy function, got ${typeof options.authorize}`,
+      );
+    }
     const transport = messageType.transport ?? transports.defaultName;
     if (!transports.has(transport)) {
       throw new HandlerRegistrationError(
@@ -91,12 +99,16 @@ export class HandlerRegistrar {
         new UnknownTransportError(transport, transports.names(), messageType.name).message,
       );
     }
+    // The dispatcher hands the policy an instance of this handler's class, so its `T` holds.
+    const policy = handlerPolicy(options.authorize as MessagePolicy | undefined, this.parts.options.authorization);
     return {
       id,
       messageType,
       filter,
       concurrency,
       transport,
+      // Absent rather than undefined: the dispatcher's one check per call reads a field that is usually missing.
+      ...(policy === undefined ? {} : { policy }),
       invoke: (message, context) =>
         currentMessage.run(context.header, () => this.invokeAndReply(registration, message as T, context)),
     };

@@ -1,3 +1,4 @@
+import type { AuthorizationOptions } from '../authorization/authorization-options.interface';
 import { ValidatorOptions } from 'class-validator';
 import type { BreakerStateStore } from '../reliability/circuit-breaker/breaker-state-store.interface';
 import type {
@@ -52,4 +53,6 @@ export interface MessageBusOptions {
   observers?: MessageObserver[];
   /** Called for every message a handler did not handle (the dead letter queue's intake). */
   onUndeliverable?: UndeliverableListener;
+  /** A `MessagePolicy` for handlers without one of their own, or deny-by-default. */
+  authorization?: AuthorizationOptions;
 }

@@ -191,7 +191,7 @@ export class MessageBus {
   subscribe<T extends object>(
     type: MessageType<T>,
     handler: (message: T, context: MessageContext) => unknown,
-    options: SubscribeOptions = {},
+    options: SubscribeOptions<T> = {},
   ): Promise<() => Promise<void>> {
     return this.handlers.addCallback(type, handler, options);
   }

@@ -93,7 +93,8 @@ export class RequestReply {
         request.resolve(reply);
       },
     });
-    await this.handlers.register({ ...listener, replyListener: true });
+    // Exempt from the module's authorization: `replyFrom` decides who may answer a request.
+    await this.handlers.register({ ...listener, replyListener: true, policy: undefined });
   }
 
   /** Who may answer a request: `replyFrom`, else its `to`, else the reply class's `from`, else anyone (warned once). */

@@ -1,3 +1,4 @@
+import { authorizeDelivery } from '../authorization/authorize-delivery';
 import { MessageTypeMetadata } from '../catalog/message-type-metadata.interface';
 import { messageTypeRegistry } from '../catalog/message-type-registry';
 import { PayloadCodec } from '../codec/chain/payload-codec';
@@ -248,6 +249,14 @@ export class Dispatcher {
         statistics.count(definition.id, header.messageClass, 'rejected');
         this.reporter.reject(result, 'invalid', instance, envelope, transport, delivery.attempt, definition.id);
         continue;
+      }
+      if (definition.policy !== undefined) {
+        const denial = authorizeDelivery(definition.policy, definition.id, header, transport, instance as object);
+        if (denial !== undefined) {
+          statistics.count(definition.id, header.messageClass, 'denied');
+          this.reporter.reject(result, 'unauthorized', denial, envelope, transport, delivery.attempt, definition.id);
+          continue;
+        }
       }
       statistics.count(definition.id, header.messageClass, 'delivered');
       const run = this.schedule(handler, instance as object, envelope, transport, delivery, result);

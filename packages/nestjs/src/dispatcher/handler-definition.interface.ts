@@ -1,3 +1,4 @@
+import type { MessagePolicy } from '../authorization/message-policy.interface';
 import { MessageTypeMetadata } from '../catalog/message-type-metadata.interface';
 import { MessageContext } from '../context/message-context';
 import { SubscriptionFilter } from '../routing/subscription-filter';
@@ -13,5 +14,7 @@ export interface HandlerDefinition {
   transport: string;
   /** The bus's own listener for replies to its requests: dispatched like a handler, not listed as a route. */
   replyListener?: boolean;
+  /** Decided at registration (own, module default or deny-by-default); none means no authorization step at all. */
+  policy?: MessagePolicy;
   invoke(message: object, context: MessageContext): unknown;
 }

@@ -25,6 +25,7 @@ export * from '../bus/unexpected-reply.error';
 export * from '../transports/transport-closed.error';
 export * from '../validation/version-mismatch.error';
 export * from './message-rejected.error';
+export * from '../authorization/message-unauthorized.error';
 export * from '../reliability/retry/non-retryable.error';
 export * from '../reliability/retry/retries-exhausted.error';
 export * from '../reliability/circuit-breaker/circuit-open.error';

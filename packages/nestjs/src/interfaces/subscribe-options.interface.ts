@@ -1,3 +1,4 @@
+import type { MessagePolicy } from '../authorization/message-policy.interface';
 import { AddressFilter } from '../routing/address-filter.interface';
 
 /** Which messages of a type reach a handler, with the original SmartMessage's filter semantics. */
@@ -10,7 +11,12 @@ export interface SubscriptionFilters {
   broadcast?: boolean;
 }
 
-export interface SubscribeOptions extends SubscriptionFilters {
+export interface SubscribeOptions<T extends object = object> extends SubscriptionFilters {
   /** Messages this handler runs at once (default 100); 1 keeps publish order. */
   concurrency?: number;
+  /**
+   * The handler's `MessagePolicy` (for `bus.subscribe()`; on a method, `@Authorize()` says the
+   * same). Wins over `@Authorize()` and the module's `authorization.default`.
+   */
+  authorize?: MessagePolicy<T>;
 }

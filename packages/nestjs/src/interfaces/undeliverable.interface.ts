@@ -8,6 +8,8 @@ export type UndeliverableReason =
   | 'handler-failed'
   /** A guard of the handler refused it. */
   | 'rejected'
+  /** The handler's `MessagePolicy` denied it (or threw): final, never retried. */
+  | 'unauthorized'
   /** The handler's circuit breaker was open, on a transport that does not redeliver. */
   | 'circuit-open'
   | 'shutdown'

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import type { InstanceWrapper } from './nest-internals';
+import { AUTHORIZE_METADATA } from '../authorization/authorization.constants';
+import type { MessagePolicy } from '../authorization/message-policy.interface';
 import { MessageHandlerRegistration } from '../bus/handler-registrar';
 import { messageTypeRegistry } from '../catalog/message-type-registry';
 import { SUBSCRIBE_METADATA } from '../constants';
@@ -100,10 +102,11 @@ export class MessageHandlerExplorer {
           'Type the parameter with a class decorated with @Message(), or name the type: @Subscribe(OrderPlaced, {...})',
       );
     }
+    const policy = subscription.options.authorize ?? authorizePolicy(prototype, method(prototype, methodName));
     return {
       id,
       type: type as MessageType,
-      options: subscription.options,
+      options: policy === undefined ? subscription.options : { ...subscription.options, authorize: policy },
       invoke: this.contextCreator.create(wrapper.instance as object, methodName, id, wrapper.host?.token),
     };
   }
@@ -119,6 +122,18 @@ function handlerPrototype(wrapper: InstanceWrapper): Record<string, unknown> | u
     return Object.getPrototypeOf(instance) as Record<string, unknown>;
   if (typeof metatype === 'function' && metatype.prototype) return metatype.prototype as Record<string, unknown>;
   return undefined;
+}
+
+function method(prototype: object, methodName: string): object {
+  return (prototype as Record<string, object>)[methodName];
+}
+
+/** `@Authorize()` on the method, else on its class (a subclass's own wins over an inherited one). */
+function authorizePolicy(prototype: object, handler: object): MessagePolicy | undefined {
+  return (
+    (Reflect.getMetadata(AUTHORIZE_METADATA, handler) as MessagePolicy | undefined) ??
+    (Reflect.getMetadata(AUTHORIZE_METADATA, prototype.constructor) as MessagePolicy | undefined)
+  );
 }
 
 function designParameterTypes(prototype: object, methodName: string): unknown[] | undefined {

@@ -1,6 +1,7 @@
 import {
   CircuitOpenError,
   MessageRejectedError,
+  MessageUnauthorizedError,
   MessageValidationError,
   NonRetryableError,
   RetriesExhaustedError,
@@ -16,6 +17,8 @@ import { UndeliverableReason } from '../interfaces/undeliverable.interface';
 export type FailureKind =
   /** A guard refused the message (`MessageRejectedError`). */
   | 'rejected'
+  /** A `MessagePolicy` denied the message (`MessageUnauthorizedError`): the same message is denied again. */
+  | 'unauthorized'
   /** A reply from a sender the request does not accept (`UnexpectedReplyError`). */
   | 'unexpected-reply'
   /** Something failed validation (`MessageValidationError`): the same input fails again. */
@@ -43,6 +46,8 @@ export interface FailureRules {
 /** One row per kind; `failure-taxonomy.spec.ts` pins each. */
 export const FAILURE_RULES: Readonly<Record<FailureKind, FailureRules>> = Object.freeze({
   rejected: { finalEverywhere: true, reason: 'rejected', retried: false, countsAgainstBreaker: false },
+  // The caller's fault, not the dependency's: a breaker that counted denies would open on a forger's flood.
+  unauthorized: { finalEverywhere: true, reason: 'unauthorized', retried: false, countsAgainstBreaker: false },
   'unexpected-reply': {
     finalEverywhere: true,
     reason: 'unexpected-reply',
@@ -60,6 +65,7 @@ export const FAILURE_RULES: Readonly<Record<FailureKind, FailureRules>> = Object
 
 export function failureKind(error: unknown): FailureKind {
   if (error instanceof MessageRejectedError) return 'rejected';
+  if (error instanceof MessageUnauthorizedError) return 'unauthorized';
   if (error instanceof UnexpectedReplyError) return 'unexpected-reply';
   if (error instanceof MessageValidationError) return 'invalid';
   if (error instanceof NonRetryableError) return 'non-retryable';

@@ -38,6 +38,8 @@ export interface HandlerCounters {
   versionMismatched: number;
   /** Failed decoding or validation on receipt and never reached the handler. */
   rejected: number;
+  /** Refused by the handler's `MessagePolicy` (dead-lettered as `unauthorized`); not counted as delivered. */
+  denied: number;
   succeeded: number;
   failed: number;
   /** Deliveries skipped because this handler had processed (or was processing) the message's uuid. */
@@ -159,6 +161,7 @@ export class MessageStatistics {
         filteredOut: 0,
         versionMismatched: 0,
         rejected: 0,
+        denied: 0,
         succeeded: 0,
         failed: 0,
         deduplicated: 0,
