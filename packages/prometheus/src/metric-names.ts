@@ -9,6 +9,7 @@ export const METRIC_NAMES = {
   retried: 'smart_message_retried_total',
   deadLettered: 'smart_message_dead_lettered_total',
   deduplicated: 'smart_message_deduplicated_total',
+  denied: 'smart_message_denied_total',
   handlerDuration: 'smart_message_handler_duration_seconds',
   endToEndLatency: 'smart_message_end_to_end_latency_seconds',
   inFlight: 'smart_message_in_flight',

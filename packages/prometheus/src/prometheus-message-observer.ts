@@ -16,12 +16,12 @@ const DEFAULT_DURATION_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.
 const DEFAULT_LATENCY_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
 type HandlerLabel = 'message_type' | 'handler';
-type HandlerCounterName = 'delivered' | 'filteredOut' | 'retried' | 'deduplicated';
+type HandlerCounterName = 'delivered' | 'filteredOut' | 'retried' | 'deduplicated' | 'denied';
 
 /**
  * Prometheus metrics of a message bus. Per-event metrics (published, received, succeeded, failed,
  * dead-lettered, both histograms) are observed through the bus's observer hooks; the figures that
- * `MessageStatistics` already counts per handler (delivered, filtered, retried, deduplicated), the
+ * `MessageStatistics` already counts per handler (delivered, filtered, retried, deduplicated, denied), the
  * in-flight count and circuit states are read from the bus given to `watch()` at scrape time, so
  * they cost nothing per message. Labels are message types, handler ids, transport names, outcomes
  * and reasons: bounded sets, never a message's uuid or an entity id. A frame's type is the
@@ -86,6 +86,7 @@ export class PrometheusMessageObserver implements MessageObserver {
       'Deliveries skipped because the handler had already processed the message',
       'deduplicated',
     );
+    this.handlerCounter(METRIC_NAMES.denied, "Messages a handler's authorization policy refused", 'denied');
     this.handlerDuration = new Histogram({
       name: METRIC_NAMES.handlerDuration,
       help: 'How long handler calls took, retries included',
