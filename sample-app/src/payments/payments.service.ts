@@ -1,10 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { CircuitBreaker, MessageBus, MessageContext, Retry, Subscribe } from '@smart-message/nestjs';
+import { Authorize, CircuitBreaker, MessageBus, MessageContext, Retry, Subscribe } from '@smart-message/nestjs';
 import { ActivityJournal } from '../activity/activity-journal';
 import { Announcement } from '../broadcasts/messages/announcement.message';
 import { CustomerNotice } from '../notifications/messages/customer-notice.message';
 import { PaymentAuthorized } from './messages/payment-authorized.message';
 import { PaymentGateway, PaymentGatewayTimeout } from './payment-gateway';
+import { paymentRequestPolicy } from './payment-request.policy';
 import { PaymentRequested } from './messages/payment-requested.message';
 
 /** Charges above this are declined: the sample's whole payment policy. */
@@ -23,9 +24,11 @@ export class PaymentsService {
   /**
    * Request–reply: the message this returns goes back to the requester as the reply. Provider
    * timeouts are retried with backoff; if the provider keeps failing, the circuit opens and
-   * payments stop calling it for a while.
+   * payments stop calling it for a while. Large requests from anyone but orders are refused
+   * before any of that (see `paymentRequestPolicy`).
    */
   @Subscribe({ to: 'payments' })
+  @Authorize(paymentRequestPolicy)
   // The decorator nearest the method wraps the others: each retry attempt passes the breaker.
   @CircuitBreaker({ threshold: 5, windowMs: 60_000, halfOpenAfterMs: 10_000 })
   @Retry({ attempts: 3, initialDelayMs: 50, maxDelayMs: 500, retryOn: [PaymentGatewayTimeout] })

@@ -1,0 +1,78 @@
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import { MessageBus } from '@smart-message/nestjs';
+import { PaymentRequested } from '../sample-app/src/payments/messages/payment-requested.message';
+import { UNATTENDED_PAYMENT_LIMIT_CENTS } from '../sample-app/src/payments/payment-request.policy';
+import { bootSampleApp } from './support/boot-sample-app';
+import { eventually } from './support/eventually';
+import { readStatistics } from './support/inspect-sample-app';
+import { AS_OPERATOR } from './support/operator-token';
+
+const paymentRequest = (totalCents: number): PaymentRequested =>
+  Object.assign(new PaymentRequested(), { orderId: randomUUID(), customerEmail: 'eve@example.com', totalCents });
+
+describe('sample app: payments refuse large payment requests that do not come from orders', () => {
+  let app: INestApplication;
+  let directory: string;
+
+  beforeEach(async () => {
+    // This test's own dead letter file, so the one entry it expects is the only one there.
+    directory = mkdtempSync(join(tmpdir(), 'sample-authorization-'));
+    process.env.SMART_MESSAGE_DEAD_LETTERS = join(directory, 'dead-letters.jsonl');
+    app = await bootSampleApp();
+  });
+
+  afterEach(async () => {
+    await app.close();
+    delete process.env.SMART_MESSAGE_DEAD_LETTERS;
+    rmSync(directory, { recursive: true, force: true });
+  });
+
+  it('dead-letters a large request from another sender as unauthorized and charges nothing', async () => {
+    const refused = paymentRequest(UNATTENDED_PAYMENT_LIMIT_CENTS + 1);
+    const header = await app.get(MessageBus).publish(refused, { from: 'kiosk' });
+
+    const entry = await eventually(async () => {
+      const response = await request(app.getHttpServer())
+        .get('/dead-letters?reason=unauthorized')
+        .set(AS_OPERATOR)
+        .expect(200);
+      const { entries } = response.body as {
+        entries: {
+          handlerId: string;
+          envelope: { header: { uuid: string } };
+          error: { code: string; message: string };
+        }[];
+      };
+      expect(entries).toHaveLength(1);
+      return entries[0]!;
+    });
+    expect(entry).toMatchObject({
+      handlerId: 'PaymentsService.authorize',
+      envelope: { header: { uuid: header.uuid } },
+      error: { code: 'SM_UNAUTHORIZED', message: expect.stringContaining('from "kiosk"') },
+    });
+    const gateway = await request(app.getHttpServer()).get('/payments/gateway').set(AS_OPERATOR).expect(200);
+    expect(gateway.body).toMatchObject({ charges: 0 });
+    expect((await readStatistics(app)).handlers['PaymentsService.authorize']).toMatchObject({
+      denied: 1,
+      succeeded: 0,
+    });
+  });
+
+  it('still charges a large order placed through orders', async () => {
+    const order = { sku: 'MUG-01', quantity: 8, unitPriceCents: 1250, customerEmail: 'ada@example.com' };
+    expect(order.quantity * order.unitPriceCents).toBeGreaterThan(UNATTENDED_PAYMENT_LIMIT_CENTS);
+
+    const response = await request(app.getHttpServer()).post('/orders').send(order).expect(201);
+
+    expect(response.body).toMatchObject({ status: 'placed', payment: { approved: true } });
+    const gateway = await request(app.getHttpServer()).get('/payments/gateway').set(AS_OPERATOR).expect(200);
+    expect(gateway.body).toMatchObject({ charges: 1 });
+  });
+});
