@@ -107,9 +107,15 @@ describe('sample app: each service in its own process over Redis', () => {
   });
 
   it('payment requests are encrypted in the stream: the customer e-mail never appears in Redis', async () => {
+    const seenSince = await markActivity();
     const canary = `canary-${Date.now()}@example.com`;
     const { body } = await orders.post<OrderConfirmation>('/orders', { ...affordableOrder, customerEmail: canary });
     expect(body.payment).toEqual({ approved: true });
+    // Let the order ship and its notices arrive here, so they do not land in the next test's window.
+    await eventually(async () => {
+      expect(await orders.get(`/orders/${body.orderId}`)).toEqual({ orderId: body.orderId, status: 'shipped' });
+      expect(await seenSince(notifications)).toHaveLength(4);
+    }, ACROSS_PROCESSES);
 
     const entries = (await streamEntries(`${prefix}PaymentRequested`, process.env.REDIS_URL)).map((fields) =>
       fields.join('\n'),
