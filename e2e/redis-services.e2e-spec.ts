@@ -1,5 +1,5 @@
 import { StatisticsSnapshot } from '@smart-message/nestjs';
-import { deleteKeys, uniquePrefix } from '../packages/redis/test/support/redis-keys';
+import { deleteKeys, streamEntries, uniquePrefix } from '../packages/redis/test/support/redis-keys';
 import { ActivityEntry } from '../sample-app/src/activity/activity-entry.interface';
 import { AnnouncementReceipt } from '../sample-app/src/broadcasts/announcement-receipt.interface';
 import { OrderConfirmation } from '../sample-app/src/orders/order-confirmation.interface';
@@ -104,6 +104,25 @@ describe('sample app: each service in its own process over Redis', () => {
     ]);
     // The orders process marked the order shipped on the shipment from the fulfillment process.
     expect(await orders.get(`/orders/${body.orderId}`)).toEqual({ orderId: body.orderId, status: 'shipped' });
+  });
+
+  it('payment requests are encrypted in the stream: the customer e-mail never appears in Redis', async () => {
+    const seenSince = await markActivity();
+    const canary = `canary-${Date.now()}@example.com`;
+    const { body } = await orders.post<OrderConfirmation>('/orders', { ...affordableOrder, customerEmail: canary });
+    expect(body.payment).toEqual({ approved: true });
+    // Let the order ship and its notices arrive here, so they do not land in the next test's window.
+    await eventually(async () => {
+      expect(await orders.get(`/orders/${body.orderId}`)).toEqual({ orderId: body.orderId, status: 'shipped' });
+      expect(await seenSince(notifications)).toHaveLength(4);
+    }, ACROSS_PROCESSES);
+
+    const entries = (await streamEntries(`${prefix}PaymentRequested`, process.env.REDIS_URL)).map((fields) =>
+      fields.join('\n'),
+    );
+    expect(entries.length).toBeGreaterThan(0);
+    for (const entry of entries) expect(entry).toContain('"smserializer":"json+a256gcm"');
+    expect(entries.join('\n')).not.toContain(canary);
   });
 
   it('a declined payment comes back from the payments process and orders sends nothing to fulfillment', async () => {

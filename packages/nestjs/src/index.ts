@@ -47,6 +47,16 @@ export {
   DEFAULT_MAX_INFLATED_BYTES,
 } from './codec/compression/compression-options.interface';
 export type { CompressionStageOptions } from './codec/compression/compression-options.interface';
+export { Aes256GcmStage, aes256gcm, AES256GCM_STAGE_NAME } from './codec/encryption/aes256gcm.stage';
+export type { Aes256GcmOptions } from './codec/encryption/encryption-options.interface';
+export { Keyring, ENCRYPTION_KEY_BYTES } from './codec/encryption/keyring';
+export type { UsableKey } from './codec/encryption/keyring';
+export type { KeyEntry } from './codec/encryption/key-entry.interface';
+export type { KeyProvider } from './codec/encryption/key-provider.interface';
+export type { KeyStatus } from './codec/encryption/key-status';
+export { envKeyProvider, DEFAULT_KEYS_VARIABLE } from './codec/encryption/env-key-provider';
+export type { EnvKeyProviderOptions } from './codec/encryption/env-key-provider';
+export { fileKeyProvider } from './codec/encryption/file-key-provider';
 export { MemoryTransport } from './transports/memory.transport';
 export type { MemoryTransportOptions } from './transports/memory.transport';
 export type { InFlightDelivery } from './dispatcher/in-flight-deliveries';

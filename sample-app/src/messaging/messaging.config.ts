@@ -4,6 +4,7 @@ import { withPinoLogging } from '@smart-message/pino';
 import { PrometheusMessageObserver } from '@smart-message/prometheus';
 import { RedisPubSubTransport, RedisStreamsTransport } from '@smart-message/redis';
 import { deadLetterStoreFor } from '../dead-letters/dead-letter-store.config';
+import { paymentEncryption } from './encryption.config';
 import { metricsModule } from '../metrics/metrics.module';
 import { MessagingSettings } from './messaging-settings';
 import { tracingObservers } from './tracing.config';
@@ -45,6 +46,8 @@ export function messagingOptions(settings: MessagingSettings, entity: string): S
     observers: tracingObservers(process.env, transports),
     // Read at boot, so a test can point SMART_MESSAGE_DEAD_LETTERS at a file of its own.
     deadLetters: { store: deadLetterStoreFor(settings, process.env) },
+    // Payment messages name `json+a256gcm`: their stage, with its keys read from a file.
+    stages: [paymentEncryption(process.env)],
   };
 }
 

@@ -51,6 +51,13 @@ export type { PayloadStage, PayloadStageContext, PayloadStageKind } from '../cod
 export { CompressionStage } from '../codec/compression/compression-stage';
 export type { Compressor } from '../codec/compression/compression-stage';
 export { StageRegistry } from '../codec/chain/stage-registry';
+// Encryption: the canonical header bytes an encryption or signing stage binds, and the a256gcm layout
+export {
+  canonicalHeaderBytes,
+  CANONICAL_HEADER_FIELDS,
+  CANONICAL_HEADER_DOMAIN,
+} from '../codec/encryption/canonical-header';
+export { ENCRYPTED_PAYLOAD_VERSION, NONCE_BYTES, TAG_BYTES } from '../codec/encryption/encrypted-payload';
 export { PayloadCodec } from '../codec/chain/payload-codec';
 export type { ChainDefaults } from '../codec/chain/payload-codec';
 export { CHAIN_SEPARATOR, MAX_CHAIN_PARTS, chainSpellingProblem, payloadSerializerOf } from '../codec/chain/chain-name';

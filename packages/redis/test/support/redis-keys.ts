@@ -21,3 +21,14 @@ export async function deleteKeys(prefix: string, url?: string): Promise<void> {
     redis.disconnect();
   }
 }
+
+/** Every field of every entry of a stream, as Redis stores it (XRANGE), to check what is on the wire. */
+export async function streamEntries(key: string, url?: string): Promise<string[][]> {
+  const redis = new Redis(url ?? 'redis://127.0.0.1:6379', { lazyConnect: true });
+  await redis.connect();
+  try {
+    return (await redis.xrange(key, '-', '+')).map(([, fields]) => fields);
+  } finally {
+    redis.disconnect();
+  }
+}

@@ -3,7 +3,13 @@ import { IsEmail, IsInt, IsUUID, Min } from 'class-validator';
 import { DURABLE_TRANSPORT } from '../../messaging/transport-names';
 
 /** The request half of request–reply: orders asks payments, which answers with `PaymentAuthorized`. */
-@Message({ name: 'PaymentRequested', from: 'orders', to: 'payments', transport: DURABLE_TRANSPORT })
+@Message({
+  name: 'PaymentRequested',
+  from: 'orders',
+  to: 'payments',
+  transport: DURABLE_TRANSPORT,
+  serializer: 'json+a256gcm',
+})
 @Describe('Orders asks payments to charge the customer for an order')
 export class PaymentRequested {
   @IsUUID()

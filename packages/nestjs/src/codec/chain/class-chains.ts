@@ -53,6 +53,13 @@ function resolveChain(
   });
   const encryption = stages.findIndex((stage) => stage.kind === 'encryption');
   const compression = stages.findIndex((stage) => stage.kind === 'compression');
+  // An encryption stage binds the chain named in the header; a compression stage after it could
+  // still skip and so change that chain after it was bound (and ciphertext does not compress).
+  if (encryption >= 0 && stages.slice(encryption + 1).some((stage) => stage.kind === 'compression'))
+    throw new SerializerChainError(
+      chain,
+      `compresses after it encrypts: put the encryption stage "${stages[encryption].name}" last (ciphertext does not compress)`,
+    );
   if (encryption >= 0 && compression >= 0 && compression < encryption && !compressBeforeEncryption)
     throw new SerializerChainError(
       chain,
