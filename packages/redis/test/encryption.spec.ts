@@ -16,6 +16,7 @@ import {
 import { RedisDeadLetterStore, RedisPubSubTransport, RedisStreamsTransport } from '@smart-message/redis';
 import { waitFor } from '@smart-message/testing';
 import { deleteKeys, uniquePrefix } from './support/redis-keys';
+import { WireKind, WireTap } from './support/wire-tap';
 
 @Message({ name: 'SealedCharge', from: 'payments', serializer: 'json+a256gcm' })
 class SealedCharge {
@@ -32,17 +33,15 @@ describe.each([
 ])('encrypted messages over Redis %s', (kind, transportFor) => {
   const keys = uniquePrefix(`sealed-${kind === 'pub/sub' ? 'pubsub' : 'streams'}`);
   const buses: MessageBus[] = [];
-  const tap = new Redis();
+  const tap = new WireTap(kind as WireKind);
   const canary = (): string => `canary-${randomUUID()}`;
   let prefix: string;
-  let frames: string[];
   let received: SealedCharge[];
   let undeliverable: UndeliverableMessage[];
   let publisher: MessageBus;
 
   beforeEach(async () => {
     prefix = `${keys}${randomUUID().slice(0, 6)}:`;
-    frames = [];
     received = [];
     undeliverable = [];
     // Each bus builds its own stage from the same keys, as two services would from one keys file.
@@ -63,33 +62,18 @@ describe.each([
     await subscriber.subscribe(SealedCharge, (charge) => void received.push(charge));
     await subscriber.start();
     await publisher.start();
-    if (kind === 'pub/sub') {
-      await tap.psubscribe(`${prefix}*`);
-      tap.on('pmessage', (_pattern, _channel, frame) => frames.push(frame));
-    }
+    await tap.watch(prefix);
   });
 
   afterEach(async () => {
     await Promise.all(buses.splice(0).map((bus) => bus.shutdown(1000)));
-    await tap.punsubscribe();
-    tap.removeAllListeners('pmessage');
+    await tap.unwatch();
   });
 
   afterAll(async () => {
-    tap.disconnect();
+    tap.close();
     await deleteKeys(keys);
   });
-
-  /** Every frame as Redis holds it: read back with XRANGE from the stream, or captured from the channel. */
-  async function wire(): Promise<string[]> {
-    if (kind === 'Streams') {
-      const redis = new Redis();
-      const entries = await redis.xrange(`${prefix}SealedCharge`, '-', '+');
-      redis.disconnect();
-      return entries.map(([, fields]) => fields.join('\n'));
-    }
-    return frames;
-  }
 
   it('round trip: the handler gets the message, and the canary never appears in Redis', async () => {
     const secret = canary();
@@ -97,8 +81,8 @@ describe.each([
     await waitFor(() => received.length === 1, 'the encrypted message');
 
     expect(received).toEqual([Object.assign(new SealedCharge(), { seq: 1, card: secret })]);
-    await waitFor(async () => (await wire()).length === 1, 'the frame in Redis');
-    const [frame] = await wire();
+    await waitFor(async () => (await tap.frames('SealedCharge')).length === 1, 'the frame in Redis');
+    const [frame] = await tap.frames('SealedCharge');
     expect(frame).not.toContain(secret);
     expect(frame).not.toContain(Buffer.from(secret).toString('base64').slice(0, 16));
     expect(frame).toContain('"smserializer":"json+a256gcm"');
@@ -140,7 +124,7 @@ describe.each([
       );
       redis.disconnect();
     }
-    expect((await wire()).join('\n')).not.toContain(secret);
+    expect((await tap.frames('SealedCharge')).join('\n')).not.toContain(secret);
   });
 });
 

@@ -14,6 +14,7 @@ import {
 import { RedisPubSubTransport, RedisStreamsTransport } from '@smart-message/redis';
 import { waitFor } from '@smart-message/testing';
 import { deleteKeys, uniquePrefix } from './support/redis-keys';
+import { WireKind, WireTap } from './support/wire-tap';
 
 @Message({ name: 'ChainedPacked', from: 'tests', serializer: 'msgpack' })
 class ChainedPacked {
@@ -53,16 +54,14 @@ describe.each([
 ])('serializer chains over Redis %s, end to end', (kind, transportFor) => {
   const keys = uniquePrefix(`chains-${kind === 'pub/sub' ? 'pubsub' : 'streams'}`);
   const buses: MessageBus[] = [];
-  const tap = new Redis();
+  const tap = new WireTap(kind as WireKind);
   let prefix: string;
-  let frames: string[];
   let received: object[];
   let undeliverable: UndeliverableMessage[];
   let publisher: MessageBus;
 
   beforeEach(async () => {
     prefix = `${keys}${randomUUID().slice(0, 6)}:`;
-    frames = [];
     received = [];
     undeliverable = [];
     const subscriber = new MessageBus({
@@ -77,34 +76,22 @@ describe.each([
       await subscriber.subscribe(type, (message) => void received.push(message));
     await subscriber.start();
     await publisher.start();
-    if (kind === 'pub/sub') {
-      await tap.psubscribe(`${prefix}*`);
-      tap.on('pmessage', (_pattern, _channel, frame) => frames.push(frame));
-    }
+    await tap.watch(prefix);
   });
 
   afterEach(async () => {
     await Promise.all(buses.splice(0).map((bus) => bus.shutdown(1000)));
-    await tap.punsubscribe();
-    tap.removeAllListeners('pmessage');
+    await tap.unwatch();
   });
 
   afterAll(async () => {
-    tap.disconnect();
+    tap.close();
     await deleteKeys(keys);
   });
 
-  /** The frames as Redis holds them: captured from the channel, or read from the stream. */
+  /** The frames of a class as Redis holds them, parsed. */
   async function wireFrames(messageClass: string): Promise<Record<string, unknown>[]> {
-    if (kind === 'Streams') {
-      const redis = new Redis();
-      const entries = await redis.xrange(`${prefix}${messageClass}`, '-', '+');
-      redis.disconnect();
-      return entries.map(([, fields]) => JSON.parse(fields[1]!) as Record<string, unknown>);
-    }
-    return frames
-      .map((frame) => JSON.parse(frame) as Record<string, unknown>)
-      .filter((frame) => frame.type === messageClass);
+    return (await tap.frames(messageClass)).map((frame) => JSON.parse(frame) as Record<string, unknown>);
   }
 
   it('carries msgpack as data_base64 labelled application/msgpack, bytes properties included', async () => {
