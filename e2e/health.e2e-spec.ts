@@ -1,27 +1,23 @@
 import 'reflect-metadata';
 import { INestApplication } from '@nestjs/common';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { MessageBus } from '@smart-message/nestjs';
 import request from 'supertest';
 import { bootSampleApp } from './support/boot-sample-app';
+import { ownDeadLetterFile } from './support/own-dead-letter-file';
 
 describe('sample app: health over HTTP (memory transports)', () => {
-  let directory: string;
+  let deadLetters: { remove(): void };
   let app: INestApplication;
 
   beforeEach(async () => {
     // Dead letters go to this test's own file, so the readiness check starts from an empty queue.
-    directory = mkdtempSync(join(tmpdir(), 'sample-health-'));
-    process.env.SMART_MESSAGE_DEAD_LETTERS = join(directory, 'dead-letters.jsonl');
+    deadLetters = ownDeadLetterFile('health');
     app = await bootSampleApp();
   });
 
   afterEach(async () => {
     await app.close();
-    delete process.env.SMART_MESSAGE_DEAD_LETTERS;
-    rmSync(directory, { recursive: true, force: true });
+    deadLetters.remove();
   });
 
   it('answers GET /health with every transport up', async () => {

@@ -1,14 +1,12 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { MessageBus } from '@smart-message/nestjs';
 import { PaymentRequested } from '../sample-app/src/payments/messages/payment-requested.message';
 import { UNATTENDED_PAYMENT_LIMIT_CENTS } from '../sample-app/src/payments/payment-request.policy';
 import { bootSampleApp } from './support/boot-sample-app';
+import { ownDeadLetterFile } from './support/own-dead-letter-file';
 import { eventually } from './support/eventually';
 import { readStatistics } from './support/inspect-sample-app';
 import { AS_OPERATOR } from './support/operator-token';
@@ -18,19 +16,17 @@ const paymentRequest = (totalCents: number): PaymentRequested =>
 
 describe('sample app: payments refuse large payment requests that do not come from orders', () => {
   let app: INestApplication;
-  let directory: string;
+  let deadLetters: { remove(): void };
 
   beforeEach(async () => {
     // This test's own dead letter file, so the one entry it expects is the only one there.
-    directory = mkdtempSync(join(tmpdir(), 'sample-authorization-'));
-    process.env.SMART_MESSAGE_DEAD_LETTERS = join(directory, 'dead-letters.jsonl');
+    deadLetters = ownDeadLetterFile('authorization');
     app = await bootSampleApp();
   });
 
   afterEach(async () => {
     await app.close();
-    delete process.env.SMART_MESSAGE_DEAD_LETTERS;
-    rmSync(directory, { recursive: true, force: true });
+    deadLetters.remove();
   });
 
   it('dead-letters a large request from another sender as unauthorized and charges nothing', async () => {
