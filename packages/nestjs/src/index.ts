@@ -94,6 +94,9 @@ export type { BreakerStateStore } from './reliability/circuit-breaker/breaker-st
 // Authorization
 export * from './authorization';
 
+// Security: signing, trust, replay protection and audit
+export * from './security';
+
 // Deduplication
 export * from './deduplication';
 

@@ -1,4 +1,5 @@
 import { Envelope } from './envelope.interface';
+import type { SecurityEvent } from '../security/audit/security-event';
 import { UndeliverableMessage } from './undeliverable.interface';
 
 /** One handler call, as observers see it. */
@@ -29,4 +30,10 @@ export interface MessageObserver {
   aroundHandler?(call: HandlerCall, run: () => Promise<void>): Promise<void>;
   /** A message was reported as undeliverable (and is on its way to the dead letter queue). */
   undeliverable?(event: UndeliverableMessage): void;
+  /**
+   * A security event: a forged, tampered, replayed or refused message, or a key change. Called
+   * for every event (counters stay exact); only the audit log is rate-limited. Written before
+   * the message is dead-lettered and acknowledged.
+   */
+  securityEvent?(event: SecurityEvent): void;
 }
