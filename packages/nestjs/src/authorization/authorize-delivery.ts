@@ -14,6 +14,7 @@ export function authorizeDelivery(
   header: MessageHeader,
   transport: string,
   payload: object,
+  verified = false,
 ): MessageUnauthorizedError | undefined {
   let decision: { allow: boolean; reason: string };
   try {
@@ -23,8 +24,7 @@ export function authorizeDelivery(
         version: header.version,
         from: header.from,
         to: header.to,
-        // No signature exists yet to prove `from`.
-        verified: false,
+        verified,
         payload,
         handlerId,
         transport,

@@ -10,9 +10,9 @@ export interface MessagePolicyRequest<T extends object = object> {
   readonly from: string;
   readonly to: string | undefined;
   /**
-   * Whether `from` was proven by a signature. Always `false` until message signing exists: until
-   * then a rule on `from` is routing (it keeps honest services apart), not security, since anyone
-   * who can write to the broker can claim any sender.
+   * Whether `from` was proven by a signature checked against the trust store (module option
+   * `security.trust`). Without it a rule on `from` is routing (it keeps honest services apart),
+   * not security, since anyone who can write to the broker can claim any sender.
    */
   readonly verified: boolean;
   /** The validated message instance the handler would receive. */

@@ -109,6 +109,7 @@ export class HandlerRegistrar {
       transport,
       // Set or not, every definition has the field: the dispatcher's one check per call reads one object shape.
       policy,
+      receive: options.receive,
       invoke: (message, context) =>
         currentMessage.run(context.header, () => this.invokeAndReply(registration, message as T, context)),
     };

@@ -12,6 +12,7 @@ import type { PayloadStage } from '../codec/chain/payload-stage.interface';
 import { Transport } from '../transports/transport.interface';
 import { UndeliverableListener } from '../interfaces/undeliverable.interface';
 import type { UnknownPropertiesPolicy } from '../validation/unknown-properties-policy';
+import type { SecurityOptions } from '../security/security-options.interface';
 
 export interface MessageBusOptions {
   /** This service's name: the `from` of messages whose class names none, and the consumer group on durable transports. */
@@ -55,4 +56,6 @@ export interface MessageBusOptions {
   onUndeliverable?: UndeliverableListener;
   /** A `MessagePolicy` for handlers without one of their own, or deny-by-default. */
   authorization?: AuthorizationOptions;
+  /** Signing, the trust store, receive policies and replay protection. See docs/security.md. */
+  security?: SecurityOptions;
 }

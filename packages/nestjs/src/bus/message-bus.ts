@@ -28,6 +28,7 @@ import { Publisher } from './publisher';
 import { RequestReply } from './request-reply';
 import { logRoutingTable, RouteDescription, routesOf } from './routing-table';
 import { ShutdownReport } from './shutdown-report.interface';
+import { BusSecurity } from '../security/bus-security';
 import { TransportSubscriptions } from './transport-subscriptions';
 
 const silentLogger: MessageLogger = { log: () => undefined, warn: () => undefined, error: () => undefined };
@@ -56,6 +57,8 @@ export class MessageBus {
   private readonly subscriptions: TransportSubscriptions;
   private readonly handlers: HandlerRegistrar;
   private readonly requests: RequestReply;
+  /** Signing, verification, replay protection and the audit channel; `security.reload()` re-reads keys. */
+  readonly security: BusSecurity;
 
   constructor(
     private readonly options: MessageBusOptions = {},
@@ -66,7 +69,9 @@ export class MessageBus {
     this.statistics = new MessageStatistics(registry);
     this.log = options.logger ?? silentLogger;
     this.serializers = new SerializerRegistry(options.serializers);
-    this.payloads = new PayloadCodec(this.serializers, new StageRegistry(options.stages), {
+    const stages = new StageRegistry(options.stages);
+    this.security = new BusSecurity(options.security, stages, this.log, options.observers ?? []);
+    this.payloads = new PayloadCodec(this.serializers, stages, {
       serializer: options.serializer,
       acceptSerializers: options.acceptSerializers,
     });
@@ -84,6 +89,8 @@ export class MessageBus {
       validateOnReceive: options.validateOnReceive ?? true,
       onUndeliverable: options.onUndeliverable,
       observers: options.observers,
+      security: this.security.receive,
+      audit: this.security.audit,
       messageTypes: registry,
     });
     if (options.publishCircuitBreaker) {
@@ -104,6 +111,7 @@ export class MessageBus {
       log: this.log,
       observers: options.observers ?? [],
       breaker: this.publishBreaker,
+      security: this.security,
     });
     this.subscriptions = new TransportSubscriptions(options, this.transports, this.dispatcher, this.circuitBreakers);
     this.handlers = new HandlerRegistrar({

@@ -14,6 +14,7 @@ import { MessageStatistics } from '../statistics/message-statistics';
 import { debugEnabled } from '../util/debug-logging';
 import { headerViolations } from '../validation/header-validator';
 import { MessageValidator } from '../validation/message-validator';
+import type { BusSecurity } from '../security/bus-security';
 import { BusLifecycle } from './bus-lifecycle';
 import { BusTransports } from './bus-transports';
 import { currentMessage } from './conversation';
@@ -38,6 +39,7 @@ export interface PublisherParts {
   readonly observers: readonly MessageObserver[];
   /** Absent: publishing goes straight to the transport. */
   readonly breaker: PublishBreaker | undefined;
+  readonly security: BusSecurity;
 }
 
 /**
@@ -75,13 +77,19 @@ export class Publisher {
       this.parts.options.entity,
       payloads.chainOf(metadata),
     );
+    const { signer, signAll } = this.parts.security;
+    // Before anything is encoded: a `from` the app did not declare is a mistake, and signing would only hide it.
+    signer?.assertIdentity(header.from);
     const inHeader = headerViolations(header);
     const inPayload =
       (this.parts.options.validateOnPublish ?? true) ? validator.violations(message, metadata.target) : [];
     if (inHeader.length > 0 || inPayload.length > 0) {
       throw new MessageValidationError(metadata.name, [...inHeader, ...inPayload]);
     }
-    return { metadata, envelope: { header, payload: payloads.encode(message, metadata, header) } };
+    const payload = payloads.encode(message, metadata, header);
+    // After encoding and encryption: the signature covers the payload's bytes as they travel.
+    if (signer !== undefined && (metadata.sign ?? signAll)) signer.sign(header, payload);
+    return { metadata, envelope: { header, payload } };
   }
 
   /** Resolves with the header as sent once the transport took the envelope. */

@@ -11,6 +11,8 @@ interface PendingRequest {
   readonly replyType: MessageTypeMetadata;
   /** Senders whose reply is accepted; undefined: any sender. */
   readonly replyFrom?: readonly string[];
+  /** The request was signed: only a reply signed by one of `replyFrom` (verified) answers it. */
+  readonly signed: boolean;
   resolve(reply: object): void;
   reject(error: Error): void;
 }
@@ -49,6 +51,7 @@ export class RequestReply {
       this.pending.set(uuid, {
         replyType,
         replyFrom,
+        signed: sealed.envelope.header.signature !== undefined && replyFrom !== undefined,
         resolve: (value) => {
           clearTimeout(timer);
           this.pending.delete(uuid);
@@ -89,6 +92,12 @@ export class RequestReply {
         if (request.replyFrom !== undefined && (from === undefined || !request.replyFrom.includes(from))) {
           // Refused, reported as `unexpected-reply`; the request keeps waiting for its real reply.
           throw new UnexpectedReplyError(replyType.name, correlationId as string, from, request.replyFrom);
+        }
+        if (request.signed) {
+          const signer = context.security.signer;
+          // A forged reply could otherwise approve what a signed request asked for.
+          if (!context.verified || signer === undefined || !request.replyFrom!.includes(signer.entity))
+            throw new UnexpectedReplyError(replyType.name, correlationId as string, from, request.replyFrom!, true);
         }
         request.resolve(reply);
       },

@@ -12,11 +12,16 @@ export class UnexpectedReplyError extends SmartMessageError {
     readonly correlationId: string,
     readonly from: string | undefined,
     readonly accepted: readonly string[],
+    /** The request was signed, and the reply's signature did not prove one of `accepted` sent it. */
+    readonly unsigned = false,
   ) {
     super(
       `Refused a ${replyType} reply to request ${correlationId} from ${from === undefined ? 'an unnamed sender' : `"${from}"`}: ` +
-        `the request accepts replies only from ${accepted.map((name) => `"${name}"`).join(', ')} ` +
-        '(its `to`, or the `replyFrom` request option when the responder is another entity)',
+        (unsigned
+          ? `the request was signed, so its reply must be signed by ${accepted.map((name) => `"${name}"`).join(', ')} ` +
+            'and verify against the trust store; this one does not'
+          : `the request accepts replies only from ${accepted.map((name) => `"${name}"`).join(', ')} ` +
+            '(its `to`, or the `replyFrom` request option when the responder is another entity)'),
     );
   }
 }

@@ -1,6 +1,7 @@
 import type { MessageDeduplicationOptions } from '../deduplication/deduplicate-options.interface';
 import type { RetryOptions } from '../reliability/retry/retry-options.interface';
 import { MessageType } from '../interfaces/message-type.interface';
+import type { ReceivePolicy } from '../security/receive/receive-policy.interface';
 
 /** What `@Message()` records about a class, with defaults applied. */
 export interface MessageTypeMetadata {
@@ -17,6 +18,10 @@ export interface MessageTypeMetadata {
   /** Further chains receivers accept for the class. */
   readonly acceptSerializers?: readonly string[];
   readonly compressBeforeEncryption?: boolean;
+  /** Sign messages of the class (default: the module's `security.signAll`). */
+  readonly sign?: boolean;
+  /** What receivers require of messages of the class. */
+  readonly receive?: ReceivePolicy;
   readonly retry?: RetryOptions;
   readonly deduplication?: MessageDeduplicationOptions;
 }

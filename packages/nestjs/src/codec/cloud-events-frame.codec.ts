@@ -37,6 +37,10 @@ export interface CloudEventFrame {
   smcontentencoding?: string;
   smcorrelationid?: string;
   smcausationid?: string;
+  /** The signed send time of a signed message. */
+  smsentat?: string;
+  /** The signature block of a signed message. */
+  smsignature?: string;
   /** CloudEvents distributed tracing extension: the W3C trace context. */
   traceparent?: string;
   tracestate?: string;
@@ -92,6 +96,8 @@ export class CloudEventsFrameCodec implements FrameCodec {
         .join(', ');
     if (header.correlationId !== undefined) attributes.smcorrelationid = header.correlationId;
     if (header.causationId !== undefined) attributes.smcausationid = header.causationId;
+    if (header.sentAt !== undefined) attributes.smsentat = header.sentAt;
+    if (header.signature !== undefined) attributes.smsignature = header.signature;
     if (header.traceparent !== undefined) attributes.traceparent = header.traceparent;
     if (header.tracestate !== undefined) attributes.tracestate = header.tracestate;
     if (typeof payload === 'string' && JSON_CONTENT.test(contentType)) attributes.smdatalength = payload.length;
@@ -171,13 +177,16 @@ function toHeader(event: Partial<CloudEventFrame>): MessageHeader {
   if (event.smreplyto !== undefined) header.replyTo = event.smreplyto;
   if (event.smcorrelationid !== undefined) header.correlationId = event.smcorrelationid;
   if (event.smcausationid !== undefined) header.causationId = event.smcausationid;
+  if (event.smsentat !== undefined) header.sentAt = event.smsentat;
+  if (event.smsignature !== undefined) header.signature = event.smsignature;
   if (event.traceparent !== undefined) header.traceparent = event.traceparent;
   if (event.tracestate !== undefined) header.tracestate = event.tracestate;
   return header;
 }
 
 type StringAttribute = 'id' | 'type' | 'smfrom' | 'smserializer';
-type OptionalAttribute = 'smto' | 'smreplyto' | 'smcorrelationid' | 'smcausationid' | 'traceparent' | 'tracestate';
+type OptionalAttribute =
+  'smto' | 'smreplyto' | 'smcorrelationid' | 'smcausationid' | 'smsignature' | 'traceparent' | 'tracestate';
 
 /** Attribute and the rule of the header field it carries. */
 const REQUIRED_STRINGS: readonly (readonly [StringAttribute, HeaderStringRule])[] = [
@@ -193,6 +202,7 @@ const OPTIONAL_STRINGS: readonly (readonly [OptionalAttribute, HeaderStringRule]
   ['smreplyto', HEADER_STRING_RULES.replyTo],
   ['smcorrelationid', HEADER_STRING_RULES.correlationId],
   ['smcausationid', HEADER_STRING_RULES.causationId],
+  ['smsignature', HEADER_STRING_RULES.signature],
   ['traceparent', HEADER_STRING_RULES.traceparent],
   ['tracestate', HEADER_STRING_RULES.tracestate],
 ];
@@ -217,6 +227,8 @@ function attributeProblems(event: Partial<CloudEventFrame>): string[] | undefine
     const problem = headerStringProblem(value, rule);
     if (problem !== undefined) (problems ??= []).push(`${key} ${problem}`);
   }
+  if (event.smsentat !== undefined && !isTimestamp(event.smsentat))
+    (problems ??= []).push('smsentat is not a valid RFC 3339 timestamp');
   if (!isHeaderVersion(event.smversion)) (problems ??= []).push('smversion is not a positive integer');
   if (event.smpublisherpid !== undefined && !isPid(event.smpublisherpid))
     (problems ??= []).push('smpublisherpid is not a non-negative integer');

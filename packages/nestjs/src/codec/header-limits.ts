@@ -16,6 +16,8 @@ export const HEADER_LIMITS = Object.freeze({
   serializer: 128,
   /** `publishedAt` (CloudEvents `time`). */
   time: 64,
+  /** `signature`: the version, algorithm, key id (at most 64) and an Ed25519 signature (86 base64url characters). */
+  signature: 256,
   /** W3C `traceparent` (55 characters in version 00). */
   traceparent: 512,
   /** W3C `tracestate` (at most 32 members of at most 256 characters). */
@@ -44,6 +46,7 @@ export const HEADER_STRING_RULES = Object.freeze({
   correlationId: rule(HEADER_LIMITS.id),
   causationId: rule(HEADER_LIMITS.id),
   serializer: rule(HEADER_LIMITS.serializer),
+  signature: rule(HEADER_LIMITS.signature),
   traceparent: rule(HEADER_LIMITS.traceparent),
   tracestate: rule(HEADER_LIMITS.tracestate),
 } satisfies Partial<Record<keyof MessageHeader, HeaderStringRule>>);

@@ -1,5 +1,6 @@
 import { Envelope } from '../interfaces/envelope.interface';
 import { MessageHeader } from '../interfaces/message-header.interface';
+import { MessageSecurity, UNVERIFIED } from '../security/receive/message-security';
 
 /** The second argument of a handler: where the message came from and how it reached this handler. */
 export class MessageContext {
@@ -11,7 +12,18 @@ export class MessageContext {
     public attempt: number,
     /** `ClassName.methodName` for `@Subscribe` handlers. */
     readonly handlerId: string,
+    /**
+     * What was proven: `verified` when the signature checked out against the trust store (then
+     * `from` and every signed header field are the signer's), `encrypted` when the chain decrypted.
+     * A `from` filter or rule on an unverified message is routing, not security.
+     */
+    readonly security: MessageSecurity = UNVERIFIED,
   ) {}
+
+  /** Whether the sender is proven by a signature (`security.verified`). */
+  get verified(): boolean {
+    return this.security.verified;
+  }
 
   get header(): Readonly<MessageHeader> {
     return this.envelope.header;

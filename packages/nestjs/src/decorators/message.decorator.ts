@@ -45,6 +45,8 @@ export function Message(options: MessageOptions = {}): ClassDecorator {
       ...(options.compressBeforeEncryption === undefined
         ? {}
         : { compressBeforeEncryption: options.compressBeforeEncryption }),
+      ...(options.sign === undefined ? {} : { sign: options.sign }),
+      ...(options.receive === undefined ? {} : { receive: { ...options.receive } }),
       ...(options.retry === undefined ? {} : { retry: options.retry }),
       ...(options.deduplication === undefined ? {} : { deduplication: { ...options.deduplication } }),
     });

@@ -12,6 +12,12 @@ import { MessageStatistics, RegisteredMessageTypes } from '../statistics/message
 import { debugEnabled } from '../util/debug-logging';
 import { SETTLED } from '../util/promises';
 import { MessageValidator } from '../validation/message-validator';
+import { SecurityAudit } from '../security/audit/security-audit';
+import { securityEventOfDecodeFailure } from '../security/audit/decode-failure-events';
+import { MessageReplayedError } from '../security/errors/message-replayed.error';
+import { MessageSecurity, UNVERIFIED } from '../security/receive/message-security';
+import { ReceiveSecurity } from '../security/receive/receive-security';
+import { TrackedDelivery } from './in-flight-deliveries';
 import { DispatchResult, emptyDispatchResult, settle } from './dispatch-result';
 import { HandlerCalls } from './handler-calls';
 import { HandlerDefinition } from './handler-definition.interface';
@@ -29,6 +35,10 @@ export interface DispatcherOptions {
   validateOnReceive: boolean;
   onUndeliverable?: UndeliverableListener;
   observers?: readonly MessageObserver[];
+  /** Verifies signatures and applies receive policies; absent, nothing is verified. */
+  security?: ReceiveSecurity;
+  /** Where security events go (default: one over `logger` and `observers`). */
+  audit?: SecurityAudit;
   /** Tells `no-handler` from `unknown-type` for a message nothing handles (default: the process-wide registry). */
   messageTypes?: RegisteredMessageTypes;
 }
@@ -49,11 +59,13 @@ export class Dispatcher {
   private readonly reporter: UndeliverableReporter;
   private readonly calls: HandlerCalls;
   private readonly observers: readonly MessageObserver[];
+  private readonly audit: SecurityAudit;
   /** Set when a shutdown gave up: from then on no handler call starts. */
   private stopped = false;
 
   constructor(private readonly options: DispatcherOptions) {
     this.observers = options.observers ?? [];
+    this.audit = options.audit ?? options.security?.audit ?? new SecurityAudit(options.logger, this.observers);
     this.reporter = new UndeliverableReporter(options.logger, this.observers, options.onUndeliverable);
     this.calls = new HandlerCalls(this.inFlight, this.reporter, options.statistics, options.logger, this.observers);
   }
@@ -205,12 +217,21 @@ export class Dispatcher {
       return undefined;
     }
 
+    let security: MessageSecurity = UNVERIFIED;
+    const guard = this.options.security;
+    if (guard !== undefined) {
+      const screened = this.screen(guard, accepted, envelope, transport, delivery, options, result);
+      if (screened === undefined) return undefined;
+      security = screened;
+    }
+
     let data: unknown;
     try {
       // Accepted handlers share one message type, so the first one's class decides the chain.
       data = this.options.payloads.decode(envelope, accepted[0].definition.messageType);
     } catch (error) {
       for (const { definition } of accepted) statistics.count(definition.id, header.messageClass, 'rejected');
+      this.auditDecodeFailure(error, envelope, transport, security);
       this.reporter.reject(result, 'undecodable', error as Error, envelope, transport, delivery.attempt);
       return undefined;
     }
@@ -230,6 +251,7 @@ export class Dispatcher {
             own = this.options.payloads.decode(envelope, instanceType);
           } catch (error) {
             statistics.count(definition.id, header.messageClass, 'rejected');
+            this.auditDecodeFailure(error, envelope, transport, security);
             this.reporter.reject(
               result,
               'undecodable',
@@ -251,15 +273,26 @@ export class Dispatcher {
         continue;
       }
       if (definition.policy !== undefined) {
-        const denial = authorizeDelivery(definition.policy, definition.id, header, transport, instance as object);
+        const denial = authorizeDelivery(
+          definition.policy,
+          definition.id,
+          header,
+          transport,
+          instance as object,
+          security.verified,
+        );
         if (denial !== undefined) {
           statistics.count(definition.id, header.messageClass, 'denied');
+          this.audit.emitFor('sm_authz_fail', denial, envelope, transport, {
+            handlerId: definition.id,
+            verified: security.verified,
+          });
           this.reporter.reject(result, 'unauthorized', denial, envelope, transport, delivery.attempt, definition.id);
           continue;
         }
       }
       statistics.count(definition.id, header.messageClass, 'delivered');
-      const run = this.schedule(handler, instance as object, envelope, transport, delivery, result);
+      const run = this.schedule(handler, instance as object, envelope, transport, delivery, result, security);
       if (runs === undefined) runs = run;
       else if (Array.isArray(runs)) runs.push(run);
       else runs = [runs, run];
@@ -290,10 +323,133 @@ export class Dispatcher {
     transport: string,
     delivery: DeliveryInfo,
     result: DispatchResult,
+    security: MessageSecurity,
   ): Promise<void> {
     const { definition } = handler;
-    const tracked = this.inFlight.track(definition.id, envelope, transport, delivery, result);
+    const tracked = this.inFlight.track(definition.id, envelope, transport, delivery, result, security);
+    // Only a verified message has a proven (from, uuid): an unsigned one could name any pair.
+    if (security.verified && this.options.security !== undefined) {
+      const guard = this.options.security;
+      return handler.limiter.schedule(() => this.runOnce(guard, definition, tracked, message));
+    }
     return handler.limiter.schedule(() => this.calls.run(definition, tracked, message));
+  }
+
+  /**
+   * The security checks before any byte is decoded: the signature once, then each handler's
+   * receive policy. Refused handlers are audited, counted and dead-lettered, and dropped from
+   * `accepted`; returns what was proven, or undefined when no handler is left.
+   */
+  private screen(
+    guard: ReceiveSecurity,
+    accepted: RegisteredHandler[],
+    envelope: Envelope,
+    transport: string,
+    delivery: DeliveryInfo,
+    options: DispatchOptions,
+    result: DispatchResult,
+  ): MessageSecurity | undefined {
+    const { header } = envelope;
+    const { statistics } = this.options;
+    const inspection = guard.inspect(envelope);
+    const { security, failure } = inspection;
+    if (failure !== undefined) {
+      const reportOnly =
+        guard.reportable(failure) && accepted.every(({ definition }) => guard.policyOf(definition).mode === 'report');
+      guard.report(failure, envelope, transport, security, reportOnly ? 'report' : 'enforce');
+      if (!reportOnly) {
+        for (const { definition } of accepted) statistics.count(definition.id, header.messageClass, 'rejected');
+        this.reporter.reject(result, failure.reason, failure, envelope, transport, delivery.attempt);
+        return undefined;
+      }
+    }
+    const operatorReplay = options.handlerId !== undefined;
+    if (operatorReplay && security.verified)
+      guard.report(
+        {
+          event: 'sm_replay_operator',
+          message: `an operator replayed ${header.uuid} to ${options.handlerId}: its freshness was not checked`,
+        },
+        envelope,
+        transport,
+        security,
+        'enforce',
+        options.handlerId,
+      );
+    let kept = 0;
+    for (const handler of accepted) {
+      const { definition } = handler;
+      const refusal = guard.screen(definition, envelope, inspection, transport, delivery, operatorReplay);
+      if (refusal === undefined) {
+        accepted[kept++] = handler;
+        continue;
+      }
+      guard.report(refusal, envelope, transport, security, 'enforce', definition.id);
+      statistics.count(definition.id, header.messageClass, 'rejected');
+      this.reporter.reject(result, refusal.reason, refusal, envelope, transport, delivery.attempt, definition.id);
+    }
+    accepted.length = kept;
+    return kept === 0 ? undefined : security;
+  }
+
+  /**
+   * A verified message's handler call, at most once per (from, uuid): a copy that arrives again
+   * as a first delivery is a replay (audited, dead-lettered); a redelivery of one already
+   * processed is the broker's duplicate and is settled quietly. The pair is recorded only after
+   * the handler succeeded, so a crash mid-handler leaves a redelivery free to run.
+   */
+  private async runOnce(
+    guard: ReceiveSecurity,
+    definition: HandlerDefinition,
+    tracked: TrackedDelivery,
+    message: object,
+  ): Promise<void> {
+    const { envelope, transport, delivery, result } = tracked;
+    const { header } = envelope;
+    const request = { handlerId: definition.id, from: header.from, uuid: header.uuid, size: guard.replaySize };
+    const check = await guard.replayStore.begin(request).catch((error: unknown) => {
+      this.options.logger.warn(`Could not look ${header.uuid} up in the replay store; handling it without the check`, {
+        ...headerFields(envelope),
+        handler: definition.id,
+        error: (error as Error).message,
+      });
+      return undefined;
+    });
+    if (check === undefined) return this.calls.run(definition, tracked, message);
+    if (check.status !== 'new') {
+      this.inFlight.end(tracked);
+      if (delivery.redelivers === true && delivery.attempt > 1) {
+        if (check.status === 'in-progress')
+          result.deferred.push({
+            handlerId: definition.id,
+            error: new MessageReplayedError(definition.id, header.from, header.uuid),
+          });
+        else result.succeeded.push(definition.id);
+        return;
+      }
+      const replay = new MessageReplayedError(definition.id, header.from, header.uuid);
+      guard.report(replay, envelope, transport, tracked.security, 'enforce', definition.id);
+      this.options.statistics.count(definition.id, header.messageClass, 'rejected');
+      this.reporter.reject(result, replay.reason, replay, envelope, transport, delivery.attempt, definition.id);
+      return;
+    }
+    await this.calls.run(definition, tracked, message);
+    const store = guard.replayStore;
+    await (result.succeeded.includes(definition.id) ? store.complete(check.mark) : store.release(check.mark)).catch(
+      (error: unknown) =>
+        this.options.logger.warn(`Could not update the replay store for ${header.uuid}`, {
+          ...headerFields(envelope),
+          handler: definition.id,
+          error: (error as Error).message,
+        }),
+    );
+  }
+
+  /** A decryption or chain refusal is a security event too, beside its `undecodable` dead letter. */
+  private auditDecodeFailure(error: unknown, envelope: Envelope, transport: string, security: MessageSecurity): void {
+    const event = securityEventOfDecodeFailure(error);
+    if (event !== undefined)
+      this.audit.emitFor(event, error as Error, envelope, transport, { verified: security.verified });
   }
 
   /**

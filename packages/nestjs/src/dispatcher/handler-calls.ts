@@ -49,7 +49,7 @@ export class HandlerCalls {
     const call: HandlerCallState = {
       definition,
       tracked,
-      context: new MessageContext(envelope, transport, delivery.attempt, definition.id),
+      context: new MessageContext(envelope, transport, delivery.attempt, definition.id, tracked.security),
       started: 0,
     };
     if (debugEnabled(logger)) {

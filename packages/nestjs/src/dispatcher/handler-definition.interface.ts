@@ -2,6 +2,7 @@ import type { MessagePolicy } from '../authorization/message-policy.interface';
 import { MessageTypeMetadata } from '../catalog/message-type-metadata.interface';
 import { MessageContext } from '../context/message-context';
 import { SubscriptionFilter } from '../routing/subscription-filter';
+import type { ReceivePolicy } from '../security/receive/receive-policy.interface';
 
 /** A message handler as the dispatcher knows it: what it takes, which messages pass, how to call it. */
 export interface HandlerDefinition {
@@ -16,5 +17,7 @@ export interface HandlerDefinition {
   replyListener?: boolean;
   /** Decided at registration (own, module default or deny-by-default); none means no authorization step at all. */
   policy?: MessagePolicy;
+  /** The subscription's receive policy, over its class's and the module's. */
+  receive?: ReceivePolicy;
   invoke(message: object, context: MessageContext): unknown;
 }

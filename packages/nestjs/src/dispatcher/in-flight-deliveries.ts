@@ -1,4 +1,5 @@
 import { Envelope } from '../interfaces/envelope.interface';
+import type { MessageSecurity } from '../security/receive/message-security';
 import { DeliveryInfo } from '../transports/transport.interface';
 import { DispatchResult } from './dispatch-result';
 
@@ -19,6 +20,8 @@ export interface TrackedDelivery {
   readonly delivery: DeliveryInfo;
   /** The outcome of the envelope this call belongs to: a call given up at shutdown is recorded there. */
   readonly result: DispatchResult;
+  /** What the security checks proved about the message. */
+  readonly security: MessageSecurity;
 }
 
 /**
@@ -41,6 +44,7 @@ export class InFlightDeliveries {
     transport: string,
     delivery: DeliveryInfo,
     result: DispatchResult,
+    security: MessageSecurity,
   ): TrackedDelivery {
     const { uuid, messageClass } = envelope.header;
     const tracked: TrackedDelivery = {
@@ -50,6 +54,7 @@ export class InFlightDeliveries {
       transport,
       delivery,
       result,
+      security,
     };
     this.calls.set(tracked.id, tracked);
     return tracked;

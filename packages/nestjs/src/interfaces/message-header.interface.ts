@@ -19,6 +19,16 @@ export interface MessageHeader {
   correlationId?: string;
   /** The uuid of the message whose handling caused this one. */
   causationId?: string;
+  /**
+   * When the publisher signed the message (ISO 8601), bound by the signature: receivers check it
+   * against their freshness window. Set only on signed messages.
+   */
+  sentAt?: string;
+  /**
+   * The publisher's signature block, `v1;<algorithm>;<key id>;<base64url signature>`, over the
+   * canonical header and a SHA-256 of the payload bytes as sent. See docs/security.md.
+   */
+  signature?: string;
   /** W3C trace context of the publishing span, so a trace crosses services. */
   traceparent?: string;
   tracestate?: string;

@@ -1,5 +1,6 @@
 import type { MessageDeduplicationOptions } from '../deduplication/deduplicate-options.interface';
 import type { RetryOptions } from '../reliability/retry/retry-options.interface';
+import type { ReceivePolicy } from '../security/receive/receive-policy.interface';
 
 /** Options of `@Message()`: the routing name, schema version and header defaults of a message type. */
 export interface MessageOptions {
@@ -38,6 +39,13 @@ export interface MessageOptions {
    * content sits beside secrets (CRIME/BREACH).
    */
   compressBeforeEncryption?: boolean;
+  /**
+   * Sign messages of this class when the app declares signing identities (default: the
+   * module's `security.signAll`, true). An Ed25519 verify costs about 0.1 ms: see docs/benchmarks.md.
+   */
+  sign?: boolean;
+  /** What receivers require of messages of this class: `{ requireSigned, requireEncrypted, mode, freshnessMs }`. */
+  receive?: ReceivePolicy;
   /** How handlers of this type retry, unless `@Retry()` on the handler says otherwise. */
   retry?: RetryOptions;
   /** How many processed uuids handlers of this type remember, where they deduplicate. */

@@ -1,5 +1,6 @@
 import type { MessagePolicy } from '../authorization/message-policy.interface';
 import { AddressFilter } from '../routing/address-filter.interface';
+import type { ReceivePolicy } from '../security/receive/receive-policy.interface';
 
 /** Which messages of a type reach a handler, with the original SmartMessage's filter semantics. */
 export interface SubscriptionFilters {
@@ -19,4 +20,6 @@ export interface SubscribeOptions<T extends object = object> extends Subscriptio
    * same). Wins over `@Authorize()` and the module's `authorization.default`.
    */
   authorize?: MessagePolicy<T>;
+  /** What this handler requires of messages, over its class's `receive` and the module's `security.receive`. */
+  receive?: ReceivePolicy;
 }

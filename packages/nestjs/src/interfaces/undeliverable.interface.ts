@@ -10,6 +10,12 @@ export type UndeliverableReason =
   | 'rejected'
   /** The handler's `MessagePolicy` denied it (or threw): final, never retried. */
   | 'unauthorized'
+  /** Its signature did not verify: invalid, by an unknown, retired or another entity's key. Final. */
+  | 'unverified'
+  /** It lacks what the receiver requires (a signature, encryption): a downgrade. Final. */
+  | 'policy-violation'
+  /** A signed message outside the freshness window, or one the handler already processed. Final. */
+  | 'replayed'
   /** The handler's circuit breaker was open, on a transport that does not redeliver. */
   | 'circuit-open'
   | 'shutdown'

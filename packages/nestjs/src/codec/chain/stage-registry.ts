@@ -21,6 +21,11 @@ export class StageRegistry {
     this.stages.set(stage.name, stage);
   }
 
+  /** Every registered stage. */
+  all(): PayloadStage[] {
+    return [...this.stages.values()];
+  }
+
   /** The stage of this name, or undefined. */
   find(name: string): PayloadStage | undefined {
     return this.stages.get(name);

@@ -25,11 +25,26 @@ const CIPHER = 'aes-256-gcm';
 export class Aes256GcmStage implements PayloadStage {
   readonly name = AES256GCM_STAGE_NAME;
   readonly kind = 'encryption' as const;
-  readonly keyring: Keyring;
+  private ring: Keyring;
 
-  constructor(options: Aes256GcmOptions) {
+  constructor(private readonly options: Aes256GcmOptions) {
     const { keys } = options;
-    this.keyring = isProvider(keys) ? new Keyring(keys.load(), keys.source) : new Keyring(keys);
+    this.ring = isProvider(keys) ? new Keyring(keys.load(), keys.source) : new Keyring(keys);
+  }
+
+  get keyring(): Keyring {
+    return this.ring;
+  }
+
+  /**
+   * Loads the keys again from the stage's key provider and swaps the keyring in one step (the
+   * second phase of a rotation without a restart); throws, keeping the old keys, if the new ones
+   * are unusable. Returns the key ids and statuses now held.
+   */
+  reload(): ReturnType<Keyring['describe']> {
+    const { keys } = this.options;
+    if (isProvider(keys)) this.ring = new Keyring(keys.load(), keys.source);
+    return this.ring.describe();
   }
 
   encode(payload: Uint8Array, context: PayloadStageContext): Uint8Array {

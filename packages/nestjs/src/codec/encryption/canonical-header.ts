@@ -33,27 +33,33 @@ const utf8 = new TextEncoder();
  * every process, whatever order the frame listed its attributes in.
  */
 export function canonicalHeaderBytes(header: Readonly<MessageHeader>, kid: string): Uint8Array {
+  const values: unknown[] = [CANONICAL_HEADER_DOMAIN];
+  for (const name of CANONICAL_HEADER_FIELDS) values.push(header[name]);
+  values.push(kid);
+  return canonicalBytes(values);
+}
+
+/**
+ * Writes values in the canonical form `canonicalHeaderBytes` describes: each a presence byte
+ * and, when present, a 4-byte big-endian length and its UTF-8 (strings as they are, numbers in
+ * decimal, bytes as they are). The first value should be a domain tag of the protocol using it.
+ */
+export function canonicalBytes(values: readonly unknown[]): Uint8Array {
   const parts: Uint8Array[] = [];
   let length = 0;
-  const push = (part: Uint8Array): void => {
-    parts.push(part);
-    length += part.length;
-  };
-  const field = (value: unknown): void => {
+  for (const value of values) {
     if (value === undefined || value === null) {
-      push(ABSENT);
-      return;
+      parts.push(ABSENT);
+      length += 1;
+      continue;
     }
-    const bytes = utf8.encode(typeof value === 'string' ? value : String(value));
+    const bytes = value instanceof Uint8Array ? value : utf8.encode(typeof value === 'string' ? value : String(value));
     const prefix = new Uint8Array(5);
     prefix[0] = 1;
     new DataView(prefix.buffer).setUint32(1, bytes.length);
-    push(prefix);
-    push(bytes);
-  };
-  field(CANONICAL_HEADER_DOMAIN);
-  for (const name of CANONICAL_HEADER_FIELDS) field(header[name]);
-  field(kid);
+    parts.push(prefix, bytes);
+    length += 5 + bytes.length;
+  }
   const out = new Uint8Array(length);
   let offset = 0;
   for (const part of parts) {

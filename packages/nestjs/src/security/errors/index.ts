@@ -1,0 +1,11 @@
+export { SecurityRejectionError } from './security-rejection.error';
+export { SignatureInvalidError } from './signature-invalid.error';
+export { SignatureMissingError } from './signature-missing.error';
+export { SigningKeyUnknownError } from './signing-key-unknown.error';
+export { SigningKeyEntityMismatchError } from './signing-key-entity-mismatch.error';
+export { SigningKeyRetiredError } from './signing-key-retired.error';
+export { EncryptionRequiredError } from './encryption-required.error';
+export { MessageStaleError } from './message-stale.error';
+export { MessageReplayedError } from './message-replayed.error';
+export { SigningKeyError } from './signing-key.error';
+export { IdentityNotDeclaredError } from './identity-not-declared.error';
