@@ -2,7 +2,8 @@ import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { MessageBus } from '@smart-message/nestjs';
+import { IdentityNotDeclaredError, MessageBus, Transport, getTransportToken } from '@smart-message/nestjs';
+import { DURABLE_TRANSPORT } from '../sample-app/src/messaging/transport-names';
 import { PaymentRequested } from '../sample-app/src/payments/messages/payment-requested.message';
 import { UNATTENDED_PAYMENT_LIMIT_CENTS } from '../sample-app/src/payments/payment-request.policy';
 import { bootSampleApp } from './support/boot-sample-app';
@@ -14,7 +15,7 @@ import { AS_OPERATOR } from './support/operator-token';
 const paymentRequest = (totalCents: number): PaymentRequested =>
   Object.assign(new PaymentRequested(), { orderId: randomUUID(), customerEmail: 'eve@example.com', totalCents });
 
-describe('sample app: payments refuse large payment requests that do not come from orders', () => {
+describe('sample app: payments refuse large payment requests that are not proven to come from orders', () => {
   let app: INestApplication;
   let deadLetters: { remove(): void };
 
@@ -29,9 +30,59 @@ describe('sample app: payments refuse large payment requests that do not come fr
     deadLetters.remove();
   });
 
-  it('dead-letters a large request from another sender as unauthorized and charges nothing', async () => {
+  async function deadLettersOf(reason: string) {
+    const response = await request(app.getHttpServer())
+      .get(`/dead-letters?reason=${reason}`)
+      .set(AS_OPERATOR)
+      .expect(200);
+    return (
+      response.body as {
+        entries: {
+          handlerId?: string;
+          envelope: { header: { uuid: string } };
+          error: { code: string; message: string };
+        }[];
+      }
+    ).entries;
+  }
+
+  it('refuses to publish as an entity the app has no signing key for', async () => {
+    await expect(app.get(MessageBus).publish(paymentRequest(100), { from: 'kiosk' })).rejects.toBeInstanceOf(
+      IdentityNotDeclaredError,
+    );
+  });
+
+  it('refuses an unsigned request that claims to come from orders, before reading it', async () => {
+    const transport = app.get<Transport>(getTransportToken(DURABLE_TRANSPORT));
+    const uuid = randomUUID();
+    // What a forger with broker access writes: the right class, `from: orders`, no signature.
+    await transport.publish({
+      header: {
+        uuid,
+        messageClass: 'PaymentRequested',
+        version: 1,
+        publishedAt: new Date().toISOString(),
+        publisherPid: 1,
+        from: 'orders',
+        to: 'payments',
+        serializer: 'json+a256gcm',
+      },
+      payload: new Uint8Array([1, 2, 3]),
+    });
+    const entry = await eventually(async () => {
+      const entries = await deadLettersOf('policy-violation');
+      expect(entries).toHaveLength(1);
+      return entries[0]!;
+    });
+    expect(entry).toMatchObject({ envelope: { header: { uuid } }, error: { code: 'SM_SIGNATURE_MISSING' } });
+    const gateway = await request(app.getHttpServer()).get('/payments/gateway').set(AS_OPERATOR).expect(200);
+    expect(gateway.body).toMatchObject({ charges: 0 });
+  });
+
+  it('dead-letters a large request signed by another service as unauthorized and charges nothing', async () => {
     const refused = paymentRequest(UNATTENDED_PAYMENT_LIMIT_CENTS + 1);
-    const header = await app.get(MessageBus).publish(refused, { from: 'kiosk' });
+    // Signed and verified, but by fulfillment: only a verified orders may ask for large sums.
+    const header = await app.get(MessageBus).publish(refused, { from: 'fulfillment' });
 
     const entry = await eventually(async () => {
       const response = await request(app.getHttpServer())
@@ -51,7 +102,7 @@ describe('sample app: payments refuse large payment requests that do not come fr
     expect(entry).toMatchObject({
       handlerId: 'PaymentsService.authorize',
       envelope: { header: { uuid: header.uuid } },
-      error: { code: 'SM_UNAUTHORIZED', message: expect.stringContaining('from "kiosk"') },
+      error: { code: 'SM_UNAUTHORIZED', message: expect.stringContaining('from "fulfillment"') },
     });
     const gateway = await request(app.getHttpServer()).get('/payments/gateway').set(AS_OPERATOR).expect(200);
     expect(gateway.body).toMatchObject({ charges: 0 });

@@ -113,6 +113,7 @@ const ROOT = [
   'allOf',
   'allowAll',
   'allowFrom',
+  'allowVerifiedFrom',
   'anyOf',
   'defaultDeadLettersFile',
   'denyAll',

@@ -16,6 +16,9 @@ const REASONS: Record<UndeliverableReason, true> = {
   misrouted: true,
   'unexpected-reply': true,
   unauthorized: true,
+  unverified: true,
+  'policy-violation': true,
+  replayed: true,
   'no-handler': true,
   'unknown-type': true,
 };

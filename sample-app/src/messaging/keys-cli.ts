@@ -1,4 +1,12 @@
+import { generateSigningKey } from '@smart-message/nestjs';
 import { createKeysFileIfMissing, keysFileOf, newKey, readKeys, writeKeys } from './sample-keys';
+import {
+  createSigningKeysFileIfMissing,
+  readSigningKeys,
+  signingKeysFileOf,
+  signingKid,
+  writeSigningKeys,
+} from './signing-keys';
 
 /**
  * `pnpm keys`: the sample's keys file and its rotation (docs/security.md). Run with no argument
@@ -6,12 +14,25 @@ import { createKeysFileIfMissing, keysFileOf, newKey, readKeys, writeKeys } from
  *   `pnpm keys add`          a new key, decrypt-only (ship it to every service)
  *   `pnpm keys promote KID`  make KID primary, the old primary decrypt-only
  *   `pnpm keys retire KID`   refuse messages under KID from now on
+ * and for the signing keys file (`SAMPLE_SIGNING_KEYS_FILE`, default `.smart-message/signing-keys.json`):
+ *   `pnpm keys sign-rotate ENTITY`  a new signing key for ENTITY; receivers trust old and new
+ *   `pnpm keys sign-retire KID`     refuse signatures by KID from now on
  */
 function main(argv: readonly string[]): void {
   const path = keysFileOf(process.env);
   const [command, kid] = argv;
   if (command === undefined) {
     console.log(createKeysFileIfMissing(path) ? `Created ${path}` : `${path} exists; rotate with \`pnpm keys add\``);
+    const signing = signingKeysFileOf(process.env);
+    console.log(
+      createSigningKeysFileIfMissing(signing)
+        ? `Created ${signing}`
+        : `${signing} exists; rotate with \`pnpm keys sign-rotate ENTITY\``,
+    );
+    return;
+  }
+  if (command === 'sign-rotate' || command === 'sign-retire') {
+    signingKeys(command, kid);
     return;
   }
   const keys = readKeys(path);
@@ -37,6 +58,35 @@ function main(argv: readonly string[]): void {
     );
   }
   writeKeys(path, keys);
+}
+
+/** Rotation of the signing keys file: a new key signs at once, the old one still verifies until retired. */
+function signingKeys(command: 'sign-rotate' | 'sign-retire', argument: string | undefined): void {
+  const path = signingKeysFileOf(process.env);
+  const file = readSigningKeys(path);
+  if (command === 'sign-rotate') {
+    const identity = file.identities.find((candidate) => candidate.entity === argument);
+    if (identity === undefined)
+      throw new Error(
+        `Usage: pnpm keys sign-rotate ENTITY; entities: ${file.identities.map((i) => i.entity).join(', ')}`,
+      );
+    const { identity: fresh, trusted } = generateSigningKey(identity.entity, signingKid(identity.entity));
+    if (file.keys.some((existing) => existing.kid === fresh.kid))
+      throw new Error(`A key "${fresh.kid}" exists: wait a second`);
+    file.identities[file.identities.indexOf(identity)] = fresh;
+    file.keys.push({ ...trusted, alg: 'ed25519', status: 'active' });
+    console.log(
+      `"${identity.entity}" signs with "${fresh.kid}" once restarted; "${identity.kid}" still verifies: ` +
+        `\`pnpm keys sign-retire ${identity.kid}\` when nothing signed with it can still arrive`,
+    );
+  } else {
+    const key = file.keys.find((candidate) => candidate.kid === argument);
+    if (key === undefined || file.identities.some((identity) => identity.kid === argument))
+      throw new Error(`Usage: pnpm keys sign-retire KID, for a key no identity signs with any more`);
+    key.status = 'retired';
+    console.log(`"${argument}" is retired: signatures by it are refused`);
+  }
+  writeSigningKeys(path, file);
 }
 
 try {

@@ -5,6 +5,7 @@ import { PrometheusMessageObserver } from '@smart-message/prometheus';
 import { RedisPubSubTransport, RedisStreamsTransport } from '@smart-message/redis';
 import { deadLetterStoreFor } from '../dead-letters/dead-letter-store.config';
 import { paymentEncryption } from './encryption.config';
+import { sampleSecurity } from './signing.config';
 import { metricsModule } from '../metrics/metrics.module';
 import { MessagingSettings } from './messaging-settings';
 import { tracingObservers } from './tracing.config';
@@ -48,6 +49,8 @@ export function messagingOptions(settings: MessagingSettings, entity: string): S
     deadLetters: { store: deadLetterStoreFor(settings, process.env) },
     // Payment messages name `json+a256gcm`: their stage, with its keys read from a file.
     stages: [paymentEncryption(process.env)],
+    // Every message is signed as its sender; receivers prove senders against the keys file.
+    security: sampleSecurity(process.env, entity),
   };
 }
 

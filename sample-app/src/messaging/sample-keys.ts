@@ -39,14 +39,22 @@ export function writeKeys(path: string, keys: readonly StoredKey[]): void {
 }
 
 /**
- * Creates the keys file with one primary key unless it exists, and says whether it did. The file
- * appears whole or not at all (written aside, then hard-linked into place, which fails if another
- * process got there first), so services started together from one directory share one key.
+ * Creates the keys file with one primary key unless it exists, and says whether it did. Services
+ * started together from one directory share one key (see `createFileIfMissing`).
  */
 export function createKeysFileIfMissing(path: string): boolean {
+  return createFileIfMissing(path, `${JSON.stringify({ keys: [newKey('primary')] }, null, 2)}\n`);
+}
+
+/**
+ * Creates a file readable by its owner only unless it exists, and says whether it did. It appears
+ * whole or not at all (written aside, then hard-linked into place, which fails if another process
+ * got there first), so processes started together agree on one content.
+ */
+export function createFileIfMissing(path: string, contents: string): boolean {
   mkdirSync(dirname(path), { recursive: true });
   const aside = `${path}.${process.pid}.new`;
-  writeFileSync(aside, `${JSON.stringify({ keys: [newKey('primary')] }, null, 2)}\n`, { mode: 0o600 });
+  writeFileSync(aside, contents, { mode: 0o600 });
   try {
     linkSync(aside, path);
     return true;

@@ -9,13 +9,27 @@ export function denyAll(reason = 'denied by policy'): MessagePolicy {
 }
 
 /**
- * Allows messages whose header claims one of these senders. Routing-grade until messages are
- * signed: `from` is self-declared, so this keeps honest services apart but stops no forger.
+ * Allows messages whose header claims one of these senders. Routing-grade: `from` is
+ * self-declared unless signed, so this keeps honest services apart but stops no forger; use
+ * `allowVerifiedFrom` where the sender must be proven.
  */
 export function allowFrom(...entities: string[]): MessagePolicy {
   const allowed = new Set(entities);
   const list = entities.join(', ');
   return ({ from }) => (allowed.has(from) ? true : { allow: false, reason: `sender "${from}" is not one of ${list}` });
+}
+
+/**
+ * Allows messages signed by one of these senders: `from` is one of them and its signature
+ * verified against the trust store (module option `security.trust`). An unsigned or unverified
+ * message claiming the sender is denied.
+ */
+export function allowVerifiedFrom(...entities: string[]): MessagePolicy {
+  const claimed = allowFrom(...entities);
+  return (request) =>
+    request.verified
+      ? claimed(request)
+      : { allow: false, reason: `sender "${request.from}" is not proven by a signature` };
 }
 
 /** Allows only when every policy allows; the first deny's reason is kept. An empty list allows. */

@@ -7,7 +7,14 @@ import { BROADCAST_TRANSPORT } from '../../messaging/transport-names';
  * pub/sub: the very instance that waits must get it, and on Streams it would go to any one
  * instance of the requesting service.
  */
-@Message({ name: 'PaymentAuthorized', from: 'payments', transport: BROADCAST_TRANSPORT, serializer: 'json+a256gcm' })
+@Message({
+  name: 'PaymentAuthorized',
+  from: 'payments',
+  transport: BROADCAST_TRANSPORT,
+  serializer: 'json+a256gcm',
+  // Payment traffic must be signed and encrypted: anything else is refused before it is read.
+  receive: { requireSigned: true, requireEncrypted: true },
+})
 @Describe('Whether payments charged the customer for an order')
 export class PaymentAuthorized {
   @IsUUID()

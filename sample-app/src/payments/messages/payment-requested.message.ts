@@ -9,6 +9,8 @@ import { DURABLE_TRANSPORT } from '../../messaging/transport-names';
   to: 'payments',
   transport: DURABLE_TRANSPORT,
   serializer: 'json+a256gcm',
+  // Payment traffic must be signed and encrypted: anything else is refused before it is read.
+  receive: { requireSigned: true, requireEncrypted: true },
 })
 @Describe('Orders asks payments to charge the customer for an order')
 export class PaymentRequested {
