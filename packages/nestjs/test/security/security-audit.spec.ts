@@ -37,8 +37,16 @@ describe('the security audit log', () => {
     expect(logger.lines).toHaveLength(4);
     expect(logger.lines[0]).toMatchObject({
       level: 'error',
-      fields: { channel: SECURITY_LOG_CHANNEL, event: 'sm_sig_invalid', claimedFrom: 'orders' },
+      fields: {
+        channel: SECURITY_LOG_CHANNEL,
+        event: 'sm_sig_invalid',
+        securityLevel: 'critical',
+        claimedFrom: 'orders',
+      },
     });
+    // The logger's own `level` stays the only one on the line (pino would otherwise write two).
+    expect(logger.lines[0]?.fields).not.toHaveProperty('level');
+    expect(logger.lines[0]?.fields).not.toHaveProperty('name');
 
     now = 1000;
     audit.emit(event('orders'));

@@ -83,10 +83,18 @@ export class SecurityAudit {
       return;
     }
     window.lines++;
-    const fields: Record<string, unknown> = { channel: SECURITY_LOG_CHANNEL, ...event, event: event.name };
+    // `name` and `level` are renamed: loggers such as pino own a `level` field, and a second one would
+    // overwrite the line's real severity.
+    const { name, level, ...rest } = event;
+    const fields: Record<string, unknown> = {
+      channel: SECURITY_LOG_CHANNEL,
+      event: name,
+      securityLevel: level,
+      ...rest,
+    };
     const text = `Security event ${event.name}${event.mode === 'report' ? ' (report only)' : ''}: ${event.reason}`;
-    if (event.level === 'critical') this.logger.error(text, fields);
-    else if (event.level === 'warn') this.logger.warn(text, fields);
+    if (level === 'critical') this.logger.error(text, fields);
+    else if (level === 'warn') this.logger.warn(text, fields);
     else this.logger.log(text, fields);
   }
 
