@@ -31,7 +31,7 @@ import {
   SmartMessageModule,
   Subscribe,
   getMessage,
-  isMessageContext,
+  isSmartMessageContext,
 } from '@smart-message/nestjs';
 import { RedisPubSubTransport, RedisStreamsTransport } from '@smart-message/redis';
 import { SmartMessageHealthIndicator, SmartMessageHealthModule, SmartMessageReadiness } from '@smart-message/terminus';
@@ -114,7 +114,7 @@ Injectable()(TransportHandlers);
 class RefuseGuard {
   canActivate(context) {
     seen.guard.resolve({
-      messageContext: isMessageContext(context),
+      messageContext: isSmartMessageContext(context),
       contextType: context.getType(),
       text: getMessage(context)?.text,
     });
@@ -126,7 +126,7 @@ Injectable()(RefuseGuard);
 class AroundInterceptor {
   intercept(context, next) {
     seen.order.push('interceptor:before');
-    const observed = { messageContext: isMessageContext(context), text: getMessage(context)?.text };
+    const observed = { messageContext: isSmartMessageContext(context), text: getMessage(context)?.text };
     return next.handle().pipe(
       tap((value) => {
         seen.order.push('interceptor:after');
@@ -142,7 +142,7 @@ class FailureFilter {
     seen.filter.resolve({
       errorName: exception?.name,
       errorMessage: exception?.message,
-      messageContext: isMessageContext(host),
+      messageContext: isSmartMessageContext(host),
       text: getMessage(host)?.text,
     });
   }

@@ -11,6 +11,7 @@ export type { ShutdownReport } from './bus/shutdown-report.interface';
 // Nest module
 export {
   SMART_MESSAGE_CONTEXT_TYPE,
+  isSmartMessageContext,
   isMessageContext,
   getMessage,
   getMessageContext,

@@ -125,6 +125,7 @@ const ROOT = [
   'getMessageContext',
   'getTransportToken',
   'isMessageContext',
+  'isSmartMessageContext',
   'jwksTrustProvider',
   'processOnce',
   'toStoredDeadLetter',

@@ -1,5 +1,5 @@
 import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor } from '@nestjs/common';
-import { getMessageContext, isMessageContext } from '@smart-message/nestjs';
+import { getMessageContext, isSmartMessageContext } from '@smart-message/nestjs';
 import { PinoLogger } from 'nestjs-pino';
 import { Observable } from 'rxjs';
 import { PinoLoggerSource } from './logger-source';
@@ -16,7 +16,7 @@ export class MessageLoggingInterceptor implements NestInterceptor {
   constructor(@Inject(PinoLogger) private readonly source: PinoLoggerSource) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    if (!isMessageContext(context)) return next.handle();
+    if (!isSmartMessageContext(context)) return next.handle();
     const messageContext = getMessageContext(context);
     // `handle()` must be called inside the store: Nest binds the rest of the chain to the async
     // context it is called in, not to the one it is subscribed in.

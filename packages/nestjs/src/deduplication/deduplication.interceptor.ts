@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { defer, lastValueFrom, Observable } from 'rxjs';
 import { MessageBus } from '../bus/message-bus';
 import { messageTypeRegistry } from '../catalog/message-type-registry';
-import { getMessage, getMessageContext, isMessageContext } from '../module/message-execution-context';
+import { getMessage, getMessageContext, isSmartMessageContext } from '../module/message-execution-context';
 import { MessageContext } from '../context/message-context';
 import { DeduplicateOptions } from './deduplicate-options.interface';
 import { DEDUPLICATE_METADATA, DEDUPLICATION_STORE } from './deduplication.constants';
@@ -30,7 +30,7 @@ export class DeduplicationInterceptor implements NestInterceptor {
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    if (!isMessageContext(context)) return next.handle();
+    if (!isSmartMessageContext(context)) return next.handle();
     const messageContext = getMessageContext(context);
     const options =
       this.reflector.getAllAndOverride<DeduplicateOptions | undefined>(DEDUPLICATE_METADATA, [

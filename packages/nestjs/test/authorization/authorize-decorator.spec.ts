@@ -9,7 +9,7 @@ import {
   Authorize,
   denyAll,
   getMessageContext,
-  isMessageContext,
+  isSmartMessageContext,
   Message,
   MessageBus,
   MessagePolicy,
@@ -78,7 +78,7 @@ class Ledger {
 @Injectable()
 class ApiKeyGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
-    if (isMessageContext(context)) return true;
+    if (isSmartMessageContext(context)) return true;
     return context.switchToHttp().getRequest<{ headers: Record<string, string> }>().headers['x-api-key'] === 'k';
   }
 }
@@ -178,7 +178,7 @@ describe('@Authorize and the module authorization options in a Nest app', () => 
     expect(undeliverable[0]!.error.message).toContain('sender "orders" is not one of billing');
   });
 
-  it('lets a global HTTP guard skip message handlers with isMessageContext', async () => {
+  it('lets a global HTTP guard skip message handlers with isSmartMessageContext', async () => {
     await boot([Ledger, { provide: APP_GUARD, useClass: ApiKeyGuard }], {
       applyAppEnhancers: true,
       authorization: { default: allowAll },

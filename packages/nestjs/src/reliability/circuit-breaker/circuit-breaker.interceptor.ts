@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { from, lastValueFrom, Observable } from 'rxjs';
 import { MessageBus } from '../../bus/message-bus';
 import { CIRCUIT_BREAKER_METADATA } from './circuit-breaker.constants';
-import { getMessageContext, isMessageContext } from '../../module/message-execution-context';
+import { getMessageContext, isSmartMessageContext } from '../../module/message-execution-context';
 import { SmartMessageModuleOptions } from '../../module/module-options.interface';
 import { SMART_MESSAGE_MODULE_OPTIONS } from '../../module/smart-message.module-definition';
 import { CircuitBreakerOptions } from './circuit-breaker-options.interface';
@@ -23,7 +23,7 @@ export class CircuitBreakerInterceptor implements NestInterceptor {
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    if (!isMessageContext(context)) return next.handle();
+    if (!isSmartMessageContext(context)) return next.handle();
     const options =
       this.reflector.getAllAndOverride<CircuitBreakerOptions | undefined>(CIRCUIT_BREAKER_METADATA, [
         context.getHandler(),

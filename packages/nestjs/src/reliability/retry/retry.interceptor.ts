@@ -4,7 +4,7 @@ import { from, lastValueFrom, Observable } from 'rxjs';
 import { MessageBus } from '../../bus/message-bus';
 import { messageTypeRegistry } from '../../catalog/message-type-registry';
 import { RETRY_METADATA } from './retry.constants';
-import { getMessage, getMessageContext, isMessageContext } from '../../module/message-execution-context';
+import { getMessage, getMessageContext, isSmartMessageContext } from '../../module/message-execution-context';
 import { MessageContext } from '../../context/message-context';
 import { RetriesExhaustedError } from '../../errors';
 import { SmartMessageModuleOptions } from '../../module/module-options.interface';
@@ -32,7 +32,7 @@ export class RetryInterceptor implements NestInterceptor {
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    if (!isMessageContext(context)) return next.handle();
+    if (!isSmartMessageContext(context)) return next.handle();
     const messageContext = getMessageContext(context);
     const options = this.optionsFor(context);
     if (!options || retrying.has(messageContext)) return next.handle();
