@@ -14,4 +14,5 @@ export const METRIC_NAMES = {
   endToEndLatency: 'smart_message_end_to_end_latency_seconds',
   inFlight: 'smart_message_in_flight',
   circuitBreakerState: 'smart_message_circuit_breaker_state',
+  securityEvents: 'smart_message_security_events_total',
 } as const;

@@ -5,6 +5,7 @@ import {
   type HandlerCall,
   type MessageBus,
   type MessageObserver,
+  type SecurityEvent,
   type UndeliverableMessage,
 } from '@smart-message/nestjs';
 import { Counter, Gauge, Histogram, Registry, register as defaultRegistry } from 'prom-client';
@@ -20,12 +21,13 @@ type HandlerCounterName = 'delivered' | 'filteredOut' | 'retried' | 'deduplicate
 
 /**
  * Prometheus metrics of a message bus. Per-event metrics (published, received, succeeded, failed,
- * dead-lettered, both histograms) are observed through the bus's observer hooks; the figures that
+ * dead-lettered, security events, both histograms) are observed through the bus's observer hooks; the figures that
  * `MessageStatistics` already counts per handler (delivered, filtered, retried, deduplicated, denied), the
  * in-flight count and circuit states are read from the bus given to `watch()` at scrape time, so
  * they cost nothing per message. Labels are message types, handler ids, transport names, outcomes
- * and reasons: bounded sets, never a message's uuid or an entity id. A frame's type is the
- * sender's to choose, so a type no `@Message()` class declares is labelled `unknown`.
+ * and reasons (security events by name, level and mode): bounded sets, never a message's uuid or
+ * an entity id. A frame's type is the sender's to choose, so a type no `@Message()` class declares
+ * is labelled `unknown`.
  */
 export class PrometheusMessageObserver implements MessageObserver {
   readonly registry: Registry;
@@ -37,6 +39,7 @@ export class PrometheusMessageObserver implements MessageObserver {
   private readonly deadLettered: Counter<'message_type' | 'transport' | 'reason'>;
   private readonly handlerDuration: Histogram<HandlerLabel | 'transport' | 'outcome'>;
   private readonly endToEndLatency: Histogram<HandlerLabel | 'transport'>;
+  private readonly securityEvents: Counter<'event' | 'level' | 'mode'>;
   private readonly metricNames: string[] = [];
   /** Labels types before `watch()` names a bus: by the process-wide registry of `@Message()` classes. */
   private readonly unwatchedTypes = new MessageStatistics();
@@ -99,6 +102,14 @@ export class PrometheusMessageObserver implements MessageObserver {
       help: "Time from a message's publishedAt to the start of a handler call",
       labelNames: ['message_type', 'handler', 'transport'],
       buckets: options.latencyBuckets ?? DEFAULT_LATENCY_BUCKETS,
+      registers,
+    });
+    this.securityEvents = new Counter({
+      name: METRIC_NAMES.securityEvents,
+      help: 'Security events: forged, tampered, replayed or refused messages, and key changes',
+      // The event's stable name, its level and mode are small fixed sets; its uuid, claimed sender
+      // and key ids are the sender's to choose and would let a flood of forgeries grow the registry.
+      labelNames: ['event', 'level', 'mode'],
       registers,
     });
     const watched = (): MessageBus | undefined => this.bus;
@@ -173,6 +184,10 @@ export class PrometheusMessageObserver implements MessageObserver {
       transport: event.transport,
       reason: event.reason,
     });
+  }
+
+  securityEvent(event: SecurityEvent): void {
+    this.securityEvents.inc({ event: event.name, level: event.level, mode: event.mode });
   }
 
   /** One Map lookup: the watched bus's registry decides, as it does for the bus's own statistics. */
