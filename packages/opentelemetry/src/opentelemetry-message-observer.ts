@@ -13,7 +13,7 @@ import {
   trace,
   Tracer,
 } from '@opentelemetry/api';
-import type { Envelope, HandlerCall, MessageHeader, MessageObserver } from '@smart-message/nestjs';
+import type { Envelope, HandlerCall, MessageHeader, MessageObserver, SecurityEvent } from '@smart-message/nestjs';
 import {
   MESSAGING_DESTINATION_NAME,
   MESSAGING_MESSAGE_CONVERSATION_ID,
@@ -29,6 +29,8 @@ import {
   SMART_MESSAGE_TRANSPORT,
 } from './messaging-attributes';
 import type { OpenTelemetryObserverOptions } from './opentelemetry-observer-options.interface';
+import { SECURITY_SPAN_EVENT_NAME } from './security-attributes';
+import { securityEventAttributes } from './security-event-attributes';
 import { carrierOf, TraceContextCarrier, withTraceContext } from './trace-context-carrier';
 
 /** The instrumentation scope spans are reported under. */
@@ -43,7 +45,8 @@ type ContextPropagator = Pick<TextMapPropagator, 'inject' | 'extract'>;
  * Traces the bus after the OpenTelemetry messaging conventions: a PRODUCER span per publish,
  * whose W3C trace context travels in the header, and a CONSUMER span per handler call, child of
  * the publisher's span and active while the handler runs, so what the handler publishes (its
- * reply included) continues the same trace. With no SDK registered, the API's no-op tracer
+ * reply included) continues the same trace. Security events become `smartmessage.security` span
+ * events. With no SDK registered, the API's no-op tracer
  * makes every span invalid and the observer steps aside.
  */
 export class OpenTelemetryMessageObserver implements MessageObserver {
@@ -108,6 +111,28 @@ export class OpenTelemetryMessageObserver implements MessageObserver {
     } finally {
       span.end();
     }
+  }
+
+  /**
+   * Adds the event to the span active where the bus reported it; with none recording (the bus
+   * refuses most messages before any handler span starts), records it on a short span of its
+   * own so it is never lost. Only that own span takes error status for a critical event: the
+   * event does not fail someone else's span, and a report-mode event let the message through.
+   */
+  securityEvent(event: SecurityEvent): void {
+    const attributes = securityEventAttributes(event);
+    const active = trace.getSpan(contextApi.active());
+    if (active?.isRecording()) {
+      active.addEvent(SECURITY_SPAN_EVENT_NAME, attributes);
+      return;
+    }
+    const span = this.tracer.startSpan(`smartmessage security ${event.name}`, {
+      kind: SpanKind.INTERNAL,
+      attributes,
+    });
+    span.addEvent(SECURITY_SPAN_EVENT_NAME, attributes);
+    if (event.level === 'critical') span.setStatus({ code: SpanStatusCode.ERROR, message: event.reason });
+    span.end();
   }
 
   /** The publisher's span context from the header, over whatever context is active here. */
