@@ -58,6 +58,24 @@ export type { KeyStatus } from './codec/encryption/key-status';
 export { envKeyProvider, DEFAULT_KEYS_VARIABLE } from './codec/encryption/env-key-provider';
 export type { EnvKeyProviderOptions } from './codec/encryption/env-key-provider';
 export { fileKeyProvider } from './codec/encryption/file-key-provider';
+export { X25519RecipientStage, x25519Recipient, X25519_STAGE_NAME } from './codec/encryption/recipient/x25519.stage';
+export type {
+  RecipientKeyProvider,
+  RecipientKeySet,
+  RecipientPrivateKeyEntry,
+  RecipientPublicKeyEntry,
+  X25519RecipientOptions,
+} from './codec/encryption/recipient/recipient-key-entry.interface';
+export { RecipientKeys } from './codec/encryption/recipient/recipient-keys';
+export type { RecipientPrivateKey, RecipientPublicKey } from './codec/encryption/recipient/recipient-keys';
+export { X25519_KEY_BYTES } from './codec/encryption/recipient/x25519-key-material';
+export { fileRecipientKeyProvider } from './codec/encryption/recipient/file-recipient-key-provider';
+export { generateRecipientKey } from './codec/encryption/recipient/generate-recipient-key';
+export type {
+  RecipientKeysJson,
+  RecipientPrivateKeyJson,
+  RecipientPublicKeyJson,
+} from './codec/encryption/recipient/recipient-keys-json';
 export { MemoryTransport } from './transports/memory.transport';
 export type { MemoryTransportOptions } from './transports/memory.transport';
 export type { InFlightDelivery } from './dispatcher/in-flight-deliveries';

@@ -22,6 +22,8 @@ export * from '../codec/encryption/encryption-key.error';
 export * from '../codec/encryption/key-not-found.error';
 export * from '../codec/encryption/key-retired.error';
 export * from '../codec/encryption/decryption-failed.error';
+export * from '../codec/encryption/recipient/recipient-key.error';
+export * from '../codec/encryption/recipient/recipient-key-not-found.error';
 export * from '../bus/request-timeout.error';
 export * from './bus-closed.error';
 export * from './shutdown-abandoned.error';

@@ -1,5 +1,6 @@
 import { StageRegistry } from '../codec/chain/stage-registry';
 import { Aes256GcmStage } from '../codec/encryption/aes256gcm.stage';
+import { X25519RecipientStage } from '../codec/encryption/recipient/x25519.stage';
 import { MemoryDeduplicationStore } from '../deduplication/memory-deduplication.store';
 import { InvalidOptionError } from '../errors';
 import { MessageLogger } from '../interfaces/message-logger.interface';
@@ -51,15 +52,16 @@ export class BusSecurity {
   }
 
   /**
-   * Reads keys again: the trust store from its provider and each encryption stage's keyring
-   * from its key provider, each swapped in one step (on an error the old keys stay). Audited
+   * Reads keys again: the trust store from its provider and each encryption stage's keys
+   * (a256gcm keyring, x25519 recipient keys) from its key provider, each swapped in one step (on an error the old keys stay). Audited
    * as `sm_key_rotated`.
    */
   async reload(): Promise<void> {
     const kids: string[] = [];
     if (this.options?.trust !== undefined) kids.push(...(await this.options.trust.reload()));
     for (const stage of this.stages.all())
-      if (stage instanceof Aes256GcmStage) kids.push(...stage.reload().map(({ kid }) => kid));
+      if (stage instanceof Aes256GcmStage || stage instanceof X25519RecipientStage)
+        kids.push(...stage.reload().map(({ kid }) => kid));
     this.audit.emit({
       name: 'sm_key_rotated',
       level: 'info',

@@ -58,6 +58,9 @@ export {
   CANONICAL_HEADER_DOMAIN,
 } from '../codec/encryption/canonical-header';
 export { ENCRYPTED_PAYLOAD_VERSION, NONCE_BYTES, TAG_BYTES } from '../codec/encryption/encrypted-payload';
+// and the x25519 (recipient) layout
+export { RECIPIENT_PAYLOAD_VERSION, WRAPPED_KEY_BYTES } from '../codec/encryption/recipient/recipient-payload';
+export { X25519_AAD_DOMAIN } from '../codec/encryption/recipient/x25519.stage';
 export { PayloadCodec } from '../codec/chain/payload-codec';
 export type { ChainDefaults } from '../codec/chain/payload-codec';
 export { CHAIN_SEPARATOR, MAX_CHAIN_PARTS, chainSpellingProblem, payloadSerializerOf } from '../codec/chain/chain-name';

@@ -2,7 +2,8 @@ import { EncryptionKeyError } from './encryption-key.error';
 import { KeyEntry } from './key-entry.interface';
 import { KeyStatus } from './key-status';
 
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+/** Strict base64: a typo in a key is an error instead of decoding to other bytes. */
+export const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 /**
  * Reads the keyring format the `env` and `file` providers share (and `pnpm keys` writes):

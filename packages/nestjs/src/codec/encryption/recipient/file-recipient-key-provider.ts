@@ -1,0 +1,30 @@
+import { readFileSync } from 'node:fs';
+import { EncryptionKeyError } from '../encryption-key.error';
+import { RecipientKeyProvider } from './recipient-key-entry.interface';
+import { parseRecipientKeysJson } from './recipient-keys-json';
+
+/**
+ * Recipient keys from a JSON file (`RecipientKeysJson`), read when the stage is built and on
+ * `MessageBus.security.reload()`. A file holding private keys must be readable by the service's
+ * user only (mode 0600).
+ */
+export function fileRecipientKeyProvider(path: string): RecipientKeyProvider {
+  const source = `file ${path}`;
+  return {
+    source,
+    load: () => {
+      let text: string;
+      try {
+        text = readFileSync(path, 'utf8');
+      } catch (error) {
+        throw new EncryptionKeyError(
+          source,
+          `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): ` +
+            'create it with generateRecipientKey() (`pnpm keys recipient ENTITY` in the sample app)',
+          { cause: error },
+        );
+      }
+      return parseRecipientKeysJson(text, source);
+    },
+  };
+}
