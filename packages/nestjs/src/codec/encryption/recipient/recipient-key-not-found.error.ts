@@ -12,7 +12,7 @@ export class RecipientKeyNotFoundError extends SmartMessageError {
   constructor(readonly kid: string) {
     super(
       `No private recipient key "${kid}": the payload is encrypted to another recipient, or to a key not yet ` +
-        "shipped here; give this service its new private key (decrypt-only) before senders get the public key " +
+        'shipped here; give this service its new private key (decrypt-only) before senders get the public key ' +
         '(docs/security.md, recipient keys)',
     );
   }

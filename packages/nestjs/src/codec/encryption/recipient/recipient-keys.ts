@@ -1,4 +1,4 @@
-import { KeyObject } from 'node:crypto';
+import { KeyObject, createPublicKey } from 'node:crypto';
 import { EncryptionKeyError } from '../encryption-key.error';
 import { KEY_STATUSES, KeyStatus } from '../key-status';
 import { KeyRetiredError } from '../key-retired.error';
@@ -67,7 +67,7 @@ export class RecipientKeys {
         primaries.set(entity, kid);
       }
       const key = importKey(source, kid, 'private', privateKey, x25519PrivateKey);
-      this.privateKeys.set(kid, { entity, kid, key, publicRaw: rawPublicKey(key), status });
+      this.privateKeys.set(kid, { entity, kid, key, publicRaw: rawPublicKey(createPublicKey(key)), status });
     }
   }
 
