@@ -1,4 +1,12 @@
 import { generateSigningKey } from '@smart-message/nestjs';
+import {
+  addRecipientKey,
+  promoteRecipientKey,
+  readRecipientKeys,
+  recipientKeysFileOf,
+  retireRecipientKey,
+  writeRecipientKeys,
+} from './recipient-keys';
 import { createKeysFileIfMissing, keysFileOf, newKey, readKeys, writeKeys } from './sample-keys';
 import {
   createSigningKeysFileIfMissing,
@@ -17,6 +25,10 @@ import {
  * and for the signing keys file (`SAMPLE_SIGNING_KEYS_FILE`, default `.smart-message/signing-keys.json`):
  *   `pnpm keys sign-rotate ENTITY`  a new signing key for ENTITY; receivers trust old and new
  *   `pnpm keys sign-retire KID`     refuse signatures by KID from now on
+ * and for the recipient (x25519) keys file (`SAMPLE_RECIPIENT_KEYS_FILE`, default `.smart-message/recipient-keys.json`):
+ *   `pnpm keys recipient ENTITY`       a key pair for ENTITY: its first is primary; a later one decrypt-only
+ *   `pnpm keys recipient-promote KID`  senders wrap to KID, the old primary becomes decrypt-only
+ *   `pnpm keys recipient-retire KID`   refuse messages wrapped to KID from now on
  */
 function main(argv: readonly string[]): void {
   const path = keysFileOf(process.env);
@@ -33,6 +45,10 @@ function main(argv: readonly string[]): void {
   }
   if (command === 'sign-rotate' || command === 'sign-retire') {
     signingKeys(command, kid);
+    return;
+  }
+  if (command === 'recipient' || command === 'recipient-promote' || command === 'recipient-retire') {
+    recipientKeys(command, kid);
     return;
   }
   const keys = readKeys(path);
@@ -87,6 +103,28 @@ function signingKeys(command: 'sign-rotate' | 'sign-retire', argument: string | 
     console.log(`"${argument}" is retired: signatures by it are refused`);
   }
   writeSigningKeys(path, file);
+}
+
+/** The recipient keys file: a pair per receiving entity, rotated in the same three phases as the shared keys. */
+function recipientKeys(
+  command: 'recipient' | 'recipient-promote' | 'recipient-retire',
+  argument: string | undefined,
+): void {
+  const path = recipientKeysFileOf(process.env);
+  const file = readRecipientKeys(path);
+  if (argument === undefined || argument === '')
+    throw new Error(
+      `Usage: pnpm keys ${command} ${command === 'recipient' ? 'ENTITY' : 'KID'}; keys: ` +
+        (file.privateKeys.map((key) => `${key.kid} of ${key.entity} (${key.status})`).join(', ') || '(none)'),
+    );
+  const next =
+    command === 'recipient'
+      ? addRecipientKey(file, argument, signingKid(argument))
+      : command === 'recipient-promote'
+        ? promoteRecipientKey(file, argument)
+        : retireRecipientKey(file, argument);
+  writeRecipientKeys(path, file);
+  console.log(`${next} (${path})`);
 }
 
 try {
