@@ -60,12 +60,12 @@ export type { EnvKeyProviderOptions } from './codec/encryption/env-key-provider'
 export { fileKeyProvider } from './codec/encryption/file-key-provider';
 export { X25519RecipientStage, x25519Recipient, X25519_STAGE_NAME } from './codec/encryption/recipient/x25519.stage';
 export type {
-  RecipientKeyProvider,
   RecipientKeySet,
   RecipientPrivateKeyEntry,
   RecipientPublicKeyEntry,
-  X25519RecipientOptions,
 } from './codec/encryption/recipient/recipient-key-entry.interface';
+export type { RecipientKeyProvider } from './codec/encryption/recipient/recipient-key-provider.interface';
+export type { X25519RecipientOptions } from './codec/encryption/recipient/x25519-options.interface';
 export { RecipientKeys } from './codec/encryption/recipient/recipient-keys';
 export type { RecipientPrivateKey, RecipientPublicKey } from './codec/encryption/recipient/recipient-keys';
 export { X25519_KEY_BYTES } from './codec/encryption/recipient/x25519-key-material';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { EncryptionKeyError } from '../encryption-key.error';
-import { RecipientKeyProvider } from './recipient-key-entry.interface';
+import { RecipientKeyProvider } from './recipient-key-provider.interface';
 import { parseRecipientKeysJson } from './recipient-keys-json';
 
 /**

@@ -32,19 +32,3 @@ export interface RecipientKeySet {
   /** This service's own private keys; a send-only service has none. */
   readonly privateKeys?: readonly RecipientPrivateKeyEntry[];
 }
-
-/**
- * Where the `x25519` stage gets its keys. `load` runs when the stage is built and on
- * `MessageBus.security.reload()`; synchronous, like `KeyProvider`, for the same reason.
- */
-export interface RecipientKeyProvider {
-  /** Where the keys come from, for error messages (e.g. `file /etc/app/recipient-keys.json`). */
-  readonly source: string;
-  load(): RecipientKeySet;
-}
-
-/** Options of the `x25519` stage (`x25519Recipient(options)`). */
-export interface X25519RecipientOptions {
-  /** A provider (`fileRecipientKeyProvider(path)`) or the keys themselves; checked when the stage is built. */
-  keys: RecipientKeyProvider | RecipientKeySet;
-}

@@ -11,10 +11,12 @@ import { PayloadStage, PayloadStageContext } from '../../chain/payload-stage.int
 import { CANONICAL_HEADER_FIELDS, canonicalBytes } from '../canonical-header';
 import { DecryptionFailedError } from '../decryption-failed.error';
 import { NONCE_BYTES, TAG_BYTES } from '../encrypted-payload';
-import { RecipientKeyProvider, RecipientKeySet, X25519RecipientOptions } from './recipient-key-entry.interface';
+import { RecipientKeySet } from './recipient-key-entry.interface';
+import { RecipientKeyProvider } from './recipient-key-provider.interface';
 import { RecipientKeys } from './recipient-keys';
 import { readRecipientPayload, writeRecipientPayload } from './recipient-payload';
 import { rawPublicKey, x25519PublicKey } from './x25519-key-material';
+import { X25519RecipientOptions } from './x25519-options.interface';
 
 /** Name of the recipient encryption stage in a chain (`json+x25519`). */
 export const X25519_STAGE_NAME = 'x25519';
