@@ -137,7 +137,7 @@ describe('the x25519 stage', () => {
     const other = sender.encode(utf8.encode('{"card":"other","amount":1}'), { header: sent });
     const swapped = Uint8Array.from(payload);
     swapped.set(other.subarray(EPK_AT, NONCE_AT), EPK_AT);
-    // The data key of `other` unwraps, but the AAD binds the ephemeral and wrapped key, and the payload's own.
+    // They unwrap, to the data key of `other`, which does not open this ciphertext (and the AAD binds the originals).
     expect(() => billing.decode(swapped, { header: sent })).toThrow(
       expect.objectContaining({ code: 'SM_DECRYPTION_FAILED' }),
     );
