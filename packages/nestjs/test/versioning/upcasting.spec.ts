@@ -102,8 +102,8 @@ describe('upcasting received messages to the handler class version', () => {
       }),
     ]);
     // The dead letter keeps the message as it arrived: version 1, the old payload, never the upcast one.
-    expect(undeliverable[0]!.envelope.header.version).toBe(1);
-    expect(JSON.parse(undeliverable[0]!.envelope.payload as string)).toEqual(babbage!.data);
+    expect(undeliverable[0]!.envelope!.header.version).toBe(1);
+    expect(JSON.parse(undeliverable[0]!.envelope!.payload as string)).toEqual(babbage!.data);
   });
 
   it('applies a rule added in version 3 to an upcast version 1 message', async () => {
@@ -197,8 +197,8 @@ describe('a version 1 dead letter replayed after the service moved to version 3'
       await settled(bus, 'CustomerRegistered', 1);
       const { entries } = await queue.list();
       expect(entries).toHaveLength(1);
-      expect(entries[0]!.envelope.header.version).toBe(1);
-      expect(JSON.parse(entries[0]!.envelope.payload as string)).toEqual(ada!.data);
+      expect(entries[0]!.envelope!.header.version).toBe(1);
+      expect(JSON.parse(entries[0]!.envelope!.payload as string)).toEqual(ada!.data);
 
       failing = false;
       const report = await queue.replay(entries[0]!.id);
