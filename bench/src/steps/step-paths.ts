@@ -1,4 +1,6 @@
-import { MemoryTransport, MessageBus, Transport } from '@smart-message/nestjs';
+import { MemoryTransport, MessageBus, MessageType, Transport } from '@smart-message/nestjs';
+import { BenchOrderPlaced } from '../redis/bench-order.message';
+import { BenchOrderPlacedV3 } from './order-upcasters';
 import { RedisPubSubTransport } from '@smart-message/redis';
 import { quietLogger } from '../redis/contenders/quiet-logger';
 
@@ -18,6 +20,8 @@ export interface StepPath {
   /** Shown under the path's table. */
   description: string;
   createBus(settings: PathSettings): MessageBus;
+  /** The class the handler subscribes to (default: the published `BenchOrderPlaced`). */
+  handlerType?: MessageType<BenchOrderPlaced>;
 }
 
 /** A Nest-free bus on one transport, as a script or test would build it. */
@@ -47,6 +51,17 @@ export const STEP_PATHS: readonly StepPath[] = [
     usesRedis: false,
     description: 'The same with `validateOnPublish: false, validateOnReceive: false`.',
     createBus: () => busOn('memory', new MemoryTransport(), false),
+  },
+  {
+    id: 'memory-upcast',
+    label: 'In memory, version 1 upcast to 3',
+    defaultMessages: 100_000,
+    usesRedis: false,
+    description:
+      'The first path with the handler on version 3 of the order and the publisher on version 1: every ' +
+      'message runs two upcasters (each a field rename) before validation.',
+    createBus: () => busOn('memory', new MemoryTransport(), true),
+    handlerType: BenchOrderPlacedV3,
   },
   {
     id: 'redis-pubsub',

@@ -17,6 +17,7 @@ export type StepId =
   | 'encode'
   | 'transport'
   | 'decode'
+  | 'upcast'
   | 'validateReceive'
   | 'filter'
   | 'dispatch'
@@ -52,6 +53,11 @@ export const STEPS: readonly StepDescription[] = [
       'transports/memory.transport.ts; packages/redis/src (other than codecs); ioredis, redis-parser, node:net and socket streams',
   },
   { id: 'decode', label: 'decode', covers: '`JsonSerializer.decode`; on Redis also the frame codec `decode`' },
+  {
+    id: 'upcast',
+    label: 'upcast',
+    covers: 'packages/nestjs/src/versioning/* and the upcasters (src/steps/order-upcasters.ts), on the upcasting path',
+  },
   {
     id: 'validateReceive',
     label: 'validate + instantiate on receive',
@@ -125,7 +131,8 @@ export const FRAME_RULES: readonly FrameRule[] = [
   { step: 'gc', file: /^$/, functions: /^\(garbage collector\)$/ },
   { step: 'idle', file: /^$/, functions: /^\((idle|program)\)$/ },
 
-  // The benchmark itself.
+  // The benchmark itself; its upcasters are the library's upcast step, as a user's would be.
+  { step: 'upcast', file: /bench\/src\/steps\/order-upcasters\.ts$|packages\/nestjs\/src\/versioning\// },
   { step: 'handler', file: /bench\/src\/steps\/order-handler\.ts$/ },
   { step: 'driver', file: /bench\/src\/(steps\/|redis\/bench-order\.message\.ts$|shared\/bench-order\.ts$)/ },
 

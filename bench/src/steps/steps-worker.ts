@@ -54,7 +54,7 @@ export async function runStepsWorker(task: StepsWorkerTask): Promise<StepsWorker
   const bus = path.createBus({ redisUrl: task.redisUrl, prefix: task.prefix });
   const publisher = new WindowedPublisher((order) => bus.publish(order), makeOrder, task.maxInFlight);
   try {
-    await bus.subscribe(BenchOrderPlaced, orderHandler(publisher.received));
+    await bus.subscribe(path.handlerType ?? BenchOrderPlaced, orderHandler(publisher.received));
     await bus.start();
     const warmup = await publisher.publishAll(task.messages);
     const unprofiled = await publisher.publishAll(task.messages);

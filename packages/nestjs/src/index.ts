@@ -116,6 +116,9 @@ export * from './authorization';
 // Security: signing, trust, replay protection and audit
 export * from './security';
 
+// Schema evolution: upcasters and downcasters between versions
+export * from './versioning';
+
 // Deduplication
 export * from './deduplication';
 

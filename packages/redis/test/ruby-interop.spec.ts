@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { IsArray, IsNumber, IsOptional, IsString } from 'class-validator';
+import { IsArray, IsInt, IsNumber, IsOptional, IsString } from 'class-validator';
 import { Message, MessageBus, MessageContext } from '@smart-message/nestjs';
 import { RedisPubSubTransport, RubySmartMessageCodec } from '@smart-message/redis';
 import { waitFor } from '@smart-message/testing';
@@ -17,6 +17,21 @@ const rubyClassName = `Interop::OrderPlaced${randomUUID().slice(0, 8).replace(/-
 class OrderPlaced {
   @IsString() order_id!: string;
   @IsNumber() amount!: number;
+  @IsArray() items: string[] = [];
+  @IsOptional() @IsString() note?: string | null;
+}
+
+const rubyV1ClassName = `Interop::PaymentDue${randomUUID().slice(0, 8).replace(/-/g, '')}`;
+
+/** The Nest side moved to version 2 (amounts in cents) while the Ruby publisher still sends version 1. */
+@Message({
+  name: rubyV1ClassName,
+  version: 2,
+  upcast: { 1: ({ amount, ...rest }) => ({ ...rest, amountCents: Math.round(Number(amount) * 100) }) },
+})
+class PaymentDue {
+  @IsString() order_id!: string;
+  @IsInt() amountCents!: number;
   @IsArray() items: string[] = [];
   @IsOptional() @IsString() note?: string | null;
 }
@@ -109,6 +124,23 @@ describe('Ruby SmartMessage frames', () => {
       expect(received[0]!.order).toBeInstanceOf(OrderPlaced);
       expect(received[0]!.order).toMatchObject({ order_id: 'ORD-123', amount: 99.99, items: ['Widget A'] });
       expect(received[0]!.context.header).toMatchObject({ from: 'order-service', to: 'fulfillment-service' });
+    });
+
+    it("a Ruby peer's integer version 1 goes through the same upcast chain as a Nest one", async () => {
+      const received: { payment: PaymentDue; context: MessageContext }[] = [];
+      await bus.subscribe(PaymentDue, (payment, context) => void received.push({ payment, context }));
+      await bus.start();
+      await raw.publish(rubyV1ClassName, RUBY_FRAME.replace('"OrderPlaced"', JSON.stringify(rubyV1ClassName)));
+      await waitFor(() => received.length === 1, 'the upcast Ruby message');
+
+      expect(received[0]!.payment).toBeInstanceOf(PaymentDue);
+      expect({ ...received[0]!.payment }).toEqual({
+        order_id: 'ORD-123',
+        amountCents: 9999,
+        items: ['Widget A'],
+        note: null,
+      });
+      expect(received[0]!.context.originalVersion).toBe(1);
     });
 
     it('a Ruby subscriber on the type-name channel gets the original frame layout from a Nest publisher', async () => {

@@ -6,6 +6,7 @@ const REASONS: Record<UndeliverableReason, true> = {
   undecodable: true,
   invalid: true,
   'version-mismatch': true,
+  'future-version': true,
   'handler-failed': true,
   rejected: true,
   'circuit-open': true,

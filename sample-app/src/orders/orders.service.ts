@@ -54,6 +54,7 @@ export class OrdersService {
         sku: request.sku,
         quantity: request.quantity,
         totalCents,
+        currency: 'EUR',
         customerEmail: request.customerEmail,
       } satisfies OrderPlaced),
     );

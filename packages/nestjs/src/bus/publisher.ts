@@ -15,6 +15,7 @@ import { debugEnabled } from '../util/debug-logging';
 import { headerViolations } from '../validation/header-validator';
 import { MessageValidator } from '../validation/message-validator';
 import type { BusSecurity } from '../security/bus-security';
+import { payloadAsVersion } from '../versioning/payload-as-version';
 import { BusLifecycle } from './bus-lifecycle';
 import { BusTransports } from './bus-transports';
 import { currentMessage } from './conversation';
@@ -86,7 +87,12 @@ export class Publisher {
     if (inHeader.length > 0 || inPayload.length > 0) {
       throw new MessageValidationError(metadata.name, [...inHeader, ...inPayload]);
     }
-    const payload = payloads.encode(message, metadata, header);
+    let body = message;
+    if (options.version !== undefined && options.version !== metadata.version) {
+      body = payloadAsVersion(message, metadata, options.version);
+      header.version = options.version;
+    }
+    const payload = payloads.encode(body, metadata, header);
     // After encoding and encryption: the signature covers the payload's bytes as they travel.
     if (signer !== undefined && (metadata.sign ?? signAll)) signer.sign(header, payload);
     return { metadata, envelope: { header, payload } };

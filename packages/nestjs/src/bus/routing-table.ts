@@ -5,6 +5,8 @@ import { MessageLogger } from '../interfaces/message-logger.interface';
 export interface RouteDescription {
   messageClass: string;
   version: number;
+  /** The older versions the handler's class upcasts to `version`, oldest first (empty: none). */
+  upcastFrom: number[];
   handlerId: string;
   filter: string;
   transport: string;
@@ -18,6 +20,7 @@ export function routesOf(handlers: readonly HandlerDefinition[]): RouteDescripti
     .map((handler) => ({
       messageClass: handler.messageType.name,
       version: handler.messageType.version,
+      upcastFrom: handler.messageType.versions.upcastVersions,
       handlerId: handler.id,
       filter: handler.filter.toString(),
       transport: handler.transport,
@@ -32,9 +35,14 @@ export function logRoutingTable(log: MessageLogger, routes: readonly RouteDescri
       routes
         .map(
           (r) =>
-            `\n  ${r.messageClass} v${r.version} -> ${r.handlerId} [${r.filter}] via ${r.transport}, concurrency ${r.concurrency}`,
+            `\n  ${r.messageClass} v${r.version}${upcastNote(r.upcastFrom)} -> ${r.handlerId} [${r.filter}] via ${r.transport}, concurrency ${r.concurrency}`,
         )
         .join(''),
     { routes },
   );
+}
+
+function upcastNote(versions: readonly number[]): string {
+  if (versions.length === 0) return '';
+  return ` (upcasts v${versions[0]}${versions.length > 1 ? `-v${versions[versions.length - 1]}` : ''})`;
 }

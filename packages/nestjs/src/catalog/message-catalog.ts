@@ -25,6 +25,12 @@ export interface MessagePropertyDescription {
 export interface MessageTypeDescription {
   name: string;
   version: number;
+  /** The versions handlers of the class read: `minVersion` up to `version` (older ones are upcast). */
+  readsVersions: { from: number; to: number };
+  /** What handlers do with a newer version: `reject` or `tolerant`. */
+  onFutureVersion: 'reject' | 'tolerant';
+  /** The older versions the class can also be published as (`downcast`), newest first. */
+  publishesAs: number[];
   from?: string;
   to?: string;
   replyTo?: string;
@@ -77,6 +83,9 @@ export class MessageCatalog {
     return {
       name: metadata.name,
       version: metadata.version,
+      readsVersions: { from: metadata.versions.minVersion, to: metadata.version },
+      onFutureVersion: metadata.versions.onFutureVersion,
+      publishesAs: olderVersions(metadata),
       from: metadata.from,
       to: metadata.to,
       replyTo: metadata.replyTo,
@@ -90,6 +99,11 @@ export class MessageCatalog {
         ),
     };
   }
+}
+
+function olderVersions({ version, downcasts }: MessageTypeMetadata): number[] {
+  if (downcasts === undefined) return [];
+  return Array.from({ length: version - downcasts.oldest }, (_, i) => version - 1 - i);
 }
 
 /** Key under which a class-level `@Describe()` is stored beside the property ones. */

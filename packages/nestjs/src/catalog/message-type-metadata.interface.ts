@@ -2,12 +2,18 @@ import type { MessageDeduplicationOptions } from '../deduplication/deduplicate-o
 import type { RetryOptions } from '../reliability/retry/retry-options.interface';
 import { MessageType } from '../interfaces/message-type.interface';
 import type { ReceivePolicy } from '../security/receive/receive-policy.interface';
+import type { VersionPlan } from '../versioning/version-plan';
+import type { DowncastPlan } from '../versioning/downcast-plan';
 
 /** What `@Message()` records about a class, with defaults applied. */
 export interface MessageTypeMetadata {
   readonly target: MessageType;
   readonly name: string;
   readonly version: number;
+  /** Which received versions the class reads, and the composed upcast chain. */
+  readonly versions: VersionPlan;
+  /** The versions the class can also be published as (`downcast`); absent without downcasters. */
+  readonly downcasts?: DowncastPlan;
   readonly from?: string;
   readonly to?: string;
   readonly replyTo?: string;

@@ -25,6 +25,15 @@ export class MessageContext {
     return this.security.verified;
   }
 
+  /**
+   * The version that arrived, as the header says. The handler's message is of its class's
+   * version: when the two differ, the payload was upcast (or read tolerantly) on the way in, and
+   * the header, signature and deduplication key are still the original message's.
+   */
+  get originalVersion(): number {
+    return this.envelope.header.version;
+  }
+
   get header(): Readonly<MessageHeader> {
     return this.envelope.header;
   }

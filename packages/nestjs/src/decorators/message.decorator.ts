@@ -7,6 +7,8 @@ import { JSON_SERIALIZER_NAME } from '../codec/json.serializer';
 import { MSGPACK_SERIALIZER_NAME } from '../codec/msgpack/msgpack.serializer';
 import { chainSpellingProblem, payloadSerializerOf } from '../codec/chain/chain-name';
 import { assertDeduplicationSize } from '../deduplication/deduplication-size';
+import { VersionPlan } from '../versioning/version-plan';
+import { DowncastPlan } from '../versioning/downcast-plan';
 
 /**
  * Marks a DTO class as a message type. Properties keep their class-validator rules; the options
@@ -21,6 +23,9 @@ export function Message(options: MessageOptions = {}): ClassDecorator {
     if (!Number.isInteger(version) || version < 1) {
       throw new InvalidMessageOptionsError(`${name}: version must be a positive integer, got ${String(version)}`);
     }
+    // Composed here, at class definition, so a broken chain fails the import that declares it.
+    const versions = new VersionPlan(name, version, options);
+    const downcasts = options.downcast === undefined ? undefined : new DowncastPlan(name, version, options.downcast);
     assertDeduplicationSize(options.deduplication?.size, `@Message() ${name}`);
     for (const chain of [options.serializer, ...(options.acceptSerializers ?? [])]) {
       const problem = chain === undefined ? undefined : chainSpellingProblem(chain);
@@ -35,6 +40,8 @@ export function Message(options: MessageOptions = {}): ClassDecorator {
       target: type,
       name,
       version,
+      versions,
+      ...(downcasts === undefined ? {} : { downcasts }),
       from: options.from,
       to: options.to,
       replyTo: options.replyTo,

@@ -25,6 +25,7 @@ import { headerFields } from './header-fields';
 import { HandlerRegistry, RegisteredHandler } from './handler-registry';
 import { InFlightDeliveries, InFlightDelivery } from './in-flight-deliveries';
 import { UndeliverableReporter } from './undeliverable-reporter';
+import { UpcastFailedError } from '../versioning/upcast-failed.error';
 
 export interface DispatcherOptions {
   /** Decodes payloads, and refuses chains a handler's class does not accept. */
@@ -198,14 +199,17 @@ export class Dispatcher {
         }
         continue;
       }
-      if (definition.messageType.version !== header.version) {
+      const reading = definition.messageType.versions.reading(header.version);
+      if (reading.kind === 'unsupported' || reading.kind === 'future') {
         statistics.count(definition.id, header.messageClass, 'versionMismatched');
-        const error = new VersionMismatchError(
-          definition.messageType.name,
-          definition.messageType.version,
-          header.version,
-        );
-        this.reporter.reject(result, 'version-mismatch', error, envelope, transport, delivery.attempt, definition.id);
+        const { versions } = definition.messageType;
+        if (reading.kind === 'future') {
+          const error = versions.futureVersionError(header.version);
+          this.reporter.reject(result, 'future-version', error, envelope, transport, delivery.attempt, definition.id);
+        } else {
+          const error = new VersionMismatchError(definition.messageType.name, versions.version, header.version);
+          this.reporter.reject(result, 'version-mismatch', error, envelope, transport, delivery.attempt, definition.id);
+        }
       } else {
         accepted.push(handler);
       }
@@ -238,7 +242,7 @@ export class Dispatcher {
 
     // Accepted handlers share one message type (name and version are unique), so usually one instance serves all.
     let instanceType: MessageTypeMetadata | undefined;
-    let instance: object | MessageValidationError | undefined;
+    let instance: object | MessageValidationError | UpcastFailedError | undefined;
     let runs: Promise<void> | Promise<void>[] | undefined;
     for (const handler of accepted) {
       const { definition } = handler;
@@ -265,9 +269,9 @@ export class Dispatcher {
             continue;
           }
         }
-        instance = this.instantiate(instanceType, own);
+        instance = this.read(instanceType, header.version, own);
       }
-      if (instance instanceof MessageValidationError) {
+      if (instance instanceof MessageValidationError || instance instanceof UpcastFailedError) {
         statistics.count(definition.id, header.messageClass, 'rejected');
         this.reporter.reject(result, 'invalid', instance, envelope, transport, delivery.attempt, definition.id);
         continue;
@@ -292,6 +296,8 @@ export class Dispatcher {
         }
       }
       statistics.count(definition.id, header.messageClass, 'delivered');
+      if (header.version < definition.messageType.version)
+        statistics.count(definition.id, header.messageClass, 'upcast');
       const run = this.schedule(handler, instance as object, envelope, transport, delivery, result, security);
       if (runs === undefined) runs = run;
       else if (Array.isArray(runs)) runs.push(run);
@@ -300,13 +306,35 @@ export class Dispatcher {
     return Array.isArray(runs) ? Promise.all(runs) : runs;
   }
 
-  private instantiate(messageType: MessageTypeMetadata, data: unknown): object | MessageValidationError {
+  /**
+   * The handler class's instance of the decoded payload, in the design's order: upcast an older
+   * version to the class's, then build and validate it against the class's current rules, so an
+   * old message is held to every rule added since. A newer version read tolerantly keeps only
+   * the properties the class declares.
+   */
+  private read(
+    messageType: MessageTypeMetadata,
+    version: number,
+    data: unknown,
+  ): object | MessageValidationError | UpcastFailedError {
+    const reading = messageType.versions.reading(version);
+    const payload = reading.kind === 'upcast' ? messageType.versions.upcast(reading.from, data) : data;
+    if (payload instanceof UpcastFailedError) return payload;
+    return this.instantiate(messageType, payload, reading.kind === 'tolerant' ? 'strip' : undefined);
+  }
+
+  private instantiate(
+    messageType: MessageTypeMetadata,
+    data: unknown,
+    undeclared?: 'strip',
+  ): object | MessageValidationError {
     try {
       return this.options.validator.instantiate(
         messageType.target,
         data,
         messageType.name,
         this.options.validateOnReceive,
+        undeclared,
       );
     } catch (error) {
       if (error instanceof MessageValidationError) return error;

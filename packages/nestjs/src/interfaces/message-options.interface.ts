@@ -1,6 +1,7 @@
 import type { MessageDeduplicationOptions } from '../deduplication/deduplicate-options.interface';
 import type { RetryOptions } from '../reliability/retry/retry-options.interface';
 import type { ReceivePolicy } from '../security/receive/receive-policy.interface';
+import type { Downcaster, FutureVersionPolicy, Upcaster } from '../versioning/upcaster.interface';
 
 /** Options of `@Message()`: the routing name, schema version and header defaults of a message type. */
 export interface MessageOptions {
@@ -9,8 +10,32 @@ export interface MessageOptions {
    * set it explicitly in code that is minified.
    */
   name?: string;
-  /** Schema version, a positive integer (default 1). Handlers only receive their class's version. */
+  /**
+   * Schema version, a positive integer (default 1). Handlers receive their class's version, the
+   * older versions `upcast` brings to it, and newer ones only with `onFutureVersion: 'tolerant'`.
+   */
   version?: number;
+  /**
+   * Upcasters by the version they read: `{ 1: v1to2, 2: v2to3 }` for a class at version 3. Each
+   * maps the plain decoded payload of its version to the next; received older messages run the
+   * chain before validation against this class's rules. `@Message()` refuses a gap, a key at or
+   * above `version`, or a chain that does not reach `minVersion`. See docs/schema-evolution.md.
+   */
+  upcast?: Readonly<Record<number, Upcaster>>;
+  /**
+   * The oldest version handlers read (default: the oldest `upcast` key, else `version`). Older
+   * messages are dead-lettered as `version-mismatch`. Raise it to retire the oldest upcasters once
+   * no dead letter or archive holds that version.
+   */
+  minVersion?: number;
+  /** A message newer than `version`: `reject` (default, dead letter `future-version`) or `tolerant`. */
+  onFutureVersion?: FutureVersionPolicy;
+  /**
+   * Downcasters by the version they write: `{ 2: v3to2 }` lets `publish(message, { version: 2 })`
+   * send a version-3 message as version 2 to consumers not yet upgraded. Keys form a chain down
+   * from `version - 1`.
+   */
+  downcast?: Readonly<Record<number, Downcaster>>;
   /** Default sender entity; a publish option or the module's `entity` takes over when absent. */
   from?: string;
   /** Default recipient entity; absent means broadcast. */

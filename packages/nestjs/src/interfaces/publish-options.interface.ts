@@ -8,6 +8,12 @@ export interface PublishOptions {
   replyTo?: string;
   correlationId?: string;
   causationId?: string;
+  /**
+   * Publish as this older version, for consumers not yet upgraded: the message is validated as
+   * its class's version, then the class's `downcast` chain writes the older payload. Absent: the
+   * class's version.
+   */
+  version?: number;
 }
 
 export interface RequestOptions<R extends object> extends PublishOptions {

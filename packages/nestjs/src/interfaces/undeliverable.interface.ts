@@ -4,7 +4,10 @@ import { Envelope } from './envelope.interface';
 export type UndeliverableReason =
   | 'undecodable'
   | 'invalid'
+  /** Older than the handler's class reads: no upcaster from its version, or below `minVersion`. */
   | 'version-mismatch'
+  /** Newer than the handler's class, which reads newer versions only with `onFutureVersion: 'tolerant'`. */
+  | 'future-version'
   | 'handler-failed'
   /** A guard of the handler refused it. */
   | 'rejected'

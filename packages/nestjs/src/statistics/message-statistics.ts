@@ -35,7 +35,10 @@ export interface HandlerCounters {
   /** Passed the filters and the version check, and was queued for the handler. */
   delivered: number;
   filteredOut: number;
+  /** Refused for their version: older than the class reads (`version-mismatch`) or newer (`future-version`). */
   versionMismatched: number;
+  /** Of `delivered`, how many arrived in an older version and were upcast: while it grows, keep the upcasters. */
+  upcast: number;
   /** Failed decoding or validation on receipt and never reached the handler. */
   rejected: number;
   /** Refused by the handler's `MessagePolicy` (dead-lettered as `unauthorized`); not counted as delivered. */
@@ -160,6 +163,7 @@ export class MessageStatistics {
         delivered: 0,
         filteredOut: 0,
         versionMismatched: 0,
+        upcast: 0,
         rejected: 0,
         denied: 0,
         succeeded: 0,

@@ -50,16 +50,24 @@ export class MessageValidator {
 
   /**
    * Builds an instance of `type` from decoded payload data and validates it. While validating,
-   * undeclared payload properties are handled by the `unknownProperties` policy.
+   * undeclared payload properties are handled by the `unknownProperties` policy; `undeclared`
+   * overrides it, validating or not (a newer version read tolerantly strips them).
    */
-  instantiate<T extends object>(type: MessageType<T>, data: unknown, messageClass: string, validate: boolean): T {
+  instantiate<T extends object>(
+    type: MessageType<T>,
+    data: unknown,
+    messageClass: string,
+    validate: boolean,
+    undeclared?: UnknownPropertiesPolicy,
+  ): T {
     if (data === null || typeof data !== 'object' || Array.isArray(data)) {
       throw new MessageValidationError(messageClass, [
         { property: '(payload)', source: 'payload', constraints: { isObject: 'payload must be a JSON object' } },
       ]);
     }
     const record = data as Record<string, unknown>;
-    if (validate && this.unknownProperties === 'refuse') {
+    const policy = undeclared ?? (validate ? this.unknownProperties : 'keep');
+    if (validate && policy === 'refuse') {
       const undeclared = this.instances.undeclaredProperties(type, record);
       if (undeclared.length > 0) {
         throw new MessageValidationError(
@@ -72,7 +80,7 @@ export class MessageValidator {
         );
       }
     }
-    const instance = this.instances.create(type, record, validate ? this.unknownProperties : 'keep');
+    const instance = this.instances.create(type, record, policy);
     if (validate) this.assertValid(instance, type, messageClass);
     return instance;
   }

@@ -140,7 +140,7 @@ describe('dead letters through the real bus', () => {
     expect(entry!.error.message).toContain('quantity');
   });
 
-  it('keeps a message of a version the handler does not take, reason version-mismatch', async () => {
+  it('keeps a message of a version newer than the handler reads, reason future-version', async () => {
     const header = await bus.publish(reserved('MUG-01'));
     await entries(1);
     await queue.purge();
@@ -153,10 +153,10 @@ describe('dead letters through the real bus', () => {
 
     const [entry] = await entries(1);
     expect(entry).toMatchObject({
-      reason: 'version-mismatch',
+      reason: 'future-version',
       envelope: newer,
       handlerId: 'Picker.onReserved',
-      error: { name: 'VersionMismatchError', code: 'SM_VERSION_MISMATCH' },
+      error: { name: 'FutureVersionError', code: 'SM_FUTURE_VERSION' },
     });
   });
 

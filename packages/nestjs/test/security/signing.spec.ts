@@ -155,12 +155,12 @@ describe('signed messages', () => {
     const sent = await publishAndCapture();
     const edited = edit(sent);
     if (edited.header.version !== 1) {
-      // Another version never reaches this handler: the version check comes first, as it should.
+      // A version the class does not read never reaches this handler: the version check comes first.
       await receiver.subscribe(SignedOrder, () => undefined).catch(() => undefined);
     }
     await inject(edited);
     if (edited.header.version !== 1) {
-      expect(undeliverable[0]).toMatchObject({ reason: 'version-mismatch' });
+      expect(undeliverable[0]).toMatchObject({ reason: 'future-version' });
       return;
     }
     refused('unverified', 'SM_SIGNATURE_INVALID', 'sm_sig_invalid');
