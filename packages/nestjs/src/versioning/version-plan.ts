@@ -38,7 +38,7 @@ export class VersionPlan {
   readonly minVersion: number;
   readonly onFutureVersion: FutureVersionPolicy;
   private readonly steps: readonly Upcaster[];
-  private readonly readings: readonly VersionReading[];
+  private readonly upcastReadings: readonly VersionReading[];
 
   constructor(
     private readonly messageClass: string,
@@ -71,9 +71,8 @@ export class VersionPlan {
     this.minVersion = minVersion;
     this.onFutureVersion = onFutureVersion;
     this.steps = steps;
-    this.readings = Array.from({ length: version + 1 }, (_, v) =>
-      v === version ? CURRENT : v >= minVersion ? Object.freeze({ kind: 'upcast', from: v }) : UNSUPPORTED,
-    );
+    // One reading per upcast version only: `version` itself may be any integer a class declares.
+    this.upcastReadings = steps.map((_, i) => Object.freeze({ kind: 'upcast', from: minVersion + i }));
   }
 
   /** The versions the class reads by upcasting, oldest first (empty without upcasters). */
@@ -83,8 +82,9 @@ export class VersionPlan {
 
   /** How a message of `received` version is read (a header version is a positive integer). */
   reading(received: number): VersionReading {
+    if (received === this.version) return CURRENT;
     if (received > this.version) return this.onFutureVersion === 'tolerant' ? TOLERANT : FUTURE;
-    return this.readings[received] ?? UNSUPPORTED;
+    return this.upcastReadings[received - this.minVersion] ?? UNSUPPORTED;
   }
 
   /** The refusal of a future version, for its dead letter. */
@@ -136,14 +136,24 @@ function checkedSteps(messageClass: string, version: number, upcast: Readonly<Re
   });
   if (keys.length === 0) return [];
   const lowest = Math.min(...keys);
+  // Keys are distinct, so the chain is whole exactly when it has one per version from the lowest.
   const missing: number[] = [];
-  for (let v = lowest; v < version; v++) if (!keys.includes(v)) missing.push(v);
+  const present = new Set(keys);
+  for (let v = lowest; v < version && keys.length < version - lowest && missing.length < 5; v++)
+    if (!present.has(v)) missing.push(v);
   if (missing.length > 0)
     throw new InvalidMessageOptionsError(
       `${messageClass}: the upcast chain from version ${lowest} to ${version} has a gap: ` +
-        `add ${missing.map((v) => `upcast[${v}] (${v} → ${v + 1})`).join(', ')}, or drop the upcasters below ${
-          missing[missing.length - 1] + 1
-        } and set minVersion`,
+        `add ${missing.map((v) => `upcast[${v}] (${v} → ${v + 1})`).join(', ')}${
+          missing.length === 5 ? ', …' : ''
+        }, or drop the upcasters below ${highestGap(present, version) + 1} and set minVersion`,
     );
   return Array.from({ length: version - lowest }, (_, i) => upcast[lowest + i]);
+}
+
+/** The newest version below `version` without an upcaster (a chain with a gap has one). */
+function highestGap(present: ReadonlySet<number>, version: number): number {
+  let v = version - 1;
+  while (present.has(v)) v--;
+  return v;
 }

@@ -18,6 +18,14 @@ describe('@Message() checks the upcast chain when the class is declared', () => 
     );
   });
 
+  it('refuses a chain that cannot reach a distant version without walking every version in between', () => {
+    expect(
+      declare({ name: 'InvoiceIssued', version: 2_000_000_000, upcast: { 1: step, 1_999_999_999: step } }),
+    ).toThrow(
+      'InvoiceIssued: the upcast chain from version 1 to 2000000000 has a gap: add upcast[2] (2 → 3), upcast[3] (3 → 4), upcast[4] (4 → 5), upcast[5] (5 → 6), upcast[6] (6 → 7), …, or drop the upcasters below 1999999999 and set minVersion',
+    );
+  });
+
   it.each([3, 4])('refuses an upcaster keyed %p, at or above the class version 3', (key) => {
     expect(declare({ name: 'InvoiceIssued', version: 3, upcast: { 2: step, [key]: step } })).toThrow(
       `InvoiceIssued: upcast[${key}] reads version ${key}, which is not older than version 3`,
