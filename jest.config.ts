@@ -63,6 +63,7 @@ const config: Config = {
     project('opentelemetry', 'packages/opentelemetry', ['<rootDir>/test/**/*.spec.ts'], needsRedis),
     project('prometheus', 'packages/prometheus', ['<rootDir>/test/**/*.spec.ts']),
     project('terminus', 'packages/terminus', ['<rootDir>/test/**/*.spec.ts'], needsRedis),
+    project('casl', 'packages/casl', ['<rootDir>/test/**/*.spec.ts']),
     project('sample-app', 'sample-app', ['<rootDir>/test/**/*.spec.ts']),
     project('e2e', 'e2e', ['<rootDir>/**/*.e2e-spec.ts'], needsRedis),
   ],
