@@ -28,7 +28,7 @@ import { join } from 'node:path';
  */
 const ROOT = join(__dirname, '..');
 const APP = join(__dirname, 'nest12-app');
-const PACKAGES = ['nestjs', 'redis', 'terminus', 'prometheus'];
+const PACKAGES = ['nestjs', 'redis', 'terminus', 'prometheus', 'casl'];
 /** Nest 12 packages are ES modules that the library's CommonJS build `require`s: Node's require(esm). */
 const NODE_FLOOR: [number, number] = [20, 19];
 /** Bounds, not expectations: an install from a cold cache, and one run of the application. */
@@ -346,6 +346,20 @@ describe('a NestJS 12 ES module application with the packed packages (e2e/nest12
         }),
       ]),
     );
+  });
+
+  it('judges messages by a CASL ability of the ES module build with the CommonJS @smart-message/casl', () => {
+    expect(result('casl')).toEqual({
+      check: 'casl',
+      handled: ['allowed'],
+      deny: {
+        reason: 'unauthorized',
+        message:
+          'CaslPing.subscriber_1 is not authorized to handle CaslPing from "nest12": ' +
+          'no CASL rule lets "nest12" handle CaslPing: none of the 1 rule(s) for it matches this payload',
+      },
+      abilityOfTheEsmBuild: true,
+    });
   });
 
   it('never loads file-type (which declares Node >= 22) on this path', () => {

@@ -36,6 +36,8 @@ import {
 import { RedisPubSubTransport, RedisStreamsTransport } from '@smart-message/redis';
 import { SmartMessageHealthIndicator, SmartMessageHealthModule, SmartMessageReadiness } from '@smart-message/terminus';
 import { PrometheusMessageObserver, SmartMessagePrometheusModule } from '@smart-message/prometheus';
+import { caslPolicy } from '@smart-message/casl';
+import { defineAbility } from '@casl/ability';
 import { IsString } from 'class-validator';
 import { Redis } from 'ioredis';
 import { createRequire } from 'node:module';
@@ -80,6 +82,7 @@ const StreamsPing = messageClass('StreamsPing', 'streams');
 const GuardedPing = messageClass('GuardedPing', 'memory');
 const InterceptedPing = messageClass('InterceptedPing', 'memory');
 const FailingPing = messageClass('FailingPing', 'memory');
+const CaslPing = messageClass('CaslPing');
 
 const received = { memory: deferred(), pubsub: deferred(), streams: deferred() };
 const seen = { guard: deferred(), guardedHandlerCalls: 0, interceptor: deferred(), order: [], filter: deferred() };
@@ -247,6 +250,39 @@ const HANDLER_IDS = [
 
 const ping = (type, text) => Object.assign(new type(), { text });
 
+/**
+ * The CASL policy on a bus of its own (its deny stays out of the app's dead letters). The ability
+ * comes from @casl/ability's ES module build, imported here; the policy, CommonJS, requires the
+ * CommonJS build: it must judge an ability of the other build by what it can do, not its class.
+ */
+async function caslCheck(require) {
+  const ability = defineAbility((can) => can('handle', 'CaslPing', { text: { $in: ['allowed'] } }));
+  const handled = [];
+  const denied = deferred();
+  const bus = new MessageBus({
+    entity: 'nest12',
+    transports: { memory: new MemoryTransport() },
+    logger: quiet,
+    onUndeliverable: (event) => denied.resolve({ reason: event.reason, message: event.error?.message }),
+  });
+  const allowed = deferred();
+  const handler = (message) => {
+    handled.push(message.text);
+    allowed.resolve();
+  };
+  await bus.subscribe(CaslPing, handler, { authorize: caslPolicy(() => ability) });
+  await bus.start();
+  try {
+    await bus.publish(ping(CaslPing, 'refused'));
+    await bus.publish(ping(CaslPing, 'allowed'));
+    const deny = await bounded(denied.promise, 'the CASL deny');
+    await bounded(allowed.promise, 'the allowed CaslPing');
+    return { handled, deny, abilityOfTheEsmBuild: !(ability instanceof require('@casl/ability').Ability) };
+  } finally {
+    await bus.shutdown(1000);
+  }
+}
+
 async function main() {
   const require = createRequire(import.meta.url);
   report('versions', {
@@ -320,6 +356,8 @@ async function main() {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   });
+
+  await check('casl', () => caslCheck(require));
 
   const deadLetterQueue = app.get(DeadLetterQueue);
   await check('dead-letters', async () => {

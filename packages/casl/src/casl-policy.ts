@@ -77,6 +77,11 @@ function hasFieldRules(ability: AnyAbility, action: string, type: string): boole
   return ability.possibleRulesFor(action, type).some((rule) => rule.fields !== undefined);
 }
 
+/**
+ * Recognizes an ability by what it can answer, not by `instanceof`: an ES module application's
+ * abilities come from @casl/ability's ES module build, while this CommonJS package loads the
+ * CommonJS one, so their classes differ.
+ */
 function asAbility(value: unknown): AnyAbility {
   const candidate = value as Partial<Record<'relevantRuleFor' | 'rulesFor' | 'possibleRulesFor' | 'then', unknown>>;
   if (
