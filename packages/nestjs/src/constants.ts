@@ -1,6 +1,7 @@
 export const MESSAGE_METADATA = 'smart-message:message';
 export const DESCRIBE_METADATA = 'smart-message:describe';
 export const SUBSCRIBE_METADATA = 'smart-message:subscribe';
+export const PUBLISHES_METADATA = 'smart-message:publishes';
 
 /** Handlers run at most this many messages at once unless `concurrency` says otherwise. */
 export const DEFAULT_HANDLER_CONCURRENCY = 100;

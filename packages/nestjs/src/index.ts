@@ -28,6 +28,30 @@ export type { SmartMessageModuleOptions, SmartMessageModuleExtras } from './modu
 export { MessageCatalog } from './catalog/message-catalog';
 export type { MessageTypeDescription, MessagePropertyDescription, PropertyRule } from './catalog/message-catalog';
 export type { MessageTypeMetadata } from './catalog/message-type-metadata.interface';
+export type { CatalogBusView } from './catalog/message-catalog';
+export type { PublishDeclaration } from './catalog/publish-declaration.interface';
+export type { AsyncApiOptions } from './catalog/asyncapi/asyncapi-options.interface';
+export type {
+  AsyncApiDocument,
+  AsyncApiInfo,
+  AsyncApiContact,
+  AsyncApiLicense,
+  AsyncApiServer,
+  AsyncApiChannel,
+  AsyncApiMessage,
+  AsyncApiOperation,
+  AsyncApiOperationReply,
+  AsyncApiCorrelationId,
+  AsyncApiComponents,
+  AsyncApiReference,
+} from './catalog/asyncapi/asyncapi-document.interface';
+export type {
+  AsyncApiSources,
+  AsyncApiTransport,
+  AsyncApiHandler,
+  AsyncApiPublisher,
+} from './catalog/asyncapi/asyncapi-sources.interface';
+export type { JsonSchema, JsonSchemaType } from './catalog/asyncapi/json-schema.interface';
 export { MessageStatistics, UNKNOWN_MESSAGE_TYPE } from './statistics/message-statistics';
 export type {
   StatisticsSnapshot,

@@ -99,6 +99,13 @@ export class HandlerRegistrar {
         new UnknownTransportError(transport, transports.names(), messageType.name).message,
       );
     }
+    const replyType = options.replyType === undefined ? undefined : registry.find(options.replyType);
+    if (options.replyType !== undefined && !replyType) {
+      throw new HandlerRegistrationError(
+        id,
+        `its replyType ${options.replyType?.name || String(options.replyType)} is not decorated with @Message()`,
+      );
+    }
     // The dispatcher hands the policy an instance of this handler's class, so its `T` holds.
     const policy = handlerPolicy(options.authorize as MessagePolicy | undefined, this.parts.options.authorization);
     return {
@@ -110,6 +117,7 @@ export class HandlerRegistrar {
       // Set or not, every definition has the field: the dispatcher's one check per call reads one object shape.
       policy,
       receive: options.receive,
+      replyType,
       invoke: (message, context) =>
         currentMessage.run(context.header, () => this.invokeAndReply(registration, message as T, context)),
     };

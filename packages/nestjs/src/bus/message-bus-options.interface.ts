@@ -13,6 +13,7 @@ import { Transport } from '../transports/transport.interface';
 import { UndeliverableListener } from '../interfaces/undeliverable.interface';
 import type { UnknownPropertiesPolicy } from '../validation/unknown-properties-policy';
 import type { SecurityOptions } from '../security/security-options.interface';
+import type { PublishDeclaration } from '../catalog/publish-declaration.interface';
 
 export interface MessageBusOptions {
   /** This service's name: the `from` of messages whose class names none, and the consumer group on durable transports. */
@@ -58,4 +59,9 @@ export interface MessageBusOptions {
   authorization?: AuthorizationOptions;
   /** Signing, the trust store, receive policies and replay protection. See docs/security.md. */
   security?: SecurityOptions;
+  /**
+   * The message types this service publishes, for the catalog's AsyncAPI document (`send`
+   * operations named after `entity`). On providers, `@Publishes()` says it per class.
+   */
+  publishes?: PublishDeclaration[];
 }

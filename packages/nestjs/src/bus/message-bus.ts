@@ -1,3 +1,4 @@
+import { MessageCatalog } from '../catalog/message-catalog';
 import { MessageTypeRegistry, messageTypeRegistry } from '../catalog/message-type-registry';
 import { SerializerRegistry } from '../codec/serializer-registry';
 import { PayloadCodec } from '../codec/chain/payload-codec';
@@ -59,6 +60,8 @@ export class MessageBus {
   private readonly requests: RequestReply;
   /** Signing, verification, replay protection and the audit channel; `security.reload()` re-reads keys. */
   readonly security: BusSecurity;
+  /** The message types, with what this bus handles and publishes: `catalog.toAsyncApi()`. */
+  readonly catalog: MessageCatalog;
 
   constructor(
     private readonly options: MessageBusOptions = {},
@@ -124,6 +127,21 @@ export class MessageBus {
       publisher: this.publisher,
     });
     this.requests = new RequestReply(registry, this.publisher, this.handlers, this.log);
+    this.catalog = new MessageCatalog(registry, options.serializer, () => ({
+      entity: options.entity,
+      transports: this.transports.names().map((name) => {
+        const transport = this.transports.get(name);
+        return { name, kind: transport.kind, addressOf: transport.addressOf?.bind(transport) };
+      }),
+      handlers: this.dispatcher
+        .handlers()
+        .filter((handler) => handler.replyListener !== true)
+        .map(({ id, messageType, transport, replyType }) => ({ id, messageType, transport, replyType })),
+      transportOf: (type) => type.transport ?? this.transports.defaultName,
+      contentTypeOf: (serializer) => this.payloads.contentTypeOf(serializer),
+      unknownProperties: options.unknownProperties,
+    }));
+    if (options.publishes) this.catalog.declarePublisher(options.entity ?? 'service', options.publishes);
   }
 
   /** Where the library logs; enhancers such as retry and circuit breakers log here too. */

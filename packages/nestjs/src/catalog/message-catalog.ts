@@ -1,7 +1,13 @@
 import { JSON_SERIALIZER_NAME } from '../codec/json.serializer';
-import { DESCRIBE_METADATA } from '../constants';
 import { MessageType } from '../interfaces/message-type.interface';
 import { constraintsOf, ValidationRule, validationRulesOf } from '../validation/decorator-metadata';
+import { buildAsyncApi } from './asyncapi/asyncapi-builder';
+import { AsyncApiDocument } from './asyncapi/asyncapi-document.interface';
+import { AsyncApiOptions } from './asyncapi/asyncapi-options.interface';
+import { AsyncApiSources } from './asyncapi/asyncapi-sources.interface';
+import { CLASS_KEY, describedProperties } from './described-properties';
+import { PublishDeclaration } from './publish-declaration.interface';
+import { PublisherDeclarations } from './publisher-declarations';
 import { MessageTypeMetadata } from './message-type-metadata.interface';
 import { MessageTypeRegistry, messageTypeRegistry } from './message-type-registry';
 
@@ -40,20 +46,64 @@ export interface MessageTypeDescription {
   properties: MessagePropertyDescription[];
 }
 
-/** class-validator does not export this type from its entry point. */
-
 const OPTIONAL_MARKERS = new Set(['isOptional']);
+
+/** What a catalog reads off its bus for the AsyncAPI document; see `MessageBus.catalog`. */
+export type CatalogBusView = Omit<AsyncApiSources, 'types' | 'publishers' | 'serializerOf'>;
+
+/** A catalog without a bus: no transports, handlers or content types to tell. */
+const NO_BUS: CatalogBusView = {
+  transports: [],
+  handlers: [],
+  transportOf: (type) => type.transport ?? 'default',
+  contentTypeOf: () => undefined,
+};
 
 /**
  * Describes every registered message type from the decorators it already carries:
- * `@Message()` for the header, class-validator's rules and `@Describe()` for the properties.
+ * `@Message()` for the header, class-validator's rules and `@Describe()` for the properties;
+ * `toAsyncApi()` adds the bus's transports, handlers and declared publishers.
  */
 export class MessageCatalog {
-  /** `defaultSerializer`: the chain of classes whose `@Message()` names none (the module's `serializer` option). */
+  private readonly publishers: PublisherDeclarations;
+
+  /**
+   * `defaultSerializer`: the chain of classes whose `@Message()` names none (the module's
+   * `serializer` option); `bus`: what the AsyncAPI document reads of the bus (`MessageBus.catalog` passes it).
+   */
   constructor(
     private readonly registry: MessageTypeRegistry = messageTypeRegistry,
     private readonly defaultSerializer: string = JSON_SERIALIZER_NAME,
-  ) {}
+    private readonly bus: () => CatalogBusView = () => NO_BUS,
+  ) {
+    this.publishers = new PublisherDeclarations(registry);
+  }
+
+  /**
+   * Records what a publisher (a provider class, or the service) sends, for `send` operations.
+   * `@Publishes()` and the `publishes` option end up here; throws `PublishDeclarationError`.
+   */
+  declarePublisher(publisher: string, declarations: readonly PublishDeclaration[]): void {
+    this.publishers.declare(publisher, declarations);
+  }
+
+  /**
+   * The catalog as an AsyncAPI 3.0.0 document: a channel per message type and transport, a
+   * message per type and version (`OrderPlaced.v2`) with its header and payload schema (from the
+   * class-validator rules, under `#/components/schemas/`), a `receive` operation per handler and a
+   * `send` operation per declared publisher, with `reply` for request–reply. See docs/asyncapi.md.
+   */
+  toAsyncApi(options: AsyncApiOptions = {}): AsyncApiDocument {
+    return buildAsyncApi(
+      {
+        ...this.bus(),
+        types: this.registry.all(),
+        publishers: this.publishers.all(),
+        serializerOf: (type) => type.serializer ?? this.defaultSerializer,
+      },
+      options,
+    );
+  }
 
   list(): MessageTypeDescription[] {
     return this.registry
@@ -104,22 +154,6 @@ export class MessageCatalog {
 function olderVersions({ version, downcasts }: MessageTypeMetadata): number[] {
   if (downcasts === undefined) return [];
   return Array.from({ length: version - downcasts.oldest }, (_, i) => version - 1 - i);
-}
-
-/** Key under which a class-level `@Describe()` is stored beside the property ones. */
-export const CLASS_KEY = '';
-
-export function describedProperties(target: MessageType): Map<string, string> {
-  const chain: Map<string, string>[] = [];
-  for (
-    let type: unknown = target;
-    typeof type === 'function' && type !== Function.prototype;
-    type = Object.getPrototypeOf(type)
-  ) {
-    const own = Reflect.getOwnMetadata(DESCRIBE_METADATA, type) as Map<string, string> | undefined;
-    if (own) chain.unshift(own);
-  }
-  return new Map(chain.flatMap((map) => [...map]));
 }
 
 function describeProperty(

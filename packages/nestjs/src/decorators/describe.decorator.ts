@@ -1,5 +1,5 @@
 import { DESCRIBE_METADATA } from '../constants';
-import { CLASS_KEY } from '../catalog/message-catalog';
+import { CLASS_KEY } from '../catalog/described-properties';
 
 /** Free text for the message catalog, on a message class or one of its properties. */
 export function Describe(text: string): ClassDecorator & PropertyDecorator {

@@ -19,5 +19,7 @@ export interface HandlerDefinition {
   policy?: MessagePolicy;
   /** The subscription's receive policy, over its class's and the module's. */
   receive?: ReceivePolicy;
+  /** The reply's type as `SubscribeOptions.replyType` declares it, for the catalog. */
+  replyType?: MessageTypeMetadata;
   invoke(message: object, context: MessageContext): unknown;
 }

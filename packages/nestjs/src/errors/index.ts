@@ -4,6 +4,7 @@ export * from './not-a-message.error';
 export * from './invalid-message-options.error';
 export * from './invalid-option.error';
 export * from '../catalog/message-type-conflict.error';
+export * from '../catalog/publish-declaration.error';
 export * from './message-declaration.error';
 export * from '../routing/invalid-filter.error';
 export * from './handler-registration.error';

@@ -1,3 +1,4 @@
+import type { MessageType } from './message-type.interface';
 import type { MessagePolicy } from '../authorization/message-policy.interface';
 import { AddressFilter } from '../routing/address-filter.interface';
 import type { ReceivePolicy } from '../security/receive/receive-policy.interface';
@@ -22,4 +23,10 @@ export interface SubscribeOptions<T extends object = object> extends Subscriptio
   authorize?: MessagePolicy<T>;
   /** What this handler requires of messages, over its class's `receive` and the module's `security.receive`. */
   receive?: ReceivePolicy;
+  /**
+   * The `@Message()` class this handler returns as its reply, for the catalog's AsyncAPI document
+   * (`reply` of its `receive` operation). Documentation only: whatever message the handler returns
+   * is sent back. A method that returns the class synchronously needs none; the return type says it.
+   */
+  replyType?: MessageType;
 }

@@ -103,10 +103,16 @@ export class MessageHandlerExplorer {
       );
     }
     const policy = subscription.options.authorize ?? authorizePolicy(prototype, method(prototype, methodName));
+    const replyType = subscription.options.replyType ?? returnedMessageType(prototype, methodName);
+    const options = {
+      ...subscription.options,
+      ...(policy === undefined ? {} : { authorize: policy }),
+      ...(replyType === undefined ? {} : { replyType }),
+    };
     return {
       id,
       type: type as MessageType,
-      options: policy === undefined ? subscription.options : { ...subscription.options, authorize: policy },
+      options,
       invoke: this.contextCreator.create(wrapper.instance as object, methodName, id, wrapper.host?.token),
     };
   }
@@ -134,6 +140,12 @@ function authorizePolicy(prototype: object, handler: object): MessagePolicy | un
     (Reflect.getMetadata(AUTHORIZE_METADATA, handler) as MessagePolicy | undefined) ??
     (Reflect.getMetadata(AUTHORIZE_METADATA, prototype.constructor) as MessagePolicy | undefined)
   );
+}
+
+/** A synchronous handler typed to return a `@Message()` class replies with it (an async one returns a Promise). */
+function returnedMessageType(prototype: object, methodName: string): MessageType | undefined {
+  const returned = Reflect.getMetadata('design:returntype', prototype, methodName) as unknown;
+  return messageTypeRegistry.find(returned) ? (returned as MessageType) : undefined;
 }
 
 function designParameterTypes(prototype: object, methodName: string): unknown[] | undefined {

@@ -16,6 +16,7 @@ import { SmartMessageModuleOptions } from './module-options.interface';
 import { MessageStatistics } from '../statistics/message-statistics';
 import { MessageHandlerContextCreator } from './message-handler-context-creator';
 import { MessageHandlerExplorer } from './message-handler-explorer';
+import { PublisherExplorer } from './publisher-explorer';
 import { ModuleInterceptorChain } from './module-interceptor-chain';
 import { CircuitBreakerInterceptor } from '../reliability/circuit-breaker/circuit-breaker.interceptor';
 import { CircuitBreakerRegistry } from '../reliability/circuit-breaker/circuit-breaker-registry';
@@ -67,11 +68,8 @@ import {
       inject: [SMART_MESSAGE_MODULE_OPTIONS, DeadLetterQueue],
     },
     { provide: MessageStatistics, useFactory: (bus: MessageBus) => bus.statistics, inject: [MessageBus] },
-    {
-      provide: MessageCatalog,
-      useFactory: (options: SmartMessageModuleOptions) => new MessageCatalog(undefined, options.serializer),
-      inject: [SMART_MESSAGE_MODULE_OPTIONS],
-    },
+    PublisherExplorer,
+    { provide: MessageCatalog, useFactory: (bus: MessageBus) => bus.catalog, inject: [MessageBus] },
   ],
   exports: [
     MessageBus,
@@ -93,6 +91,7 @@ export class SmartMessageModule
     @Inject(MessageBus) private readonly bus: MessageBus,
     @Inject(MessageHandlerExplorer) private readonly explorer: MessageHandlerExplorer,
     @Inject(DeadLetterQueue) private readonly deadLetters: DeadLetterQueue | null,
+    @Inject(PublisherExplorer) private readonly publishers: PublisherExplorer,
   ) {
     super();
   }
@@ -110,6 +109,9 @@ export class SmartMessageModule
 
   async onModuleInit(): Promise<void> {
     for (const registration of this.explorer.explore()) await this.bus.addHandler(registration);
+    for (const { publisher, declarations } of this.publishers.explore()) {
+      this.bus.catalog.declarePublisher(publisher, declarations);
+    }
   }
 
   async onApplicationBootstrap(): Promise<void> {

@@ -101,4 +101,10 @@ export interface Transport {
    * subscription is still receiving. Optional: health checks report transports without it as up.
    */
   health?(timeoutMs: number, limits?: TransportHealthLimits): Promise<TransportHealth>;
+  /**
+   * The broker's name for where a message type travels (channel, stream, subject, queue), e.g.
+   * `smart-message:OrderPlaced`: the `address` of its channel in the AsyncAPI document. Optional:
+   * without it the document names the channel after the message type.
+   */
+  addressOf?(messageClass: string): string;
 }

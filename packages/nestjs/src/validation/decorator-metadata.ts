@@ -63,3 +63,11 @@ export function hasExposeOrExclude(type: NewableFunction): boolean {
     defaultMetadataStorage.getExcludedMetadatas(type).length > 0
   );
 }
+
+/**
+ * class-transformer's storage itself, for class-validator-jsonschema, which reads `@Type()`,
+ * `@Expose()` and `@Exclude()` from it (see catalog/asyncapi/payload-schemas.ts).
+ */
+export function classTransformerStorage(): object {
+  return defaultMetadataStorage;
+}

@@ -102,6 +102,11 @@ export class RedisPubSubTransport implements Transport {
     return `${this.prefix}${messageClass}`;
   }
 
+  /** The pub/sub channel: what the AsyncAPI document gives as the channel's address. */
+  addressOf(messageClass: string): string {
+    return this.channelOf(messageClass);
+  }
+
   async publish(envelope: Envelope): Promise<void> {
     if (this.closed) throw new TransportClosedError(this.kind);
     const frame = this.codec.encode(envelope);

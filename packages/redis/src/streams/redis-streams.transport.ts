@@ -83,6 +83,11 @@ export class RedisStreamsTransport implements Transport {
     return `${this.prefix}${messageClass}`;
   }
 
+  /** The stream key: what the AsyncAPI document gives as the channel's address. */
+  addressOf(messageClass: string): string {
+    return this.streamOf(messageClass);
+  }
+
   /** The stream where entries set aside from `messageClass`'s stream are kept. */
   deadLetterStreamOf(messageClass: string): string {
     return `${this.streamOf(messageClass)}${this.options.deadLetterSuffix ?? ':dead-letters'}`;

@@ -1,0 +1,138 @@
+/*
+ * Our one door to class-validator-jsonschema: it turns class-validator's rules into JSON Schema,
+ * and this file adapts the result to the document. It ties each `$ref` to the class it names
+ * (the library knows only class names, and two nested classes may share one), describes a nested
+ * property without `@Type()` as a plain object (the library would point at `#/…/Array`), adds
+ * `@Describe()` texts, and says whether unknown properties are refused.
+ */
+import { targetConstructorToSchema } from 'class-validator-jsonschema';
+import { CLASS_KEY, describedProperties } from '../described-properties';
+import { MessageType } from '../../interfaces/message-type.interface';
+import { classTransformerStorage, typeDeclarationOf, validationRulesOf } from '../../validation/decorator-metadata';
+import type { UnknownPropertiesPolicy } from '../../validation/unknown-properties-policy';
+import { componentRef } from './component-names';
+import { JsonSchema } from './json-schema.interface';
+
+/** Marks the library's own `$ref`s, so each can be told from any other string in a schema. */
+const CLASS_REF = 'smart-message-class:';
+
+type ConverterOptions = NonNullable<Parameters<typeof targetConstructorToSchema>[1]>;
+
+/** The payload schemas of one document, under `#/components/schemas/`. */
+export class PayloadSchemas {
+  private readonly schemas: Record<string, JsonSchema> = {};
+  /** Component name of each nested class already described. */
+  private readonly nestedNames = new Map<MessageType, string>();
+
+  constructor(private readonly unknownProperties: UnknownPropertiesPolicy = 'strip') {}
+
+  /** Describes a message class under `componentName`; returns the reference to it. */
+  addMessage(componentName: string, type: MessageType): JsonSchema {
+    this.schemas[componentName] = this.describe(type);
+    return { $ref: componentRef('schemas', componentName) };
+  }
+
+  /** Adds a schema written by hand, e.g. the header's. */
+  add(componentName: string, schema: JsonSchema): JsonSchema {
+    this.schemas[componentName] = schema;
+    return { $ref: componentRef('schemas', componentName) };
+  }
+
+  all(): Record<string, JsonSchema> {
+    return this.schemas;
+  }
+
+  private describe(type: MessageType): JsonSchema {
+    const converted = toJsonSchema(
+      targetConstructorToSchema(type, {
+        refPointerPrefix: CLASS_REF,
+        classTransformerMetadataStorage: classTransformerStorage() as ConverterOptions['classTransformerMetadataStorage'],
+      }),
+    );
+    const nested = nestedClassesOf(type);
+    const schema = this.resolveRefs(converted, nested);
+    // A class without any rule has no schema: receipt keeps whatever it holds.
+    schema.type = 'object';
+    const descriptions = describedProperties(type);
+    const classText = descriptions.get(CLASS_KEY);
+    if (classText !== undefined) schema.description = classText;
+    for (const [name, property] of Object.entries(schema.properties ?? {})) {
+      const text = descriptions.get(name);
+      if (text !== undefined) property.description = text;
+    }
+    if (this.unknownProperties === 'refuse' && schema.properties !== undefined) schema.additionalProperties = false;
+    return schema;
+  }
+
+  /** Replaces the library's class-name references with references to our components. */
+  private resolveRefs(schema: JsonSchema, nested: Map<string, MessageType>): JsonSchema {
+    const ref = schema.$ref;
+    if (typeof ref === 'string' && ref.startsWith(CLASS_REF)) {
+      const target = nested.get(ref.slice(CLASS_REF.length));
+      return target ? { $ref: componentRef('schemas', this.nestedName(target)) } : { type: 'object' };
+    }
+    const resolved: JsonSchema = {};
+    for (const [keyword, value] of Object.entries(schema)) {
+      resolved[keyword] = this.resolveValue(keyword, value, nested);
+    }
+    return resolved;
+  }
+
+  private resolveValue(keyword: string, value: unknown, nested: Map<string, MessageType>): unknown {
+    if (keyword === 'enum' || keyword === 'const' || keyword === 'required') return value;
+    if (Array.isArray(value)) return value.map((item) => (isSchema(item) ? this.resolveRefs(item, nested) : item));
+    if (!isSchema(value)) return value;
+    if (keyword === 'properties') {
+      return Object.fromEntries(
+        Object.entries(value).map(([name, property]) => [
+          name,
+          isSchema(property) ? this.resolveRefs(property, nested) : property,
+        ]),
+      );
+    }
+    return this.resolveRefs(value, nested);
+  }
+
+  /** The component of a nested class, described once; a second class of the same name gets a suffix. */
+  private nestedName(type: MessageType): string {
+    const known = this.nestedNames.get(type);
+    if (known !== undefined) return known;
+    const base = type.name || 'Anonymous';
+    let name = base;
+    for (let n = 2; name in this.schemas; n++) name = `${base}_${n}`;
+    this.nestedNames.set(type, name);
+    // Reserved before describing: a class that nests itself refers to its own component.
+    this.schemas[name] = {};
+    this.schemas[name] = this.describe(type);
+    return name;
+  }
+}
+
+/** The classes `@ValidateNested()` properties name with `@Type()`, by class name. */
+function nestedClassesOf(type: MessageType): Map<string, MessageType> {
+  const nested = new Map<string, MessageType>();
+  for (const rule of validationRulesOf(type)) {
+    if (rule.type !== 'nestedValidation') continue;
+    const declaration = typeDeclarationOf(type, rule.propertyName);
+    let target: unknown;
+    try {
+      target = declaration?.typeFunction();
+    } catch {
+      // A @Type() that throws (a class not yet defined) describes nothing.
+      continue;
+    }
+    if (typeof target === 'function' && target !== Date && target !== Object && target !== Array) {
+      nested.set(target.name, target as MessageType);
+    }
+  }
+  return nested;
+}
+
+function isSchema(value: unknown): value is JsonSchema {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** The library types its result as OpenAPI's SchemaObject; it is plain JSON, copied as such. */
+function toJsonSchema(value: object): JsonSchema {
+  return JSON.parse(JSON.stringify(value)) as JsonSchema;
+}
