@@ -12,7 +12,8 @@ export class PublisherDeclarations {
   /** Throws `PublishDeclarationError` for an entry that is not a `@Message()` class. */
   declare(publisher: string, declarations: readonly PublishDeclaration[]): void {
     for (const declaration of declarations) {
-      const { type, replyType } = typeof declaration === 'function' ? { type: declaration, replyType: undefined } : declaration ?? {};
+      const { type, replyType } =
+        typeof declaration === 'function' ? { type: declaration, replyType: undefined } : (declaration ?? {});
       const messageType = this.messageTypeOf(publisher, type, 'a publish declaration');
       const reply = replyType === undefined ? undefined : this.messageTypeOf(publisher, replyType, 'its replyType');
       const key = `${publisher}\0${messageType.name}@${messageType.version}\0${reply ? `${reply.name}@${reply.version}` : ''}`;

@@ -9,15 +9,7 @@ import {
 } from './asyncapi-document.interface';
 import { AsyncApiOptions } from './asyncapi-options.interface';
 import { AsyncApiSources, AsyncApiTransport } from './asyncapi-sources.interface';
-import {
-  channelId,
-  channelMessageRef,
-  channelRef,
-  componentRef,
-  messageId,
-  safeId,
-  uniqueId,
-} from './component-names';
+import { channelId, channelMessageRef, channelRef, componentRef, messageId, safeId, uniqueId } from './component-names';
 import { headerSchema, messageHeaderSchema } from './header-schema';
 import { PayloadSchemas } from './payload-schemas';
 
@@ -49,7 +41,9 @@ export function buildAsyncApi(sources: AsyncApiSources, options: AsyncApiOptions
     defaultContentType: DEFAULT_CONTENT_TYPE,
     ...(options.servers === undefined
       ? {}
-      : { servers: Object.fromEntries(Object.entries(options.servers).map(([name, server]) => [safeId(name), server])) }),
+      : {
+          servers: Object.fromEntries(Object.entries(options.servers).map(([name, server]) => [safeId(name), server])),
+        }),
     channels: {},
     operations: {},
     components: {
@@ -156,7 +150,9 @@ function newChannel(
     address: transport?.addressOf?.(type.name) ?? type.name,
     title: `${type.name} on ${transportName}`,
     messages: {},
-    ...(options.servers?.[transportName] === undefined ? {} : { servers: [{ $ref: `#/servers/${safeId(transportName)}` }] }),
+    ...(options.servers?.[transportName] === undefined
+      ? {}
+      : { servers: [{ $ref: `#/servers/${safeId(transportName)}` }] }),
     'x-smart-message-transport': transportName,
     'x-smart-message-transport-kind': transport?.kind ?? 'unknown',
   };

@@ -20,7 +20,10 @@ export function headerSchema(): JsonSchema {
     description: 'The SmartMessage header, as handlers read it in context.header',
     required: ['uuid', 'messageClass', 'version', 'publishedAt', 'publisherPid', 'from', 'serializer'],
     properties: {
-      uuid: { ...text(HEADER_LIMITS.id, 'New per published message; the id of deduplication and request–reply'), format: 'uuid' },
+      uuid: {
+        ...text(HEADER_LIMITS.id, 'New per published message; the id of deduplication and request–reply'),
+        format: 'uuid',
+      },
       messageClass: text(HEADER_LIMITS.messageClass, 'The message type’s routing name'),
       version: { type: 'integer', minimum: 1, description: 'Schema version of the payload' },
       publishedAt: { type: 'string', format: 'date-time', maxLength: HEADER_LIMITS.time },
@@ -31,7 +34,12 @@ export function headerSchema(): JsonSchema {
       serializer: text(HEADER_LIMITS.serializer, 'The serializer chain that encoded the payload, e.g. json+deflate'),
       correlationId: text(HEADER_LIMITS.id, 'A reply carries the uuid of the request it answers'),
       causationId: text(HEADER_LIMITS.id, 'The uuid of the message whose handling caused this one'),
-      sentAt: { type: 'string', format: 'date-time', maxLength: HEADER_LIMITS.time, description: 'Signed messages only' },
+      sentAt: {
+        type: 'string',
+        format: 'date-time',
+        maxLength: HEADER_LIMITS.time,
+        description: 'Signed messages only',
+      },
       signature: text(HEADER_LIMITS.signature, 'v1;<algorithm>;<key id>;<signature>, see docs/security.md'),
       traceparent: text(HEADER_LIMITS.traceparent, 'W3C trace context'),
       tracestate: text(HEADER_LIMITS.tracestate, 'W3C trace context'),

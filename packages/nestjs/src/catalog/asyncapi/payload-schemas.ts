@@ -46,7 +46,8 @@ export class PayloadSchemas {
     const converted = toJsonSchema(
       targetConstructorToSchema(type, {
         refPointerPrefix: CLASS_REF,
-        classTransformerMetadataStorage: classTransformerStorage() as ConverterOptions['classTransformerMetadataStorage'],
+        classTransformerMetadataStorage:
+          classTransformerStorage() as ConverterOptions['classTransformerMetadataStorage'],
       }),
     );
     const nested = nestedClassesOf(type);
