@@ -1,9 +1,10 @@
 import { Body, Controller, Post, Query } from '@nestjs/common';
-import { MessageBus } from '@smart-message/nestjs';
+import { MessageBus, Publishes } from '@smart-message/nestjs';
 import { AnnouncementReceipt } from './announcement-receipt.interface';
 import { Announcement } from './messages/announcement.message';
 
 @Controller('broadcasts')
+@Publishes(Announcement)
 export class BroadcastsController {
   constructor(private readonly bus: MessageBus) {}
 

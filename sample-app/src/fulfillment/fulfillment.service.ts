@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { MessageBus, MessageContext, Subscribe } from '@smart-message/nestjs';
+import { MessageBus, MessageContext, Publishes, Subscribe } from '@smart-message/nestjs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ActivityJournal } from '../activity/activity-journal';
 import { Announcement } from '../broadcasts/messages/announcement.message';
@@ -16,6 +16,7 @@ import { WarehouseCatalog } from './warehouse-catalog';
 const PACKING_TIME_MS = 30;
 
 @Injectable()
+@Publishes(OrderShipped, CustomerNotice)
 export class FulfillmentService {
   private readonly logger = new Logger(FulfillmentService.name);
 

@@ -1,5 +1,6 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Header } from '@nestjs/common';
 import {
+  AsyncApiDocument,
   CircuitBreakerRegistry,
   CircuitStatistics,
   MessageCatalog,
@@ -7,6 +8,7 @@ import {
   MessageTypeDescription,
   StatisticsSnapshot,
 } from '@smart-message/nestjs';
+import { ASYNCAPI_PAGE } from './asyncapi-page';
 
 /** What the bus knows about itself: the message types it carries and what happened to them. */
 @Controller('messages')
@@ -31,5 +33,26 @@ export class MessagesController {
   @Get('catalog')
   list(): MessageTypeDescription[] {
     return this.catalog.list();
+  }
+
+  /** The catalog as an AsyncAPI 3.0.0 document: what this process sends and handles. */
+  @Get('asyncapi.json')
+  asyncApi(): AsyncApiDocument {
+    return this.catalog.toAsyncApi({
+      title: 'SmartMessage sample shop',
+      version: '0.1.0',
+      license: { name: 'MIT' },
+    });
+  }
+
+  /** The same document as a page to read: no script or style from anywhere but the page itself. */
+  @Get('asyncapi')
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  @Header(
+    'Content-Security-Policy',
+    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'",
+  )
+  asyncApiPage(): string {
+    return ASYNCAPI_PAGE;
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { MessageBus, MessageContext, Subscribe } from '@smart-message/nestjs';
+import { MessageBus, MessageContext, Publishes, Subscribe } from '@smart-message/nestjs';
 import { randomUUID } from 'node:crypto';
 import { ActivityJournal } from '../activity/activity-journal';
 import { BoundedMap } from '../common/bounded-map';
@@ -17,6 +17,8 @@ import { PlaceOrderRequest } from './place-order.request';
 const PAYMENT_TIMEOUT_MS = 2000;
 
 @Injectable()
+// What orders sends, for the AsyncAPI document at GET /messages/asyncapi.json.
+@Publishes({ type: PaymentRequested, replyType: PaymentAuthorized }, OrderPlaced, CustomerNotice)
 export class OrdersService {
   /** Stands in for the orders database; the oldest orders are forgotten past `SampleLimits.orders`. */
   private readonly statuses: BoundedMap<string, OrderStatus>;

@@ -1,5 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Authorize, CircuitBreaker, MessageBus, MessageContext, Retry, Subscribe } from '@smart-message/nestjs';
+import {
+  Authorize,
+  CircuitBreaker,
+  MessageBus,
+  MessageContext,
+  Publishes,
+  Retry,
+  Subscribe,
+} from '@smart-message/nestjs';
 import { ActivityJournal } from '../activity/activity-journal';
 import { Announcement } from '../broadcasts/messages/announcement.message';
 import { CustomerNotice } from '../notifications/messages/customer-notice.message';
@@ -12,6 +20,7 @@ import { PaymentRequested } from './messages/payment-requested.message';
 export const PAYMENT_LIMIT_CENTS = 100_000;
 
 @Injectable()
+@Publishes(CustomerNotice)
 export class PaymentsService {
   private readonly logger = new Logger(PaymentsService.name);
 
@@ -27,7 +36,8 @@ export class PaymentsService {
    * payments stop calling it for a while. Large requests from anyone but orders are refused
    * before any of that (see `paymentRequestPolicy`).
    */
-  @Subscribe({ to: 'payments' })
+  // An async handler's return type is a Promise: replyType names the reply for the catalog.
+  @Subscribe({ to: 'payments', replyType: PaymentAuthorized })
   @Authorize(paymentRequestPolicy)
   // The decorator nearest the method wraps the others: each retry attempt passes the breaker.
   @CircuitBreaker({ threshold: 5, windowMs: 60_000, halfOpenAfterMs: 10_000 })
