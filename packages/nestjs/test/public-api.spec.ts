@@ -80,6 +80,8 @@ const ROOT = [
   'NotAMessageError',
   'PayloadDecodeError',
   'PayloadEncodeError',
+  'PublishDeclarationError',
+  'Publishes',
   'RecipientKeyError',
   'RecipientKeyNotFoundError',
   'RecipientKeys',
