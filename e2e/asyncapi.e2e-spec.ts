@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { INestApplication } from '@nestjs/common';
-import { AsyncApiDocument, Envelope, MessageBus, TransportSubscription } from '@smart-message/nestjs';
+import { AsyncApiDocument, Envelope, MessageBus } from '@smart-message/nestjs';
+import { TransportSubscription } from '@smart-message/nestjs/transport-kit';
 import request from 'supertest';
 import { failures, schemaValidator, specFindings } from '../packages/nestjs/test/catalog/support/asyncapi-check';
 import { bootSampleApp } from './support/boot-sample-app';
@@ -80,7 +81,7 @@ describe('sample app: the message catalog as AsyncAPI', () => {
     }
     try {
       await request(app.getHttpServer()).post('/orders').send(order).expect(201);
-      await eventually(() => expect([...sent.keys()].sort()).toEqual(['CustomerNotice', 'OrderPlaced']));
+      await eventually(async () => expect([...sent.keys()].sort()).toEqual(['CustomerNotice', 'OrderPlaced']));
     } finally {
       await Promise.all(taps.map((tap) => tap.unsubscribe()));
     }

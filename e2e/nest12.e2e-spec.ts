@@ -285,6 +285,16 @@ describe('a NestJS 12 ES module application with the packed packages (e2e/nest12
     expect(result('dead-letters')).toMatchObject({ total: 1, byReason: { rejected: 1 } });
   });
 
+  it("builds the catalog's AsyncAPI document, payload schemas included", () => {
+    expect(result('asyncapi')).toEqual({
+      check: 'asyncapi',
+      asyncapi: '3.0.0',
+      streamsAddress: expect.stringMatching(/^smart-message-nest12-.*:StreamsPing$/),
+      receive: 'receive',
+      payload: { type: 'object', properties: { text: { type: 'string' } }, required: ['text'] },
+    });
+  });
+
   it('answers a terminus health check with every transport up', () => {
     const { status, body } = result('terminus') as Observed & { status: number; body: Record<string, unknown> };
     expect(status).toBe(200);

@@ -365,6 +365,17 @@ async function main() {
     return { total: stats.total, byReason: stats.byReason };
   });
 
+  // class-validator-jsonschema is CommonJS, loaded by the library's build under an ES module app.
+  await check('asyncapi', async () => {
+    const document = bus.catalog.toAsyncApi();
+    return {
+      asyncapi: document.asyncapi,
+      streamsAddress: document.channels['StreamsPing.streams']?.address,
+      receive: document.operations['TransportHandlers.onStreams']?.action,
+      payload: document.components.schemas['StreamsPing.v1'],
+    };
+  });
+
   await app.close();
   // After close, every handler call has finished and been reported.
   report('undeliverable', { events: undeliverable });

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { INestApplication, Injectable } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { Type } from 'class-transformer';
+import { Expose, Type } from 'class-transformer';
 import { IsDate, IsEmail, IsInt, IsOptional, IsString, IsUUID, Min, ValidateNested } from 'class-validator';
 import {
   AsyncApiDocument,
@@ -303,5 +303,50 @@ describe('declaring publishers', () => {
     expect(
       new MessageBus().catalog.toAsyncApi().components.schemas['ApiPaymentRequested.v1']?.additionalProperties,
     ).toBeUndefined();
+  });
+});
+
+describe('payload schemas', () => {
+  const homeAddress = (): NewableFunction => {
+    class Address {
+      @IsString() street!: string;
+    }
+    return Address;
+  };
+  const officeAddress = (): NewableFunction => {
+    class Address {
+      @IsInt() floor!: number;
+    }
+    return Address;
+  };
+  const Home = homeAddress();
+  const Office = officeAddress();
+
+  @Message({ name: 'ApiMoved' })
+  class ApiMoved {
+    @Describe('Shown to the customer')
+    @Expose({ name: 'display_name' })
+    @IsString()
+    displayName!: string;
+
+    @ValidateNested()
+    @Type(() => Home)
+    home!: object;
+
+    @ValidateNested()
+    @Type(() => Office)
+    office!: object;
+  }
+
+  it('names renamed properties as receipt reads them, and keeps two nested classes of one name apart', () => {
+    void ApiMoved;
+    const { schemas } = new MessageBus().catalog.toAsyncApi().components;
+    expect(schemas['ApiMoved.v1']?.properties).toEqual({
+      display_name: { type: 'string', description: 'Shown to the customer' },
+      home: { $ref: '#/components/schemas/Address' },
+      office: { $ref: '#/components/schemas/Address_2' },
+    });
+    expect(schemas.Address?.properties).toEqual({ street: { type: 'string' } });
+    expect(schemas.Address_2?.properties).toEqual({ floor: { type: 'integer' } });
   });
 });

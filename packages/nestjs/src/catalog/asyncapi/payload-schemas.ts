@@ -2,13 +2,19 @@
  * Our one door to class-validator-jsonschema: it turns class-validator's rules into JSON Schema,
  * and this file adapts the result to the document. It ties each `$ref` to the class it names
  * (the library knows only class names, and two nested classes may share one), describes a nested
- * property without `@Type()` as a plain object (the library would point at `#/…/Array`), adds
+ * property whose `@Type()` names no class of ours as a plain object (the library would point at
+ * `#/…/Array` or `#/…/Object`), adds
  * `@Describe()` texts, and says whether unknown properties are refused.
  */
 import { targetConstructorToSchema } from 'class-validator-jsonschema';
 import { CLASS_KEY, describedProperties } from '../described-properties';
 import { MessageType } from '../../interfaces/message-type.interface';
-import { classTransformerStorage, typeDeclarationOf, validationRulesOf } from '../../validation/decorator-metadata';
+import {
+  classTransformerStorage,
+  exposedNamesOf,
+  typeDeclarationOf,
+  validationRulesOf,
+} from '../../validation/decorator-metadata';
 import type { UnknownPropertiesPolicy } from '../../validation/unknown-properties-policy';
 import { componentRef } from './component-names';
 import { JsonSchema } from './json-schema.interface';
@@ -43,7 +49,7 @@ export class PayloadSchemas {
   }
 
   private describe(type: MessageType): JsonSchema {
-    const converted = toJsonSchema(
+    const schema = toJsonSchema(
       targetConstructorToSchema(type, {
         refPointerPrefix: CLASS_REF,
         classTransformerMetadataStorage:
@@ -51,47 +57,49 @@ export class PayloadSchemas {
       }),
     );
     const nested = nestedClassesOf(type);
-    const schema = this.resolveRefs(converted, nested);
+    const properties = Object.entries(schema.properties ?? {});
+    if (schema.properties !== undefined) {
+      schema.properties = Object.fromEntries(
+        properties.map(([name, property]) => [name, this.resolveRefs(property, nested.get(name))]),
+      );
+    }
     // A class without any rule has no schema: receipt keeps whatever it holds.
     schema.type = 'object';
     const descriptions = describedProperties(type);
     const classText = descriptions.get(CLASS_KEY);
     if (classText !== undefined) schema.description = classText;
+    // The library names a property `@Expose({ name })` renames as receipt reads it: under that name.
+    const propertyOf = new Map([...exposedNamesOf(type)].map(([property, wireName]) => [wireName, property]));
     for (const [name, property] of Object.entries(schema.properties ?? {})) {
-      const text = descriptions.get(name);
+      const text = descriptions.get(propertyOf.get(name) ?? name);
       if (text !== undefined) property.description = text;
     }
     if (this.unknownProperties === 'refuse' && schema.properties !== undefined) schema.additionalProperties = false;
     return schema;
   }
 
-  /** Replaces the library's class-name references with references to our components. */
-  private resolveRefs(schema: JsonSchema, nested: Map<string, MessageType>): JsonSchema {
+  /**
+   * Replaces the library's class-name references inside one property's schema with a reference
+   * to the component of `target`, the class the property's `@Type()` names: by the property, not
+   * by the name, since two nested classes may share a name.
+   */
+  private resolveRefs(schema: JsonSchema, target: MessageType | undefined): JsonSchema {
     const ref = schema.$ref;
     if (typeof ref === 'string' && ref.startsWith(CLASS_REF)) {
-      const target = nested.get(ref.slice(CLASS_REF.length));
-      return target ? { $ref: componentRef('schemas', this.nestedName(target)) } : { type: 'object' };
+      return target !== undefined && target.name === ref.slice(CLASS_REF.length)
+        ? { $ref: componentRef('schemas', this.nestedName(target)) }
+        : { type: 'object' };
     }
     const resolved: JsonSchema = {};
     for (const [keyword, value] of Object.entries(schema)) {
-      resolved[keyword] = this.resolveValue(keyword, value, nested);
+      resolved[keyword] = LITERAL_KEYWORDS.has(keyword) ? value : this.resolveValue(value, target);
     }
     return resolved;
   }
 
-  private resolveValue(keyword: string, value: unknown, nested: Map<string, MessageType>): unknown {
-    if (keyword === 'enum' || keyword === 'const' || keyword === 'required') return value;
-    if (Array.isArray(value)) return value.map((item) => (isSchema(item) ? this.resolveRefs(item, nested) : item));
-    if (!isSchema(value)) return value;
-    if (keyword === 'properties') {
-      return Object.fromEntries(
-        Object.entries(value).map(([name, property]) => [
-          name,
-          isSchema(property) ? this.resolveRefs(property, nested) : property,
-        ]),
-      );
-    }
-    return this.resolveRefs(value, nested);
+  private resolveValue(value: unknown, target: MessageType | undefined): unknown {
+    if (Array.isArray(value)) return value.map((item) => (isSchema(item) ? this.resolveRefs(item, target) : item));
+    return isSchema(value) ? this.resolveRefs(value, target) : value;
   }
 
   /** The component of a nested class, described once; a second class of the same name gets a suffix. */
@@ -109,8 +117,12 @@ export class PayloadSchemas {
   }
 }
 
-/** The classes `@ValidateNested()` properties name with `@Type()`, by class name. */
+/** Keywords whose values are data, not schemas. */
+const LITERAL_KEYWORDS = new Set(['enum', 'const', 'required', 'examples', 'default']);
+
+/** The class each `@ValidateNested()` property names with `@Type()`, by the property's name in the schema. */
 function nestedClassesOf(type: MessageType): Map<string, MessageType> {
+  const renamed = exposedNamesOf(type);
   const nested = new Map<string, MessageType>();
   for (const rule of validationRulesOf(type)) {
     if (rule.type !== 'nestedValidation') continue;
@@ -123,7 +135,7 @@ function nestedClassesOf(type: MessageType): Map<string, MessageType> {
       continue;
     }
     if (typeof target === 'function' && target !== Date && target !== Object && target !== Array) {
-      nested.set(target.name, target as MessageType);
+      nested.set(renamed.get(rule.propertyName) ?? rule.propertyName, target as MessageType);
     }
   }
   return nested;
