@@ -12,6 +12,7 @@ import {
   Message,
   MessageBus,
   MessageCatalog,
+  PlainPayload,
   Publishes,
   PublishDeclarationError,
   SmartMessageModule,
@@ -348,5 +349,75 @@ describe('payload schemas', () => {
     });
     expect(schemas.Address?.properties).toEqual({ street: { type: 'string' } });
     expect(schemas.Address_2?.properties).toEqual({ floor: { type: 'integer' } });
+  });
+});
+
+describe('versions read by upcasting and written by downcasting', () => {
+  /** Version 3 reads 1 and 2 by upcasting and writes 2 by downcasting; only the version 2 class is loaded beside it. */
+  @Message({ name: 'ApiInvoice', version: 2 })
+  class ApiInvoiceV2 {
+    @IsInt() cents!: number;
+  }
+
+  @Message({
+    name: 'ApiInvoice',
+    version: 3,
+    upcast: { 1: (v1: PlainPayload) => ({ ...v1, cents: 0 }), 2: (v2: PlainPayload) => ({ ...v2, currency: 'EUR' }) },
+    downcast: { 2: ({ currency: _currency, ...v2 }: PlainPayload) => v2 },
+    onFutureVersion: 'tolerant',
+  })
+  class ApiInvoice {
+    @IsInt() cents!: number;
+    @IsString() currency!: string;
+  }
+
+  let document: AsyncApiDocument;
+
+  beforeAll(async () => {
+    void ApiInvoiceV2;
+    const bus = new MessageBus({ entity: 'billing', publishes: [ApiInvoice] });
+    await bus.subscribe(ApiInvoice, () => undefined);
+    await bus.start();
+    document = bus.catalog.toAsyncApi();
+    await bus.shutdown();
+  });
+
+  it('still passes @asyncapi/parser', async () => {
+    expect(await specFindings(document)).toEqual([]);
+  }, 60_000);
+
+  it('lets the handler receive every version it upcasts, and the publisher send every version it downcasts to', () => {
+    const channel = '#/channels/ApiInvoice.memory/messages';
+    expect(document.operations['ApiInvoice.subscriber_1']?.messages).toEqual([
+      { $ref: `${channel}/ApiInvoice.v3` },
+      { $ref: `${channel}/ApiInvoice.v1` },
+      { $ref: `${channel}/ApiInvoice.v2` },
+    ]);
+    expect(document.operations['billing.send.ApiInvoice.v3']?.messages).toEqual([
+      { $ref: `${channel}/ApiInvoice.v3` },
+      { $ref: `${channel}/ApiInvoice.v2` },
+    ]);
+    expect(document.components.messages['ApiInvoice.v3']).toMatchObject({
+      'x-smart-message-upcasts-from': [1, 2],
+      'x-smart-message-publishes-as': [2],
+      'x-smart-message-on-future-version': 'tolerant',
+    });
+  });
+
+  it('gives a version with a class its schema, and one known only through an upcaster a message without one', () => {
+    expect(document.components.messages['ApiInvoice.v2']?.payload).toEqual({
+      $ref: '#/components/schemas/ApiInvoice.v2',
+    });
+    expect(document.components.messages['ApiInvoice.v1']).toMatchObject({
+      payload: { type: 'object' },
+      headers: { properties: { version: { const: 1 } } },
+      summary: expect.stringContaining('the version 3 class reads it by upcasting'),
+    });
+    expect(document.components.schemas['ApiInvoice.v1']).toBeUndefined();
+    expect(Object.keys(document.components.messages).filter((id) => id.startsWith('ApiInvoice.'))).toEqual([
+      'ApiInvoice.v1',
+      'ApiInvoice.v2',
+      'ApiInvoice.v3',
+    ]);
   });
 });

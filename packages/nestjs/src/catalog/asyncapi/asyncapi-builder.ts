@@ -59,9 +59,25 @@ export function buildAsyncApi(sources: AsyncApiSources, options: AsyncApiOptions
   };
 
   const types = [...sources.types].sort((a, b) => a.name.localeCompare(b.name) || a.version - b.version);
+  const messages = new Map<string, { name: string; version: number; message: AsyncApiMessage }>();
   for (const type of types) {
     const id = messageId(type.name, type.version);
-    document.components.messages[id] = describeMessage(type, sources, schemas.addMessage(id, type.target), headerRef);
+    const message = describeMessage(type, sources, schemas.addMessage(id, type.target), headerRef);
+    messages.set(id, { name: type.name, version: type.version, message });
+  }
+  // A version a class reads by upcasting or writes by downcasting travels on its channel even
+  // when no class of that version is loaded here: it gets a message, without a payload schema.
+  for (const type of types) {
+    for (const version of [...type.versions.upcastVersions, ...downcastVersions(type)]) {
+      const id = messageId(type.name, version);
+      if (!messages.has(id))
+        messages.set(id, { name: type.name, version, message: olderVersion(type, version, sources, headerRef) });
+    }
+  }
+  for (const [id, { message }] of [...messages].sort(
+    ([, a], [, b]) => a.name.localeCompare(b.name) || a.version - b.version,
+  )) {
+    document.components.messages[id] = message;
   }
 
   /** The channel of a type on a transport, created on first use; returns its id. */
@@ -72,7 +88,20 @@ export function buildAsyncApi(sources: AsyncApiSources, options: AsyncApiOptions
     channel.messages[message] = { $ref: componentRef('messages', message) };
     return id;
   };
-  for (const type of types) channelOf(type, sources.transportOf(type));
+  /** References to a type's messages of these versions, through its channel (added there if missing). */
+  const messagesOf = (channel: string, type: MessageTypeMetadata, versions: readonly number[]) =>
+    [type.version, ...versions].map((version) => {
+      const id = messageId(type.name, version);
+      document.channels[channel]!.messages[id] ??= { $ref: componentRef('messages', id) };
+      return { $ref: channelMessageRef(channel, id) };
+    });
+
+  for (const type of types) {
+    messagesOf(channelOf(type, sources.transportOf(type)), type, [
+      ...type.versions.upcastVersions,
+      ...downcastVersions(type),
+    ]);
+  }
 
   const replyOf = (replyType: MessageTypeMetadata | undefined): AsyncApiOperationReply | undefined => {
     if (replyType === undefined) return undefined;
@@ -94,7 +123,7 @@ export function buildAsyncApi(sources: AsyncApiSources, options: AsyncApiOptions
       action: 'send',
       channel: { $ref: channelRef(channel) },
       title: `${publisher.publisher} ${reply ? 'requests' : 'sends'} ${type.name} v${type.version}`,
-      messages: [{ $ref: channelMessageRef(channel, messageId(type.name, type.version)) }],
+      messages: messagesOf(channel, type, downcastVersions(type)),
       ...(reply === undefined ? {} : { reply }),
     });
   }
@@ -106,7 +135,7 @@ export function buildAsyncApi(sources: AsyncApiSources, options: AsyncApiOptions
       action: 'receive',
       channel: { $ref: channelRef(channel) },
       title: `${handler.id} handles ${type.name} v${type.version}`,
-      messages: [{ $ref: channelMessageRef(channel, messageId(type.name, type.version)) }],
+      messages: messagesOf(channel, type, type.versions.upcastVersions),
       ...(reply === undefined ? {} : { reply }),
     });
   }
@@ -124,6 +153,8 @@ function describeMessage(
   const serializer = sources.serializerOf(type);
   const description = type.description ?? describedProperties(type.target).get(CLASS_KEY);
   const contentType = sources.contentTypeOf(serializer);
+  const upcastsFrom = type.versions.upcastVersions;
+  const publishesAs = downcastVersions(type);
   return {
     name: type.name,
     title: `${type.name} v${type.version}`,
@@ -134,9 +165,46 @@ function describeMessage(
     correlationId: { $ref: componentRef('correlationIds', CORRELATION_ID) },
     'x-smart-message-version': type.version,
     'x-smart-message-serializer': serializer,
+    ...(upcastsFrom.length === 0 ? {} : { 'x-smart-message-upcasts-from': upcastsFrom }),
+    'x-smart-message-on-future-version': type.versions.onFutureVersion,
+    ...(publishesAs.length === 0 ? {} : { 'x-smart-message-publishes-as': publishesAs }),
     ...(type.from === undefined ? {} : { 'x-smart-message-from': type.from }),
     ...(type.to === undefined ? {} : { 'x-smart-message-to': type.to }),
     ...(type.replyTo === undefined ? {} : { 'x-smart-message-reply-to': type.replyTo }),
+  };
+}
+
+/** The older versions a class can be published as (`downcast`), newest first. */
+function downcastVersions({ version, downcasts }: MessageTypeMetadata): number[] {
+  if (downcasts === undefined) return [];
+  return Array.from({ length: version - downcasts.oldest }, (_, i) => version - 1 - i);
+}
+
+/** An older version known only through `type`'s upcasters or downcasters: no class, so no payload schema. */
+function olderVersion(
+  type: MessageTypeMetadata,
+  version: number,
+  sources: AsyncApiSources,
+  headerRef: AsyncApiMessage['headers'],
+): AsyncApiMessage {
+  const serializer = sources.serializerOf(type);
+  const contentType = sources.contentTypeOf(serializer);
+  const ways = [
+    ...(type.versions.upcastVersions.includes(version) ? ['reads it by upcasting'] : []),
+    ...(downcastVersions(type).includes(version) ? ['writes it by downcasting'] : []),
+  ];
+  return {
+    name: type.name,
+    title: `${type.name} v${version}`,
+    summary:
+      `Version ${version} of ${type.name}: the version ${type.version} class ${ways.join(' and ')}. ` +
+      'No class of this version is loaded here, so its payload schema is not given.',
+    ...(contentType === undefined ? {} : { contentType }),
+    headers: messageHeaderSchema(headerRef, type.name, version),
+    payload: { type: 'object' },
+    correlationId: { $ref: componentRef('correlationIds', CORRELATION_ID) },
+    'x-smart-message-version': version,
+    'x-smart-message-serializer': serializer,
   };
 }
 

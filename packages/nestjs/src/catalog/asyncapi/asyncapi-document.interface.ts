@@ -55,6 +55,12 @@ export interface AsyncApiMessage {
   'x-smart-message-version': number;
   /** The serializer chain, e.g. `json+a256gcm`: the payload schema describes what it decodes to. */
   'x-smart-message-serializer': string;
+  /** Older versions the class reads by upcasting them to this one, oldest first. */
+  'x-smart-message-upcasts-from'?: number[];
+  /** What handlers of the class do with a newer version: dead-letter it, or read what they know of it. */
+  'x-smart-message-on-future-version'?: 'reject' | 'tolerant';
+  /** Older versions the class can also be published as (`downcast`), newest first. */
+  'x-smart-message-publishes-as'?: number[];
   'x-smart-message-from'?: string;
   'x-smart-message-to'?: string;
   'x-smart-message-reply-to'?: string;
