@@ -29,7 +29,7 @@ describe('sample app: message catalog', () => {
     ]);
     const orderPlaced = catalog.find((type) => type.name === 'OrderPlaced');
     expect(orderPlaced).toMatchObject({
-      version: 1,
+      version: 2,
       from: 'orders',
       to: 'fulfillment',
       description: 'A paid order, ready to be packed and shipped',
