@@ -3,8 +3,8 @@
  * and this file adapts the result to the document. It ties each `$ref` to the class it names
  * (the library knows only class names, and two nested classes may share one), describes a nested
  * property whose `@Type()` names no class of ours as a plain object (the library would point at
- * `#/…/Array` or `#/…/Object`), adds
- * `@Describe()` texts, and says whether unknown properties are refused.
+ * `#/…/Array` or `#/…/Object`), adds `@Describe()` texts, and says whether unknown properties are
+ * refused.
  */
 import { targetConstructorToSchema } from 'class-validator-jsonschema';
 import { CLASS_KEY, describedProperties } from '../described-properties';
@@ -16,7 +16,7 @@ import {
   validationRulesOf,
 } from '../../validation/decorator-metadata';
 import type { UnknownPropertiesPolicy } from '../../validation/unknown-properties-policy';
-import { componentRef } from './component-names';
+import { componentRef, safeId } from './component-names';
 import { JsonSchema } from './json-schema.interface';
 
 /** Marks the library's own `$ref`s, so each can be told from any other string in a schema. */
@@ -106,7 +106,8 @@ export class PayloadSchemas {
   private nestedName(type: MessageType): string {
     const known = this.nestedNames.get(type);
     if (known !== undefined) return known;
-    const base = type.name || 'Anonymous';
+    // A class name may hold `$`, which a component key may not.
+    const base = safeId(type.name || 'Anonymous');
     let name = base;
     for (let n = 2; name in this.schemas; n++) name = `${base}_${n}`;
     this.nestedNames.set(type, name);
