@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { EncryptionKeyError } from './encryption-key.error';
 import { KeyProvider } from './key-provider.interface';
 import { parseKeyringJson } from './keyring-json';
+import { readKeyFile } from './read-key-file';
 
 /**
  * Keys from a JSON file in the keyring format (`pnpm keys` writes one), read when the stage is
@@ -12,18 +11,6 @@ export function fileKeyProvider(path: string): KeyProvider {
   const source = `file ${path}`;
   return {
     source,
-    load: () => {
-      let text: string;
-      try {
-        text = readFileSync(path, 'utf8');
-      } catch (error) {
-        throw new EncryptionKeyError(
-          source,
-          `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): create it with \`pnpm keys\``,
-          { cause: error },
-        );
-      }
-      return parseKeyringJson(text, source);
-    },
+    load: () => parseKeyringJson(readKeyFile(path, source, 'create it with `pnpm keys`'), source),
   };
 }

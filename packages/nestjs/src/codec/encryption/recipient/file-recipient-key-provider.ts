@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { EncryptionKeyError } from '../encryption-key.error';
+import { readKeyFile } from '../read-key-file';
 import { RecipientKeyProvider } from './recipient-key-provider.interface';
 import { parseRecipientKeysJson } from './recipient-keys-json';
 
@@ -12,19 +11,14 @@ export function fileRecipientKeyProvider(path: string): RecipientKeyProvider {
   const source = `file ${path}`;
   return {
     source,
-    load: () => {
-      let text: string;
-      try {
-        text = readFileSync(path, 'utf8');
-      } catch (error) {
-        throw new EncryptionKeyError(
+    load: () =>
+      parseRecipientKeysJson(
+        readKeyFile(
+          path,
           source,
-          `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): ` +
-            'create it with generateRecipientKey() (`pnpm keys recipient ENTITY` in the sample app)',
-          { cause: error },
-        );
-      }
-      return parseRecipientKeysJson(text, source);
-    },
+          'create it with generateRecipientKey() (`pnpm keys recipient ENTITY` in the sample app)',
+        ),
+        source,
+      ),
   };
 }

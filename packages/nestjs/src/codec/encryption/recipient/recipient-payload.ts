@@ -1,4 +1,4 @@
-import { DecryptionFailedError } from '../decryption-failed.error';
+import { readKeyIdPrefix, writeKeyIdPrefix } from '../key-id-prefix';
 import { NONCE_BYTES, TAG_BYTES } from '../encrypted-payload';
 import { X25519_KEY_BYTES } from './x25519-key-material';
 
@@ -20,9 +20,6 @@ export interface RecipientPayloadParts {
   readonly tag: Uint8Array;
 }
 
-const utf8 = new TextEncoder();
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
-const KID = /^[A-Za-z0-9._:-]{1,64}$/;
 /** What follows the key id: everything but the ciphertext has a fixed length. */
 const FIXED_AFTER_KID = X25519_KEY_BYTES + WRAPPED_KEY_BYTES + NONCE_BYTES + TAG_BYTES;
 
@@ -32,12 +29,13 @@ const FIXED_AFTER_KID = X25519_KEY_BYTES + WRAPPED_KEY_BYTES + NONCE_BYTES + TAG
  * frame codecs stay as they are; the parts in clear are all bound by the additional authenticated data.
  */
 export function writeRecipientPayload(parts: RecipientPayloadParts): Uint8Array {
-  const kid = utf8.encode(parts.kid);
-  const out = new Uint8Array(2 + kid.length + FIXED_AFTER_KID + parts.ciphertext.length);
-  let at = 0;
-  out[at++] = RECIPIENT_PAYLOAD_VERSION;
-  out[at++] = kid.length;
-  for (const part of [kid, parts.ephemeralKey, parts.wrappedKey, parts.nonce, parts.ciphertext, parts.tag]) {
+  const { out, end } = writeKeyIdPrefix(
+    RECIPIENT_PAYLOAD_VERSION,
+    parts.kid,
+    FIXED_AFTER_KID + parts.ciphertext.length,
+  );
+  let at = end;
+  for (const part of [parts.ephemeralKey, parts.wrappedKey, parts.nonce, parts.ciphertext, parts.tag]) {
     out.set(part, at);
     at += part.length;
   }
@@ -50,23 +48,13 @@ export function writeRecipientPayload(parts: RecipientPayloadParts): Uint8Array 
  * payload at a length fixed here, so nothing from the wire sizes an allocation.
  */
 export function readRecipientPayload(payload: Uint8Array): RecipientPayloadParts {
-  if (payload.length < 2) throw new DecryptionFailedError(undefined, 'the payload is too short to be encrypted');
-  if (payload[0] !== RECIPIENT_PAYLOAD_VERSION)
-    throw new DecryptionFailedError(undefined, `unknown recipient payload version ${payload[0]}`);
-  const kidLength = payload[1];
-  const start = 2 + kidLength;
-  if (kidLength === 0 || payload.length < start + FIXED_AFTER_KID)
-    throw new DecryptionFailedError(
-      undefined,
-      'the payload is too short to hold a key id, an ephemeral key, a wrapped key, a nonce and a 16-byte tag',
-    );
-  let kid: string;
-  try {
-    kid = strictUtf8.decode(payload.subarray(2, start));
-  } catch {
-    throw new DecryptionFailedError(undefined, 'the key id is not UTF-8');
-  }
-  if (!KID.test(kid)) throw new DecryptionFailedError(undefined, 'the key id is malformed');
+  const { kid, end: start } = readKeyIdPrefix(
+    payload,
+    RECIPIENT_PAYLOAD_VERSION,
+    'recipient',
+    FIXED_AFTER_KID,
+    'an ephemeral key, a wrapped key, a nonce and a 16-byte tag',
+  );
   const wrappedAt = start + X25519_KEY_BYTES;
   const nonceAt = wrappedAt + WRAPPED_KEY_BYTES;
   return {

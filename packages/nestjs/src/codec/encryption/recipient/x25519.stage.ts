@@ -10,7 +10,7 @@ import type { MessageHeader } from '../../../interfaces/message-header.interface
 import { PayloadStage, PayloadStageContext } from '../../chain/payload-stage.interface';
 import { CANONICAL_HEADER_FIELDS, canonicalBytes } from '../canonical-header';
 import { DecryptionFailedError } from '../decryption-failed.error';
-import { NONCE_BYTES, TAG_BYTES } from '../encrypted-payload';
+import { openAesGcm, sealAesGcm } from '../aes-gcm';
 import { RecipientKeySet } from './recipient-key-entry.interface';
 import { RecipientKeyProvider } from './recipient-key-provider.interface';
 import { RecipientKeys } from './recipient-keys';
@@ -27,7 +27,6 @@ export const X25519_AAD_DOMAIN = 'smart-message/x25519/v1';
 const KEK_DOMAIN = 'smart-message/x25519/kek/v1';
 
 const DATA_KEY_BYTES = 32;
-const CIPHER = 'aes-256-gcm';
 const WRAP = 'id-aes256-wrap';
 // RFC 3394's default initial value: AES-KW checks it on unwrapping, which is its integrity check.
 const WRAP_IV = Buffer.from('a6a6a6a6a6a6a6a6', 'hex');
@@ -83,18 +82,8 @@ export class X25519RecipientStage implements PayloadStage {
     const dataKey = randomBytes(DATA_KEY_BYTES);
     const wrap = createCipheriv(WRAP, kek, WRAP_IV);
     const wrappedKey = Buffer.concat([wrap.update(dataKey), wrap.final()]);
-    const nonce = randomBytes(NONCE_BYTES);
-    const cipher = createCipheriv(CIPHER, dataKey, nonce, { authTagLength: TAG_BYTES });
-    cipher.setAAD(recipientAad(context.header, recipient.kid, ephemeralKey, wrappedKey));
-    const ciphertext = Buffer.concat([cipher.update(payload), cipher.final()]);
-    return writeRecipientPayload({
-      kid: recipient.kid,
-      ephemeralKey,
-      wrappedKey,
-      nonce,
-      ciphertext,
-      tag: cipher.getAuthTag(),
-    });
+    const sealed = sealAesGcm(dataKey, payload, recipientAad(context.header, recipient.kid, ephemeralKey, wrappedKey));
+    return writeRecipientPayload({ kid: recipient.kid, ephemeralKey, wrappedKey, ...sealed });
   }
 
   /**
@@ -135,20 +124,13 @@ export class X25519RecipientStage implements PayloadStage {
         { cause: error },
       );
     }
-    // `authTagLength` makes OpenSSL refuse a shorter tag; the layout always hands 16 bytes.
-    if (tag.length !== TAG_BYTES) throw new DecryptionFailedError(kid, `the tag is ${tag.length} bytes, not 16`);
-    const decipher = createDecipheriv(CIPHER, dataKey, nonce, { authTagLength: TAG_BYTES });
-    decipher.setAAD(recipientAad(header, kid, ephemeralKey, wrappedKey));
-    decipher.setAuthTag(tag);
-    try {
-      return Buffer.concat([decipher.update(ciphertext), decipher.final()]);
-    } catch (error) {
-      throw new DecryptionFailedError(
-        kid,
-        'the authentication tag does not match: the payload or a bound header field was changed',
-        { cause: error },
-      );
-    }
+    return openAesGcm(
+      dataKey,
+      { nonce, ciphertext, tag },
+      recipientAad(header, kid, ephemeralKey, wrappedKey),
+      kid,
+      'the authentication tag does not match: the payload or a bound header field was changed',
+    );
   }
 }
 
