@@ -39,6 +39,7 @@ export interface VerifyTask {
   count: number;
   concurrencies: number[];
   workUs: number[];
+  pinned: boolean;
 }
 
 export type SecurityTask = LoadTask | DrainTask | VerifyTask;
@@ -69,5 +70,5 @@ export async function runSecurityTask(task: SecurityTask): Promise<LoadResult | 
       await deleteKeysUnder(task.redisUrl, task.prefix);
     }
   }
-  return measureVerifyCost(task.count, task.concurrencies, task.workUs);
+  return measureVerifyCost(task.count, task.concurrencies, task.workUs, task.pinned);
 }

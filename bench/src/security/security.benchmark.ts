@@ -14,7 +14,7 @@ import { VerifyCostResult } from './verify-cost';
 export const SECURITY_DEFAULTS = {
   messages: 10_000,
   drainMessages: 20_000,
-  verifyCount: 20_000,
+  verifyCount: 10_000,
   concurrencies: [1, 4, 16, 64],
   workUs: [0, 20],
 } as const;
@@ -87,29 +87,33 @@ export const securityBenchmark: Benchmark = {
           }
         }
         if (selected('verify')) {
-          const task: VerifyTask = {
-            kind: 'verify',
-            count: SECURITY_DEFAULTS.verifyCount,
-            concurrencies: [...SECURITY_DEFAULTS.concurrencies],
-            workUs: [...SECURITY_DEFAULTS.workUs],
-          };
-          const result = await work<VerifyCostResult>(task);
-          results.verify.push(result);
-          context.progress(
-            `run ${run + 1}/${options.runs} verify: sign ${formatMs(result.signUs)} µs, verify ${formatMs(result.verifyUs)} µs; ` +
-              result.runs
-                .map(
-                  (r) =>
-                    `${r.mode}${r.mode === 'async' ? `×${r.concurrency}` : ''}+${r.workUs}µs ${formatInteger(r.perSecond)}/s`,
-                )
-                .join(', '),
-          );
+          for (const pinned of [false, true]) {
+            const task: VerifyTask = {
+              kind: 'verify',
+              count: SECURITY_DEFAULTS.verifyCount,
+              concurrencies: [...SECURITY_DEFAULTS.concurrencies],
+              workUs: [...SECURITY_DEFAULTS.workUs],
+              pinned,
+            };
+            const result = await work<VerifyCostResult>(task);
+            results.verify.push(result);
+            context.progress(
+              `run ${run + 1}/${options.runs} verify${pinned ? ' (one core)' : ''}: sign ${formatMs(result.signUs)} µs, ` +
+                `verify ${formatMs(result.verifyUs)} µs CPU; ` +
+                result.runs
+                  .map(
+                    (r) =>
+                      `${r.mode}${r.mode === 'async' ? `×${r.concurrency}` : ''}+${r.workUs}µs ${formatInteger(r.perSecond)}/s`,
+                  )
+                  .join(', '),
+            );
+          }
         }
       }
     } finally {
       await deleteKeysUnder(options.redisUrl, `${runId}:`).catch(() => undefined);
     }
-    context.progress(`median verify ${formatMs(median(results.verify.map((result) => result.verifyUs)))} µs; done`);
+    context.progress(`median verify ${formatMs(median(results.verify.map((result) => result.verifyUs)))} µs CPU; done`);
     return renderSecuritySection(context, contenders, results, {
       startedAt,
       redisVersion: version,

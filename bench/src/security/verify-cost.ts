@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { KeyObject, generateKeyPairSync, randomBytes, sign, verify } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { FixedWork } from '../scaling/fixed-work';
@@ -25,6 +26,8 @@ export interface VerifyRun {
 }
 
 export interface VerifyCostResult {
+  /** The process ran on one core only (`taskset`): the pool's threads could not use another. */
+  pinned: boolean;
   /** CPU µs to sign one message (one thread: what it costs wherever it runs). */
   signUs: number;
   /** CPU µs to verify one message synchronously. */
@@ -103,13 +106,15 @@ function asyncRun(key: KeyObject, set: Sample[], count: number, concurrency: num
 /**
  * Ed25519 cost on this machine: µs to sign and to verify one message, and verification as a
  * subscriber would run it, synchronously and on the threadpool at several concurrencies, with no
- * other work and with `workUs` of main-thread work per message beside it.
+ * other work and with `workUs` of main-thread work per message beside it; with `pinned`, on one core.
  */
 export async function measureVerifyCost(
   count: number,
   concurrencies: number[],
   workUs: number[],
+  pinned: boolean,
 ): Promise<VerifyCostResult> {
+  if (pinned) pinToOneCore();
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
   const set = samples(privateKey);
   const warm = FixedWork.calibrate(0);
@@ -133,10 +138,20 @@ export async function measureVerifyCost(
   }
   const verifyOnly = runs.find((run) => run.mode === 'sync' && run.workUs === 0);
   return {
+    pinned,
     signUs,
     verifyUs: verifyOnly?.cpuUs ?? Number.NaN,
     verifyWallUs: verifyOnly?.wallUs ?? Number.NaN,
     runs,
     threadpoolSize: Number(process.env.UV_THREADPOOL_SIZE ?? 4),
   };
+}
+
+/**
+ * Moves every thread of this process to core 0 (`taskset -a`); threads started later (the libuv
+ * pool starts on first use) inherit it. With one core, the threadpool can overlap nothing: what is
+ * left of its gain is what it does per core.
+ */
+function pinToOneCore(): void {
+  execFileSync('taskset', ['-a', '-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
 }
