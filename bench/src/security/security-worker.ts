@@ -1,3 +1,4 @@
+import { profiled } from '../harness/cpu-profile';
 import { orderFactory } from '../shared/bench-order';
 import { BenchOrderPlaced } from '../redis/bench-order.message';
 import { LoadDriver } from '../redis/load-driver';
@@ -52,7 +53,9 @@ async function load(task: LoadTask): Promise<LoadResult> {
   try {
     await contender.start(driver.onReceived);
     const warmup = await driver.saturate(task.messages);
-    const saturation = await driver.saturate(task.messages);
+    const saturation = await profiled(`security-${task.contender}-${process.pid}`, () =>
+      driver.saturate(task.messages),
+    );
     return { warmup, saturation, peakRssMb: process.resourceUsage().maxRSS / 1024 };
   } finally {
     await contender.stop().catch(() => undefined);
