@@ -44,7 +44,7 @@ function loadTables(contenders: SecurityContenderDefinition[], results: Security
           ? `${cpu(row.id) - cpu(plain) >= 0 ? '+' : ''}${formatInteger(cpu(row.id) - cpu(plain))}`
           : '',
         plain && row.variant !== 'raw' ? formatRatio(rate.median / throughput(plain)) : '',
-        raw ? formatRatio(rate.median / throughput(raw)) : '',
+        ...(raw ? [formatRatio(rate.median / throughput(raw))] : []),
       ];
     });
     return [
@@ -61,7 +61,7 @@ function loadTables(contenders: SecurityContenderDefinition[], results: Security
           'CPU µs/msg',
           'CPU vs plain',
           '× plain',
-          raw ? `× ${raw}` : '',
+          ...(raw ? [`× ${raw}`] : []),
         ],
         table,
       ),
