@@ -19,14 +19,14 @@ export interface ChildEvent {
 
 const ROOT = join(__dirname, '../../../..');
 
-/** A child-app.ts process and the JSON lines it printed. */
+/** A fixture app process (fixtures/child-app.ts unless told otherwise) and the JSON lines it printed. */
 export class ChildAppProcess {
   readonly events: ChildEvent[] = [];
   private readonly child: ChildProcess;
   private readonly exited: Promise<number | null>;
   private stderr = '';
 
-  constructor(env: Record<string, string>) {
+  constructor(env: Record<string, string>, fixture = 'child-app.ts') {
     this.child = spawn(
       process.execPath,
       [
@@ -34,7 +34,7 @@ export class ChildAppProcess {
         'ts-node/register/transpile-only',
         '-r',
         'tsconfig-paths/register',
-        join(__dirname, '../fixtures/child-app.ts'),
+        join(__dirname, '../fixtures', fixture),
       ],
       {
         cwd: ROOT,
