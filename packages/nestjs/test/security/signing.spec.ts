@@ -192,6 +192,20 @@ describe('signed messages', () => {
     refused('unverified', 'SM_SIGNING_KEY_UNKNOWN', 'sm_sig_unknown_key');
   });
 
+  it('audits an unknown signing key once in report mode, and still delivers the message unverified', async () => {
+    await start({ security: { trust: trust(), receive: { requireSigned: true, mode: 'report' } } });
+    const sent = await publishAndCapture();
+    await inject({
+      header: { ...sent.header, signature: sent.header.signature!.replace('orders-1', 'orders-9') },
+      payload: sent.payload,
+    });
+
+    expect(handled).toHaveLength(1);
+    expect(handled[0]!.context.verified).toBe(false);
+    expect(undeliverable).toEqual([]);
+    expect(events).toEqual([expect.objectContaining({ name: 'sm_sig_unknown_key', mode: 'report' })]);
+  });
+
   it('refuses an unsigned message where signing is required, and only audits it in report mode', async () => {
     await start();
     const sent = await publishAndCapture();

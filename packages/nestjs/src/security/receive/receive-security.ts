@@ -111,7 +111,9 @@ export class ReceiveSecurity {
     const refusal = this.refusal(policy, envelope, inspection, delivery, operatorReplay, now);
     if (refusal === undefined) return undefined;
     if (policy.mode === 'report') {
-      this.report(refusal, envelope, transport, inspection.security, 'report', definition.id);
+      // The signature's own failure was audited once for the envelope; this handler adds no news.
+      if (refusal !== inspection.failure)
+        this.report(refusal, envelope, transport, inspection.security, 'report', definition.id);
       return undefined;
     }
     return refusal;
