@@ -10,7 +10,9 @@ import {
   UndeliverableMessage,
   aes256gcm,
 } from '@smart-message/nestjs';
+import { PrometheusMessageObserver } from '@smart-message/prometheus';
 import { waitFor } from '@smart-message/testing';
+import { Registry } from 'prom-client';
 import { MatrixWire, MemoryWire, RedisWire } from './matrix-wires';
 import { editFrame, splitFrame } from './matrix-frames';
 import {
@@ -25,25 +27,24 @@ import {
 
 const silent = { log: () => undefined, warn: () => undefined, error: () => undefined };
 
-/** Counts security events by name, level and mode, as the metric does. */
-class SecurityEventCounter implements MessageObserver {
+/** The audit events as the observer hook hands them, to check their fields. */
+class SecurityEventRecorder implements MessageObserver {
   readonly events: SecurityEvent[] = [];
-  private readonly counts = new Map<string, number>();
 
   securityEvent(event: SecurityEvent): void {
     this.events.push(event);
-    const key = `${event.name}|${event.level}|${event.mode}`;
-    this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
-  }
-
-  value(name: string, level: string, mode: string): number {
-    return this.counts.get(`${name}|${level}|${mode}`) ?? 0;
-  }
-
-  total(): number {
-    return [...this.counts.values()].reduce((sum, count) => sum + count, 0);
   }
 }
+
+/** A counter's samples in a real prom-client registry, as a scrape would show them. */
+async function samplesOf(registry: Registry, name: string): Promise<{ labels: object; value: number }[]> {
+  const metric = registry.getSingleMetric(name);
+  if (metric === undefined) throw new Error(`${name} is not registered`);
+  return (await metric.get()).values.map(({ labels, value }) => ({ labels, value }));
+}
+
+const SECURITY_EVENTS_TOTAL = 'smart_message_security_events_total';
+const DEAD_LETTERED_TOTAL = 'smart_message_dead_lettered_total';
 
 /** Tamper with the bytes the wire carries, not with objects: every frame goes through the real codec. */
 describe.each<[string, () => MatrixWire]>([
@@ -71,7 +72,9 @@ describe.each<[string, () => MatrixWire]>([
       const receiveType = matrixCase.receive ?? matrixCase.send;
       const canary = `canary-${randomUUID()}`;
 
-      const metric = new SecurityEventCounter();
+      const audit = new SecurityEventRecorder();
+      const registry = new Registry();
+      const metrics = new PrometheusMessageObserver({ registry });
       const undeliverable: UndeliverableMessage[] = [];
       const queue = new DeadLetterQueue(wire.deadLetters());
       const receiving = new MessageBus({
@@ -83,13 +86,14 @@ describe.each<[string, () => MatrixWire]>([
           trust: new TrustStore(receiver.trust ?? [ORDERS.trusted, PAYMENTS.trusted]),
           receive: receiver.receive,
         },
-        observers: [metric],
+        observers: [audit, metrics],
         onUndeliverable: (event) => {
           undeliverable.push(event);
           return queue.record(event);
         },
       });
       buses.push(receiving);
+      metrics.watch(receiving);
       const handled: MatrixBody[] = [];
       const bystander: MatrixBody[] = [];
       await receiving.subscribe(receiveType, (message) => void handled.push(message), {
@@ -138,8 +142,9 @@ describe.each<[string, () => MatrixWire]>([
       const refusal = matrixCase.refused;
       if (refusal === undefined) {
         expect(undeliverable).toEqual([]);
-        expect(metric.events).toEqual([]);
-        expect(metric.total()).toBe(0);
+        expect(audit.events).toEqual([]);
+        expect(await samplesOf(registry, SECURITY_EVENTS_TOTAL)).toEqual([]);
+        expect(await samplesOf(registry, DEAD_LETTERED_TOTAL)).toEqual([]);
       } else {
         expect(letters).toEqual([
           expect.objectContaining({
@@ -152,11 +157,15 @@ describe.each<[string, () => MatrixWire]>([
             }),
           }),
         ]);
+        expect(await samplesOf(registry, DEAD_LETTERED_TOTAL)).toEqual([
+          { labels: expect.objectContaining({ reason: refusal.reason }), value: 1 },
+        ]);
         if (refusal.event === null) {
-          expect(metric.events).toEqual([]);
+          expect(audit.events).toEqual([]);
+          expect(await samplesOf(registry, SECURITY_EVENTS_TOTAL)).toEqual([]);
         } else {
           const level = SECURITY_EVENT_LEVELS[refusal.event];
-          expect(metric.events).toEqual([
+          expect(audit.events).toEqual([
             expect.objectContaining({
               name: refusal.event,
               level,
@@ -170,14 +179,17 @@ describe.each<[string, () => MatrixWire]>([
               ...(refusal.perHandler ? { handlerId: letters[0]!.handlerId } : {}),
             }),
           ]);
-          expect(metric.value(refusal.event, level, 'enforce')).toBe(1);
-          expect(metric.total()).toBe(1);
+          // The counter of a real registry: one series, this event's, counted once.
+          expect(await samplesOf(registry, SECURITY_EVENTS_TOTAL)).toEqual([
+            { labels: { event: refusal.event, level, mode: 'enforce' }, value: 1 },
+          ]);
         }
         // Final: acknowledged, nothing left for the broker to hand out again.
         await waitFor(async () => (await wire.pending(String(attributes.type))) === 0, 'no entry left pending');
       }
       // Audit events never carry payload bytes; encrypted payloads stay encrypted everywhere, dead letters included.
-      expect(JSON.stringify(metric.events)).not.toContain(canary);
+      expect(JSON.stringify(audit.events)).not.toContain(canary);
+      expect(await registry.metrics()).not.toContain(String(attributes.id));
       if (String(attributes.smserializer).includes('a256gcm')) {
         const stored = await wire.everything();
         expect(stored).toContain(String(attributes.id));
