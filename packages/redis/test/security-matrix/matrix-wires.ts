@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import { DeadLetterStore, MemoryDeadLetterStore, MemoryTransport, Transport } from '@smart-message/nestjs';
 import { CloudEventsFrameCodec } from '@smart-message/nestjs/transport-kit';
 import { RedisDeadLetterStore, RedisPubSubTransport, RedisStreamsTransport } from '@smart-message/redis';
+import { waitFor } from '@smart-message/testing';
 import { deleteKeys, uniquePrefix } from '../support/redis-keys';
 
 const silent = { log: () => undefined, warn: () => undefined, error: () => undefined };
@@ -14,6 +15,8 @@ const silent = { log: () => undefined, warn: () => undefined, error: () => undef
  */
 export interface MatrixWire {
   readonly name: string;
+  /** Whether the wire hands messages out again (consumer groups): its default freshness window is off. */
+  readonly redelivers: boolean;
   /** Starts a case: from here on the wire's captures and keys are the case's own. */
   open(caseId: string): Promise<void>;
   /** The transport of the case's sending bus, or of its receiving bus. */
@@ -28,6 +31,12 @@ export interface MatrixWire {
   pending(messageClass: string): Promise<number>;
   /** Every byte of the case the broker carried or holds: frames, streams, dead letters. */
   everything(): Promise<string>;
+  /**
+   * Starts recording every command the broker executes, from every client (Redis MONITOR), for
+   * the wire-canary cases; `monitored` returns them as text. Memory has no broker: undefined.
+   */
+  monitor(): Promise<void>;
+  monitored(): Promise<string | undefined>;
   /** Ends a case. */
   close(): Promise<void>;
   /** Ends the run. */
@@ -37,6 +46,7 @@ export interface MatrixWire {
 /** The memory transport, with every frame going through the real CloudEvents codec both ways. */
 export class MemoryWire implements MatrixWire {
   readonly name = 'memory';
+  readonly redelivers = false;
   private readonly codec = new CloudEventsFrameCodec();
   private sender = new MemoryTransport({ retain: 20 });
   private receiver = new MemoryTransport();
@@ -81,6 +91,14 @@ export class MemoryWire implements MatrixWire {
     return Promise.resolve(this.frames.join('\n'));
   }
 
+  monitor(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  monitored(): Promise<string | undefined> {
+    return Promise.resolve(undefined);
+  }
+
   close(): Promise<void> {
     return Promise.resolve();
   }
@@ -93,6 +111,7 @@ export class MemoryWire implements MatrixWire {
 /** Redis pub/sub or Streams: frames captured from the channels (pub/sub) or read back from the streams. */
 export class RedisWire implements MatrixWire {
   readonly name: string;
+  readonly redelivers: boolean;
   private readonly root: string;
   private readonly redis = new Redis({ lazyConnect: true });
   private readonly tap = new Redis({ lazyConnect: true });
@@ -100,9 +119,12 @@ export class RedisWire implements MatrixWire {
   private prefix = '';
   private transports: Transport[] = [];
   private store: RedisDeadLetterStore | undefined;
+  private monitorClient: Redis | undefined;
+  private readonly commands: string[] = [];
 
   constructor(private readonly kind: 'pubsub' | 'streams') {
     this.name = kind === 'pubsub' ? 'redis pub/sub' : 'redis streams';
+    this.redelivers = kind === 'streams';
     this.root = uniquePrefix(`security-matrix-${kind}`);
   }
 
@@ -171,7 +193,31 @@ export class RedisWire implements MatrixWire {
     return values.join('\n');
   }
 
+  async monitor(): Promise<void> {
+    this.commands.length = 0;
+    if (this.monitorClient !== undefined) throw new Error('already monitoring');
+    const monitor = await this.redis.monitor();
+    this.monitorClient = monitor;
+    monitor.on('monitor', (_time: string, args: string[]) => void this.commands.push(args.join(' ')));
+  }
+
+  async monitored(): Promise<string | undefined> {
+    if (this.monitorClient === undefined) return undefined;
+    // MONITOR streams commands in the order the server ran them: once this one is seen, all before it were.
+    const sentinel = `sentinel-${this.prefix}`;
+    await this.redis.echo(sentinel);
+    await waitFor(() => this.commands.some((command) => command.includes(sentinel)), 'MONITOR to catch up');
+    return this.commands.join('\n');
+  }
+
   async close(): Promise<void> {
+    const monitor = this.monitorClient;
+    this.monitorClient = undefined;
+    if (monitor !== undefined) {
+      const ended = new Promise((resolve) => monitor.once('end', resolve));
+      monitor.disconnect();
+      await ended;
+    }
     await this.store?.close();
     this.store = undefined;
   }

@@ -114,9 +114,13 @@ export interface MatrixCase {
   edit?: FrameEdit;
   /** How often the (edited) frame is injected: 2 replays it. */
   injections?: number;
+  /** Record every command Redis runs during the case (MONITOR) and require the canary in none. */
+  monitor?: boolean;
   /** The handler under test runs this often (the bystander, if any, once per injection). */
   handled: number;
   refused?: MatrixRefusal;
+  /** What is expected instead on a transport that redelivers (Streams consumer groups), where it differs. */
+  whereRedelivered?: Pick<MatrixCase, 'handled' | 'refused'>;
 }
 
 const decryptFailed: MatrixRefusal = {
@@ -448,6 +452,18 @@ export const MATRIX_CASES: MatrixCase[] = [
     refused: refused ? { ...stale, perHandler: true } : undefined,
   })),
 
+  {
+    row: 8,
+    name: 'under the default window, 305 s old is stale where delivery is at most once, accepted by a consumer group',
+    send: MatrixSigned,
+    sender: { clockOffsetMs: -305_000 },
+    receiver: { receive: { requireSigned: true } },
+    handled: 0,
+    refused: { ...stale, perHandler: true },
+    // Consumer groups hand old entries out again (XCLAIM, restarts): the processed set guards them instead.
+    whereRedelivered: { handled: 1 },
+  },
+
   // 9. Unsigned downgrades.
   {
     row: 9,
@@ -573,8 +589,18 @@ export const MATRIX_CASES: MatrixCase[] = [
     row: 13,
     name: 'the canary of a delivered encrypted message never appears on the wire or at rest',
     send: MatrixSealed,
-    sender: sealedUnsigned,
+    monitor: true,
     handled: 1,
+  },
+  {
+    row: 13,
+    name: 'the canary of a refused encrypted message never appears, its dead letter included',
+    send: MatrixSealed,
+    sender: sealedUnsigned,
+    monitor: true,
+    edit: (parts) => flipByte(parts, (bytes) => encryptedLayout(bytes).tagAt),
+    handled: 0,
+    refused: decryptFailed,
   },
 
   // 14. A decompression bomb.
