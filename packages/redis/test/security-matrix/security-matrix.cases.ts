@@ -557,6 +557,18 @@ export const MATRIX_CASES: MatrixCase[] = [
     refused: { reason: 'unverified', code: 'SM_SIGNING_KEY_RETIRED', event: 'sm_key_retired_used' },
   },
 
+  {
+    row: 11,
+    name: 'a signing key past its notAfter is refused as retired',
+    send: MatrixSigned,
+    receiver: {
+      trust: [{ ...ORDERS.trusted, notAfter: new Date(Date.now() - 3_600_000).toISOString() }],
+      receive: { requireSigned: true },
+    },
+    handled: 0,
+    refused: { reason: 'unverified', code: 'SM_SIGNING_KEY_RETIRED', event: 'sm_key_retired_used' },
+  },
+
   // 12. Rotation with messages in flight.
   {
     row: 12,
