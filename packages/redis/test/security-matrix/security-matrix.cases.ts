@@ -324,9 +324,16 @@ export const MATRIX_CASES: MatrixCase[] = [
   },
   {
     row: 2,
-    name: 'a changed key id (to another key the receiver holds) fails decryption (AAD)',
+    name: 'a changed key id (to another id the receiver holds) fails decryption (AAD)',
     send: MatrixSealed,
     sender: sealedUnsigned,
+    // The same bytes under both ids: only the key id's place in the AAD can refuse the edit.
+    receiver: {
+      keys: [
+        { kid: OLD_KID, key: OLD_KEY, status: 'primary' },
+        { kid: NEW_KID, key: OLD_KEY, status: 'decrypt-only' },
+      ],
+    },
     edit: renameKid,
     handled: 0,
     refused: decryptFailed,
