@@ -93,8 +93,8 @@ export interface MatrixReceiver {
 export interface MatrixRefusal {
   reason: UndeliverableReason;
   code: string;
-  /** The audit event; `null` where the refusal is not a security event. */
-  event: SecurityEventName | null;
+  /** The audit event every refusal in the table reports. */
+  event: SecurityEventName;
   /** What the event says was proven: true where the signature verified and a later check refused. */
   verified?: boolean;
   /** The refusal is one handler's (a policy), and the dead letter names it. */
@@ -630,7 +630,7 @@ export const MATRIX_CASES: MatrixCase[] = [
     sender: { sign: false, longNote: true },
     edit: decompressionBomb,
     handled: 0,
-    refused: { reason: 'undecodable', code: 'SM_DECOMPRESSION_LIMIT', event: null },
+    refused: { reason: 'undecodable', code: 'SM_DECOMPRESSION_LIMIT', event: 'sm_decompression_limit' },
   },
 
   // 15. Authorization.

@@ -29,6 +29,8 @@ export const SECURITY_EVENT_LEVELS = Object.freeze({
   sm_replay_operator: 'info',
   /** A keyring or trust store was loaded again (`reload`). */
   sm_key_rotated: 'info',
+  /** A compressed payload would inflate past its stage's limit: a decompression bomb, refused unexpanded. */
+  sm_decompression_limit: 'warn',
 } as const);
 
 /** A security event's stable name. */
