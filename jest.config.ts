@@ -40,6 +40,9 @@ const project = (displayName: string, rootDir: string, testMatch: string[], extr
 // Suites that talk to Redis start it when nothing listens on 6379 (see ensure-redis.ts).
 const needsRedis: Config = { globalSetup: join(__dirname, 'packages/redis/test/support/ensure-redis.ts') };
 
+// Suites that talk to PostgreSQL start a throwaway cluster when nothing listens on 5432 (see ensure-postgres.ts).
+const needsPostgres: Config = { globalSetup: join(__dirname, 'packages/postgres/test/support/ensure-postgres.ts') };
+
 // The Redis package supports ioredis 5 and 6 (peer `^5.4 || ^6`), and the two differ in reply
 // shapes: its suites run once more with `ioredis` (and `ioredis/…`) resolved to the `ioredis-6`
 // alias. ioredis-version.spec.ts proves which one each project loaded.
@@ -59,6 +62,7 @@ const config: Config = {
       globals: { expectedIoredisMajor: 5 },
     }),
     project('redis-ioredis6', 'packages/redis', ['<rootDir>/test/**/*.spec.ts'], withIoredis6),
+    project('postgres', 'packages/postgres', ['<rootDir>/test/**/*.spec.ts'], needsPostgres),
     project('pino', 'packages/pino', ['<rootDir>/test/**/*.spec.ts']),
     project('opentelemetry', 'packages/opentelemetry', ['<rootDir>/test/**/*.spec.ts'], needsRedis),
     project('prometheus', 'packages/prometheus', ['<rootDir>/test/**/*.spec.ts']),

@@ -1,0 +1,2 @@
+export * from './postgres-connection.error';
+export * from './postgres-migration.error';

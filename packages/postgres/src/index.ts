@@ -1,0 +1,10 @@
+/**
+ * `@smart-message/postgres`: a durable SmartMessage transport on PostgreSQL tables.
+ *
+ * @packageDocumentation
+ */
+export { PostgresTransport } from './postgres.transport';
+export type { PostgresTransportOptions } from './interfaces/postgres-transport-options.interface';
+export { postgresMigrationSql, POSTGRES_SCHEMA_VERSION } from './schema/migrations';
+export { DEFAULT_SCHEMA } from './schema/schema-name';
+export * from './errors';

@@ -1,0 +1,49 @@
+import type { PoolConfig } from 'pg';
+import type { FrameCodec, MessageLogger } from '@smart-message/nestjs';
+
+/** Options of `PostgresTransport`. Give `connectionString` or `poolConfig` (or both: the string wins where they overlap). */
+export interface PostgresTransportOptions {
+  /** `postgres://user:password@host:5432/database`. */
+  connectionString?: string;
+  /** Settings of the `pg` Pool the transport opens (and closes); also used for the LISTEN connection. */
+  poolConfig?: PoolConfig;
+  /** Schema of the transport's tables. Default `smartmessage`; lower-case letters, digits and `_`. */
+  schema?: string;
+  /**
+   * Consumer group for every subscription of this transport, overriding the bus's `group` (the
+   * module's `entity`). Leave unset to use the bus's: one group per service.
+   */
+  group?: string;
+  /** Most delivery rows one subscription claims in one statement, and holds at once. Default 50. */
+  prefetch?: number;
+  /**
+   * How long a claimed row stays invisible to other consumers, in ms. A consumer that dies
+   * holding it leaves it to be claimed again once this passed, with the next attempt number.
+   * Longer than your slowest handler. Default 30,000.
+   */
+  leaseMs?: number;
+  /** How often each subscription looks for due rows without a wake-up, in ms. Default 1000. */
+  pollIntervalMs?: number;
+  /** Deliveries of one row after which it is set aside as `poison` instead of delivered again. Default 5. */
+  maxDeliveries?: number;
+  /** Delay before a row whose handler failed is due again: `baseMs` doubled per attempt up to `maxMs`, jittered. Default 1000 / 60,000. */
+  retryBackoff?: { baseMs?: number; maxMs?: number };
+  /**
+   * Send a NOTIFY with each publish and LISTEN for them, so consumers wake at once rather than
+   * at the next poll. Turn off behind PgBouncer in transaction mode, where LISTEN cannot work.
+   * Default true.
+   */
+  notify?: boolean;
+  /** Create or upgrade the schema at start, under a transaction-scoped advisory lock. Default true. */
+  migrate?: boolean;
+  /** Bound on startup's connection attempts, in ms. Default 5000. */
+  connectTimeoutMs?: number;
+  /** `application_name` of the transport's connections, as seen in `pg_stat_activity`. Default `smart-message`. */
+  applicationName?: string;
+  /** This instance's name as lease owner; default `<hostname>-<pid>-<random>`. */
+  consumerName?: string;
+  /** Frames larger than this are refused at publish and set aside unparsed on receipt. Default 1 MiB. */
+  maxFrameBytes?: number;
+  codec?: FrameCodec;
+  logger?: MessageLogger;
+}

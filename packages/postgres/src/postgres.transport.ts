@@ -1,0 +1,254 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { Pool, type PoolConfig } from 'pg';
+import {
+  Envelope,
+  FrameCodec,
+  InvalidOptionError,
+  MessageLogger,
+  NestMessageLogger,
+  Transport,
+  TransportClosedError,
+  TransportHealth,
+} from '@smart-message/nestjs';
+import {
+  assertFrameSize,
+  Backoff,
+  CloudEventsFrameCodec,
+  DeliveryQueue,
+  EnvelopeHandler,
+  frameLimitOption,
+  TransportSubscribeOptions,
+  TransportSubscription,
+} from '@smart-message/nestjs/transport-kit';
+import { connectAtStartup } from './connection/connect-at-startup';
+import { postgresEndpoint } from './connection/postgres-endpoint';
+import { AckBatcher } from './consume/ack-batcher';
+import { DeliveryConsumer } from './consume/delivery-consumer';
+import { PostgresTransportOptions } from './interfaces/postgres-transport-options.interface';
+import { QueueStatements } from './queue/queue-statements';
+import { runMigrations } from './schema/run-migrations';
+import { schemaOption } from './schema/schema-name';
+import { WakeListener } from './wake/wake-listener';
+
+const OWNER = 'PostgresTransport';
+
+/**
+ * Durable transport on PostgreSQL tables: a publish writes the message and one delivery row per
+ * subscribed consumer group (the service, the module's `entity`), so every service gets each
+ * message once and the instances of one service compete for its rows (`FOR UPDATE SKIP LOCKED`).
+ * At-least-once: a row is deleted after the handlers succeeded or it was set aside with its
+ * reason; a failed handler makes it due again after a backoff, a crashed consumer's lease ends.
+ */
+export class PostgresTransport implements Transport {
+  readonly kind = 'postgres';
+  readonly consumerName: string;
+  readonly schema: string;
+  private readonly pool: Pool;
+  private readonly config: PoolConfig;
+  private readonly statements: QueueStatements;
+  private readonly acks: AckBatcher;
+  private readonly logger: MessageLogger;
+  private readonly maxFrameBytes: number;
+  private readonly prefetch: number;
+  private readonly leaseMs: number;
+  private readonly pollIntervalMs: number;
+  private readonly maxDeliveries: number;
+  private readonly retryBackoff: Backoff;
+  private readonly connectTimeoutMs: number;
+  private readonly notify: boolean;
+  private readonly channel: string;
+  private readonly schemaSql: string;
+  private codec: FrameCodec;
+  private listener?: WakeListener;
+  private readonly consumers = new Set<DeliveryConsumer>();
+  private readonly consumersByClass = new Map<string, Set<DeliveryConsumer>>();
+  private starting?: Promise<void>;
+  private closing?: Promise<void>;
+
+  constructor(private readonly options: PostgresTransportOptions = {}) {
+    const schema = schemaOption(options.schema, OWNER);
+    this.schema = schema.name;
+    this.schemaSql = schema.sql;
+    this.maxFrameBytes = frameLimitOption(options.maxFrameBytes, OWNER);
+    this.prefetch = positiveInteger(options.prefetch, 50, 'prefetch');
+    this.leaseMs = positiveInteger(options.leaseMs, 30_000, 'leaseMs');
+    this.pollIntervalMs = positiveInteger(options.pollIntervalMs, 1000, 'pollIntervalMs');
+    this.maxDeliveries = positiveInteger(options.maxDeliveries, 5, 'maxDeliveries');
+    this.connectTimeoutMs = positiveInteger(options.connectTimeoutMs, 5000, 'connectTimeoutMs');
+    this.retryBackoff = {
+      baseMs: positiveInteger(options.retryBackoff?.baseMs, 1000, 'retryBackoff.baseMs'),
+      maxMs: positiveInteger(options.retryBackoff?.maxMs, 60_000, 'retryBackoff.maxMs'),
+      jitter: true,
+    };
+    if (options.group !== undefined && (typeof options.group !== 'string' || options.group.length === 0))
+      throw new InvalidOptionError(OWNER, 'group', options.group, 'a non-empty string');
+    this.notify = options.notify ?? true;
+    this.channel = `${schema.name}_wake`;
+    this.logger = options.logger ?? new NestMessageLogger('SmartMessage:Postgres');
+    this.codec = options.codec ?? new CloudEventsFrameCodec();
+    this.consumerName = options.consumerName ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+    this.config = {
+      ...options.poolConfig,
+      ...(options.connectionString ? { connectionString: options.connectionString } : {}),
+      application_name: options.applicationName ?? options.poolConfig?.application_name ?? 'smart-message',
+      connectionTimeoutMillis: options.poolConfig?.connectionTimeoutMillis ?? this.connectTimeoutMs,
+    };
+    this.pool = new Pool(this.config);
+    // An idle client whose backend went away is removed by the pool, which then emits `error`;
+    // unhandled it would crash the process. The next query opens a new connection.
+    this.pool.on('error', () => undefined);
+    this.statements = new QueueStatements(schema.sql);
+    this.acks = new AckBatcher(this.pool, this.statements.ack, this.consumerName, this.logger);
+  }
+
+  /** `<schema>.deliveries:<messageClass>`: where rows of a type wait, for the AsyncAPI document. */
+  addressOf(messageClass: string): string {
+    return `${this.schema}.deliveries:${messageClass}`;
+  }
+
+  /** The default codec labels each payload with its serializer's content type (the bus tells it). */
+  useContentTypes(contentTypeOf: (serializer: string) => string | undefined): void {
+    if (this.options.codec) return;
+    this.codec = new CloudEventsFrameCodec((serializer) => contentTypeOf(serializer) ?? 'application/json');
+  }
+
+  /** Resolves once the message and its deliveries are committed (no subscribed group: nothing to deliver, resolves). */
+  async publish(envelope: Envelope): Promise<void> {
+    if (this.closing) throw new TransportClosedError(this.kind);
+    const frame = this.codec.encode(envelope);
+    assertFrameSize(frame, this.maxFrameBytes, this.kind, envelope.header.messageClass);
+    const { uuid, messageClass } = envelope.header;
+    if (this.notify) await this.pool.query(this.statements.publish, [uuid, messageClass, frame, this.channel]);
+    else await this.pool.query(this.statements.publishWithoutNotify, [uuid, messageClass, frame]);
+  }
+
+  async subscribe(
+    messageClass: string,
+    handler: EnvelopeHandler,
+    options: TransportSubscribeOptions,
+  ): Promise<TransportSubscription> {
+    if (this.closing) throw new TransportClosedError(this.kind);
+    await this.start();
+    const group = this.options.group ?? options.group;
+    if (group === 'default')
+      this.logger.warn(
+        'PostgreSQL consumer group is "default" because the bus has no `entity`: every service without one ' +
+          'joins this group and they split messages between them instead of each getting every message. ' +
+          "Set `entity` (SmartMessageModule.forRoot({ entity: 'orders', ... }) or new MessageBus({ entity }))",
+        { group },
+      );
+    // Registered before resolving: a publish after subscribe() fans out to this group (rule 5).
+    await this.pool.query(this.statements.subscribe, [messageClass, group, this.consumerName]);
+    const queue = new DeliveryQueue(handler, options);
+    const consumer = new DeliveryConsumer(
+      {
+        messageClass,
+        group,
+        owner: this.consumerName,
+        prefetch: this.prefetch,
+        leaseMs: this.leaseMs,
+        pollIntervalMs: this.pollIntervalMs,
+        maxDeliveries: this.maxDeliveries,
+        maxFrameBytes: this.maxFrameBytes,
+        retryBackoff: this.retryBackoff,
+      },
+      queue,
+      options,
+      { pool: this.pool, statements: this.statements, codec: () => this.codec, acks: this.acks, logger: this.logger },
+    );
+    this.consumers.add(consumer);
+    let byClass = this.consumersByClass.get(messageClass);
+    if (!byClass) this.consumersByClass.set(messageClass, (byClass = new Set()));
+    byClass.add(consumer);
+    consumer.start();
+    let unsubscribing: Promise<void> | undefined;
+    return {
+      unsubscribe: () =>
+        (unsubscribing ??= (async () => {
+          this.consumers.delete(consumer);
+          byClass.delete(consumer);
+          await consumer.stop();
+          await this.acks.flush();
+        })()),
+      // Rows given up on stay leased in the table and are claimed again after the lease.
+      abandon: () => queue.abandonWaiting(false),
+    };
+  }
+
+  /**
+   * Connects (bounded by `connectTimeoutMs`, failing with PostgresConnectionError naming host,
+   * port, cause and fix), applies the migrations unless `migrate: false`, and starts LISTEN.
+   * Idempotent; a failed start is forgotten, so a later call tries again.
+   */
+  start(): Promise<void> {
+    if (this.closing) return Promise.reject(new TransportClosedError(this.kind));
+    this.starting ??= this.open().catch((error: unknown) => {
+      this.starting = undefined;
+      throw error;
+    });
+    return this.starting;
+  }
+
+  /** A `SELECT 1` within `timeoutMs`, and whether LISTEN is in place. Never throws. */
+  async health(timeoutMs: number): Promise<TransportHealth> {
+    if (this.closing) return { up: false, details: { closed: true } };
+    const started = Date.now();
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        this.pool.query('SELECT 1'),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+        }),
+      ]);
+    } catch (error) {
+      return { up: false, details: { error: (error as Error).message } };
+    } finally {
+      clearTimeout(timer);
+    }
+    return {
+      up: true,
+      details: {
+        pingMs: Date.now() - started,
+        consumer: this.consumerName,
+        schema: this.schema,
+        subscriptions: this.consumers.size,
+        listen: this.notify ? (this.listener?.listening ?? false) : 'off',
+      },
+    };
+  }
+
+  /** Stops claiming, waits for in-flight handlers, writes their rows, then closes the connections. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await this.starting?.catch(() => undefined);
+      await Promise.all([...this.consumers].map((consumer) => consumer.stop()));
+      await this.acks.flush();
+      await this.listener?.stop();
+      await this.pool.end().catch(() => undefined);
+    })();
+    return this.closing;
+  }
+
+  private async open(): Promise<void> {
+    await connectAtStartup(this.pool, postgresEndpoint(this.config), this.connectTimeoutMs);
+    if (this.options.migrate ?? true) await runMigrations(this.pool, { name: this.schema, sql: this.schemaSql });
+    if (this.notify && !this.listener) {
+      this.listener = new WakeListener(
+        this.config,
+        this.channel,
+        (messageClass) => this.consumersByClass.get(messageClass)?.forEach((consumer) => consumer.wake()),
+        () => this.consumers.forEach((consumer) => consumer.wake()),
+        this.logger,
+      );
+      await this.listener.start();
+    }
+  }
+}
+
+function positiveInteger(value: number | undefined, fallback: number, option: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value <= 0) throw new InvalidOptionError(OWNER, option, value, 'a positive integer');
+  return value;
+}

@@ -1,0 +1,106 @@
+import { schemaOption } from './schema-name';
+
+/** One schema change: applied once, in order, recorded in `<schema>.migrations`. */
+export interface PostgresMigration {
+  readonly version: number;
+  readonly name: string;
+  /** The statements, for the quoted schema name `s`. Each is idempotent, so the text may be applied twice. */
+  sql(s: string): string;
+}
+
+/**
+ * Additive only: a release adds a migration, it never edits one that shipped, so every instance
+ * of a rolling deploy agrees on what version N is.
+ */
+export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
+  {
+    version: 1,
+    name: 'messages, deliveries, subscriptions, dead letters',
+    sql: (s) => `
+-- One row per published message: the envelope's frame (header and payload), never updated.
+CREATE TABLE IF NOT EXISTS ${s}.messages (
+  seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  uuid text NOT NULL,
+  message_class text NOT NULL,
+  frame text NOT NULL,
+  published_at timestamptz NOT NULL DEFAULT now()
+);
+
+-- Which consumer groups (services) receive which message class; written by subscribe.
+CREATE TABLE IF NOT EXISTS ${s}.subscriptions (
+  message_class text NOT NULL,
+  group_name text NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  last_seen_at timestamptz NOT NULL DEFAULT now(),
+  last_seen_by text,
+  PRIMARY KEY (message_class, group_name)
+);
+
+-- The work queue: one row per group per message, deleted when handled. visible_at is the due
+-- time, the lease end and the retry time in one column. No foreign key to messages: the row is
+-- inserted by the same statement as its message, and a consumer treats a missing message as a
+-- broken row, not a crash.
+CREATE TABLE IF NOT EXISTS ${s}.deliveries (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  message_seq bigint NOT NULL,
+  group_name text NOT NULL,
+  message_class text NOT NULL,
+  priority integer NOT NULL DEFAULT 0,
+  visible_at timestamptz NOT NULL DEFAULT now(),
+  attempts integer NOT NULL DEFAULT 0,
+  lease_owner text
+);
+CREATE INDEX IF NOT EXISTS deliveries_claim_idx
+  ON ${s}.deliveries (group_name, message_class, priority DESC, visible_at, id);
+
+-- Deliveries the transport set aside (undecodable, poison), kept with the reason.
+CREATE TABLE IF NOT EXISTS ${s}.dead_letters (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  delivery_id bigint NOT NULL,
+  message_seq bigint NOT NULL,
+  group_name text NOT NULL,
+  message_class text NOT NULL,
+  reason text NOT NULL,
+  error text NOT NULL,
+  attempts integer NOT NULL,
+  lease_owner text,
+  failed_at timestamptz NOT NULL DEFAULT now()
+);
+`,
+  },
+];
+
+/** The newest schema version this package knows. */
+export const POSTGRES_SCHEMA_VERSION = POSTGRES_MIGRATIONS[POSTGRES_MIGRATIONS.length - 1].version;
+
+/** The schema and the table that records applied versions: the first statements of every migration run. */
+export function migrationsTableSql(s: string): string {
+  return `
+CREATE SCHEMA IF NOT EXISTS ${s};
+CREATE TABLE IF NOT EXISTS ${s}.migrations (
+  version integer PRIMARY KEY,
+  name text NOT NULL,
+  applied_at timestamptz NOT NULL DEFAULT now()
+);
+`;
+}
+
+/** Records a version as applied; a second run of the same text changes nothing. */
+export function recordMigrationSql(s: string, migration: PostgresMigration): string {
+  const name = migration.name.replace(/'/g, "''");
+  return `INSERT INTO ${s}.migrations (version, name) VALUES (${migration.version}, '${name}') ON CONFLICT (version) DO NOTHING;\n`;
+}
+
+/**
+ * The whole schema as plain SQL, for a migration tool of your own (Flyway, Liquibase, node-pg-migrate,
+ * Prisma's or TypeORM's raw migrations). Idempotent: applying it to a schema that already has
+ * some or all of it changes nothing. Apply it in one transaction, then start the transport with
+ * `migrate: false`.
+ */
+export function postgresMigrationSql(schema?: string): string {
+  const { sql: s } = schemaOption(schema, 'postgresMigrationSql');
+  return [
+    migrationsTableSql(s),
+    ...POSTGRES_MIGRATIONS.map((migration) => migration.sql(s) + recordMigrationSql(s, migration)),
+  ].join('\n');
+}
