@@ -85,6 +85,8 @@ export class DeliveryConsumer {
     clearInterval(this.timer);
     await this.pumping;
     await this.queue.idle();
+    // The settle callbacks of the last deliveries run after idle() resolved; let them queue their writes.
+    await new Promise((resolve) => setImmediate(resolve));
     while (this.writes.size > 0) await Promise.all(this.writes);
   }
 
@@ -185,7 +187,7 @@ export class DeliveryConsumer {
     };
     this.write(
       this.deps.statements.deadLetter,
-      [row.id, row.attempts, this.settings.owner, reason, error.message.slice(0, 2000)],
+      [row.id, row.attempts, this.settings.owner, reason, error.message.slice(0, 2000), attempt],
       'dead-letter',
       () => this.options.onReject?.(rejection),
     );

@@ -24,7 +24,7 @@ export class QueueStatements {
   readonly ack: string;
   /** Makes a failed row due again after a delay. Params: id, attempts, owner, delayMs. */
   readonly retry: string;
-  /** Moves a row to dead_letters with its reason, in one statement. Params: id, attempts, owner, reason, error. */
+  /** Moves a row to dead_letters with its reason, in one statement. Params: id, attempts, owner, reason, error, deliveries reported. */
   readonly deadLetter: string;
   /** Registers a group for a class (so publishes fan out to it) and records this instance's heartbeat. Params: class, group, owner. */
   readonly subscribe: string;
@@ -74,7 +74,7 @@ WITH removed AS (
   RETURNING id, message_seq, group_name, message_class, attempts, lease_owner
 )
 INSERT INTO ${s}.dead_letters (delivery_id, message_seq, group_name, message_class, reason, error, attempts, lease_owner)
-SELECT id, message_seq, group_name, message_class, $4, $5, attempts, lease_owner FROM removed`;
+SELECT id, message_seq, group_name, message_class, $4, $5, $6::int, lease_owner FROM removed`;
     this.subscribe = `
 INSERT INTO ${s}.subscriptions (message_class, group_name, last_seen_by) VALUES ($1, $2, $3)
 ON CONFLICT (message_class, group_name) DO UPDATE SET last_seen_at = now(), last_seen_by = excluded.last_seen_by`;
