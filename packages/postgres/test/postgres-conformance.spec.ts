@@ -14,9 +14,7 @@ afterAll(async () => {
 
 const broker: ConformanceBrokerControl = {
   async dropConnections() {
-    await sql('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [
-      applicationName,
-    ]);
+    await sql('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [applicationName]);
   },
   // Only the `durable` restart case calls it, and it is not declared: the shared server is never stopped.
   restart: () => Promise.reject(new Error('restarting the shared PostgreSQL server is not allowed')),

@@ -62,14 +62,14 @@ describe('PostgresTransport delivery', () => {
     await shipping.subscribe(messageClass, recordInto(shipped, 'shipping'), { concurrency: 4, group: 'shipping' });
 
     const count = 300;
-    for (let sequence = 0; sequence < count; sequence++)
-      await publisher.publish(envelopeOf(messageClass, sequence));
+    for (let sequence = 0; sequence < count; sequence++) await publisher.publish(envelopeOf(messageClass, sequence));
     await waitFor(() => billing.length >= count && shipped.length >= count, 'every message in both groups', {
       timeoutMs: 15_000,
     });
     // Nothing more comes once the rows are gone: wait for the acks, then for one more poll of each.
     await waitFor(
-      async () => (await sql(`SELECT 1 FROM "${schema}".deliveries WHERE message_class = $1`, [messageClass])).length === 0,
+      async () =>
+        (await sql(`SELECT 1 FROM "${schema}".deliveries WHERE message_class = $1`, [messageClass])).length === 0,
       'every delivery row deleted',
     );
 
@@ -112,7 +112,9 @@ describe('PostgresTransport delivery', () => {
       },
       { concurrency: 1, group: 'workers' },
     );
-    await waitFor(() => redelivered.length === 1, 'the message redelivered after the lease ended', { timeoutMs: 10_000 });
+    await waitFor(() => redelivered.length === 1, 'the message redelivered after the lease ended', {
+      timeoutMs: 10_000,
+    });
     expect(redelivered[0]).toEqual({ by: 'survivor', sequence: 7, attempt: 2 });
 
     // The first consumer finishes late: its ack must not delete the row the survivor now holds.
@@ -190,7 +192,8 @@ describe('PostgresTransport delivery', () => {
     expect((oversized?.frame as Uint8Array | undefined)?.length).toBe(1024);
     expect(rejections.some((rejection) => /no message row/.test(rejection.error.message))).toBe(true);
     await waitFor(
-      async () => (await sql(`SELECT 1 FROM "${schema}".dead_letters WHERE message_class = $1`, [messageClass])).length === 4,
+      async () =>
+        (await sql(`SELECT 1 FROM "${schema}".dead_letters WHERE message_class = $1`, [messageClass])).length === 4,
       'four dead letter rows',
     );
   });

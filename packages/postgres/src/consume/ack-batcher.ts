@@ -58,14 +58,21 @@ export class AckBatcher {
   private async send(batch: Handled[]): Promise<void> {
     for (let tries = 1; ; tries++) {
       try {
-        await this.pool.query(this.statement, [batch.map((row) => row.id), batch.map((row) => row.attempts), this.owner]);
+        await this.pool.query(this.statement, [
+          batch.map((row) => row.id),
+          batch.map((row) => row.attempts),
+          this.owner,
+        ]);
         return;
       } catch (error) {
         if (tries >= MAX_TRIES) {
-          this.logger.error('Could not acknowledge handled deliveries; they will be delivered again after their lease', {
-            rows: batch.length,
-            error: (error as Error).message,
-          });
+          this.logger.error(
+            'Could not acknowledge handled deliveries; they will be delivered again after their lease',
+            {
+              rows: batch.length,
+              error: (error as Error).message,
+            },
+          );
           return;
         }
         await new Promise((resolve) => setTimeout(resolve, RETRY_MS * tries));

@@ -2,13 +2,7 @@ import { SmartMessageError } from '@smart-message/nestjs';
 
 /** Why a connection to PostgreSQL could not be opened. */
 export type PostgresConnectionFailure =
-  | 'refused'
-  | 'unknown-host'
-  | 'auth'
-  | 'unknown-database'
-  | 'timeout'
-  | 'starting'
-  | 'unreachable';
+  'refused' | 'unknown-host' | 'auth' | 'unknown-database' | 'timeout' | 'starting' | 'unreachable';
 
 const FIXES: Record<PostgresConnectionFailure, string> = {
   refused:

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 
 /** The machine's PostgreSQL: trust auth, user postgres, database `test`. */
-export const TEST_DATABASE_URL = process.env.SMART_MESSAGE_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const TEST_DATABASE_URL =
+  process.env.SMART_MESSAGE_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 /** A schema name no other test or run uses; tests drop it afterwards. */
 export function randomSchema(): string {
