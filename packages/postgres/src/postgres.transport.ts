@@ -23,6 +23,7 @@ import {
 } from '@smart-message/nestjs/transport-kit';
 import { connectAtStartup } from './connection/connect-at-startup';
 import { postgresEndpoint } from './connection/postgres-endpoint';
+import { runStatement } from './connection/run-statement';
 import { AckBatcher } from './consume/ack-batcher';
 import { DeliveryConsumer } from './consume/delivery-consumer';
 import { PostgresTransportOptions } from './interfaces/postgres-transport-options.interface';
@@ -119,8 +120,10 @@ export class PostgresTransport implements Transport {
     const frame = this.codec.encode(envelope);
     assertFrameSize(frame, this.maxFrameBytes, this.kind, envelope.header.messageClass);
     const { uuid, messageClass } = envelope.header;
-    if (this.notify) await this.pool.query(this.statements.publish, [uuid, messageClass, frame, this.channel]);
-    else await this.pool.query(this.statements.publishWithoutNotify, [uuid, messageClass, frame]);
+    const activity = `publishing ${messageClass}`;
+    if (this.notify)
+      await runStatement(this.pool, this.statements.publish, [uuid, messageClass, frame, this.channel], activity);
+    else await runStatement(this.pool, this.statements.publishWithoutNotify, [uuid, messageClass, frame], activity);
   }
 
   async subscribe(
@@ -139,7 +142,12 @@ export class PostgresTransport implements Transport {
         { group },
       );
     // Registered before resolving: a publish after subscribe() fans out to this group (rule 5).
-    await this.pool.query(this.statements.subscribe, [messageClass, group, this.consumerName]);
+    await runStatement(
+      this.pool,
+      this.statements.subscribe,
+      [messageClass, group, this.consumerName],
+      `subscribing consumer group ${group} to ${messageClass}`,
+    );
     const queue = new DeliveryQueue(handler, options);
     const consumer = new DeliveryConsumer(
       {
@@ -171,7 +179,8 @@ export class PostgresTransport implements Transport {
           await consumer.stop();
           await this.acks.flush();
         })()),
-      // Rows given up on stay leased in the table and are claimed again after the lease.
+      // Rows given up on stay in the table: they are made due again after the retry backoff, for
+      // this or another instance, and no dead letter is written that a replay would run twice.
       abandon: () => queue.abandonWaiting(false),
     };
   }

@@ -5,6 +5,7 @@ import {
   POSTGRES_SCHEMA_VERSION,
   PostgresConnectionError,
   postgresMigrationSql,
+  PostgresQueryError,
   PostgresTransport,
 } from '@smart-message/postgres';
 import { dropSchema, randomSchema, sql, TEST_DATABASE_URL } from './support/test-database';
@@ -93,6 +94,31 @@ describe('PostgresTransport startup', () => {
     const again = new PostgresTransport({ connectionString: TEST_DATABASE_URL, schema, logger: silent });
     await again.start();
     await Promise.all([...transports, again].map((transport) => transport.close()));
+  });
+
+  it('fails a publish with a coded error naming the message class and the fix when the tables are gone', async () => {
+    const schema = newSchema();
+    const transport = new PostgresTransport({ connectionString: TEST_DATABASE_URL, schema, logger: silent });
+    await transport.start();
+    await dropSchema(schema);
+    const error = await transport
+      .publish({
+        header: {
+          uuid: '00000000-0000-4000-8000-000000000000',
+          messageClass: 'Orphaned',
+          version: 1,
+          publishedAt: new Date().toISOString(),
+          publisherPid: process.pid,
+          from: 'postgres-spec',
+          serializer: 'json',
+        },
+        payload: '{}',
+      })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(PostgresQueryError);
+    expect(error).toMatchObject({ code: 'SM_POSTGRES_QUERY_FAILED', sqlState: '42P01' });
+    expect((error as Error).message).toMatch(/while publishing Orphaned .*postgresMigrationSql/);
+    await transport.close();
   });
 
   it('gives the schema as plain SQL that applies twice, for a migration tool of your own', async () => {

@@ -1,2 +1,3 @@
 export * from './postgres-connection.error';
 export * from './postgres-migration.error';
+export * from './postgres-query.error';
