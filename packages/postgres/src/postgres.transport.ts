@@ -43,7 +43,9 @@ const OWNER = 'PostgresTransport';
  */
 export class PostgresTransport implements Transport {
   readonly kind = 'postgres';
+  /** This instance's name as lease owner of the rows it claims. */
   readonly consumerName: string;
+  /** The schema of the transport's tables. */
   readonly schema: string;
   private readonly pool: Pool;
   private readonly config: PoolConfig;

@@ -198,12 +198,28 @@ describe('PostgresTransport delivery', () => {
     );
   });
 
+  it('subscribes under the group option instead of the bus group when one is given', async () => {
+    const messageClass = newClass('Grouped');
+    const consumer = await transport({ group: 'reporting' });
+    const received: Received[] = [];
+    await consumer.subscribe(messageClass, recordInto(received, 'reporting'), { concurrency: 1, group: 'from-bus' });
+    await consumer.publish(envelopeOf(messageClass, 3));
+    await waitFor(() => received.length === 1, 'the message');
+    expect(
+      await sql(`SELECT group_name FROM "${schema}".subscriptions WHERE message_class = $1`, [messageClass]),
+    ).toEqual([{ group_name: 'reporting' }]);
+  });
+
   it('refuses to publish or subscribe after close with TransportClosedError', async () => {
     const closed = await transport();
     await closed.close();
     await expect(closed.publish(envelopeOf(newClass('Closed'), 1))).rejects.toMatchObject({
       code: 'SM_TRANSPORT_CLOSED',
     });
+    await expect(
+      closed.subscribe(newClass('Closed'), async () => undefined, { concurrency: 1, group: 'workers' }),
+    ).rejects.toMatchObject({ code: 'SM_TRANSPORT_CLOSED' });
+    await expect(closed.start()).rejects.toMatchObject({ code: 'SM_TRANSPORT_CLOSED' });
     expect((await closed.health(1000)).up).toBe(false);
   });
 });
