@@ -59,6 +59,7 @@ export class PostgresTransport implements Transport {
   private readonly maxDeliveries: number;
   private readonly retryBackoff: Backoff;
   private readonly connectTimeoutMs: number;
+  private readonly publishTimeoutMs: number;
   private readonly notify: boolean;
   private readonly channel: string;
   private readonly schemaSql: string;
@@ -79,6 +80,7 @@ export class PostgresTransport implements Transport {
     this.pollIntervalMs = positiveInteger(options.pollIntervalMs, 1000, 'pollIntervalMs');
     this.maxDeliveries = positiveInteger(options.maxDeliveries, 5, 'maxDeliveries');
     this.connectTimeoutMs = positiveInteger(options.connectTimeoutMs, 5000, 'connectTimeoutMs');
+    this.publishTimeoutMs = positiveInteger(options.publishTimeoutMs, 10_000, 'publishTimeoutMs');
     this.retryBackoff = {
       baseMs: positiveInteger(options.retryBackoff?.baseMs, 1000, 'retryBackoff.baseMs'),
       maxMs: positiveInteger(options.retryBackoff?.maxMs, 60_000, 'retryBackoff.maxMs'),
@@ -124,8 +126,21 @@ export class PostgresTransport implements Transport {
     const { uuid, messageClass } = envelope.header;
     const activity = `publishing ${messageClass}`;
     if (this.notify)
-      await runStatement(this.pool, this.statements.publish, [uuid, messageClass, frame, this.channel], activity);
-    else await runStatement(this.pool, this.statements.publishWithoutNotify, [uuid, messageClass, frame], activity);
+      await runStatement(
+        this.pool,
+        this.statements.publish,
+        [uuid, messageClass, frame, this.channel],
+        activity,
+        this.publishTimeoutMs,
+      );
+    else
+      await runStatement(
+        this.pool,
+        this.statements.publishWithoutNotify,
+        [uuid, messageClass, frame],
+        activity,
+        this.publishTimeoutMs,
+      );
   }
 
   async subscribe(
@@ -149,6 +164,7 @@ export class PostgresTransport implements Transport {
       this.statements.subscribe,
       [messageClass, group, this.consumerName],
       `subscribing consumer group ${group} to ${messageClass}`,
+      this.publishTimeoutMs,
     );
     const queue = new DeliveryQueue(handler, options);
     const consumer = new DeliveryConsumer(

@@ -10,7 +10,8 @@ const FIXES: Record<string, string> = {
   '53300': 'the server has no connection slots left: lower `poolConfig.max` across instances, or raise max_connections',
   '25006': 'the server is a read-only standby: point the transport at the primary',
 };
-const GENERAL_FIX = 'check that PostgreSQL is up and reachable; the connection is opened again for the next statement';
+const GENERAL_FIX =
+  'check that PostgreSQL is up and reachable: a server that is away or restarting is waited for up to `publishTimeoutMs`';
 
 /**
  * A statement of the transport failed after start: the server refused it or the connection

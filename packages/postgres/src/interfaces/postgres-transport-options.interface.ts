@@ -36,6 +36,11 @@ export interface PostgresTransportOptions {
   notify?: boolean;
   /** Create or upgrade the schema at start, under a transaction-scoped advisory lock. Default true. */
   migrate?: boolean;
+  /**
+   * How long a publish (or subscribe) waits for a server that is unreachable or restarting,
+   * sending the statement again on a new connection, before it fails with PostgresQueryError. Default 10,000.
+   */
+  publishTimeoutMs?: number;
   /** Bound on startup's connection attempts, in ms. Default 5000. */
   connectTimeoutMs?: number;
   /** `application_name` of the transport's connections, as seen in `pg_stat_activity`. Default `smart-message`. */
