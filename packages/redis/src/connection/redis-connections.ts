@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
 import type { MessageLogger } from '@smart-message/nestjs';
 import { InFlightLimit, ReconnectGate } from '@smart-message/nestjs/transport-kit';
 import { PublishBufferFullError } from '../errors/publish-buffer-full.error';
@@ -43,11 +43,14 @@ export class RedisConnections {
     return client;
   }
 
-  /** A connection of its own, for SUBSCRIBE or blocking reads; `whenLost` says what an outage costs. */
-  dedicated(role: string, whenLost?: string): Redis {
+  /**
+   * A connection of its own, for SUBSCRIBE or blocking reads; `whenLost` says what an outage
+   * costs, `required` adds options the role depends on.
+   */
+  dedicated(role: string, whenLost?: string, required: RedisOptions = {}): Redis {
     const client = openRedisConnection(
       this.connection,
-      this.profile(role, { enableOfflineQueue: true, maxRetriesPerRequest: null }),
+      this.profile(role, { enableOfflineQueue: true, maxRetriesPerRequest: null, ...required }),
     );
     this.own(client, role, whenLost);
     return client;

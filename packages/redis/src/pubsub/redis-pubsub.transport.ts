@@ -257,11 +257,14 @@ export class RedisPubSubTransport implements Transport {
 
   private subscriber(): Redis {
     if (this.subscriberClient) return this.subscriberClient;
-    // ioredis re-subscribes every channel once after a reconnect (autoResubscribe); adding no
-    // listener of our own on reconnect is what keeps deliveries from doubling.
+    // Re-subscribed here on every ready, not by ioredis's autoResubscribe: that one leaves its
+    // SUBSCRIBE promise unhandled, so a connection lost again before Redis answers is an unhandled
+    // rejection, which ends a Node 20 process. SUBSCRIBE to a channel already subscribed changes
+    // nothing, and the one `messageBuffer` listener below keeps deliveries from doubling.
     const client = this.connections.dedicated(
       'subscriber',
       'messages published until it is back are lost (pub/sub is at-most-once)',
+      { autoResubscribe: false },
     );
     client.on('messageBuffer', (channel: Buffer, frame: Buffer) => this.receive(channel.toString(), frame));
     // Counted per loss of a ready connection, not per failed reconnect attempt; the connections'
@@ -269,6 +272,7 @@ export class RedisPubSubTransport implements Transport {
     let ready = false;
     client.on('ready', () => {
       ready = true;
+      this.resubscribe(client);
     });
     client.on('close', () => {
       if (this.closed || !ready) return;
@@ -278,6 +282,20 @@ export class RedisPubSubTransport implements Transport {
     });
     this.subscriberClient = client;
     return client;
+  }
+
+  /** Subscribes the connection to every channel a handler needs, after it (re)connected. */
+  private resubscribe(client: Redis): void {
+    const channels = [...this.channels.keys()];
+    if (channels.length === 0) return;
+    client.subscribe(...channels).catch((error: unknown) => {
+      // Lost again before Redis answered: the next ready subscribes them. Anything else is worth a line.
+      if (this.closed || client.status !== 'ready') return;
+      this.logger.warn(
+        `Re-subscribing ${channels.length} channel(s) after a reconnect failed: ${(error as Error).message}; ` +
+          'messages on them are lost until the subscriber reconnects',
+      );
+    });
   }
 
   private receive(channel: string, message: Buffer): void {
