@@ -61,7 +61,6 @@ describe('pub/sub re-subscribing after a reconnect', () => {
     await waitFor(
       () => warnings.some((line) => /Re-subscribing 1 channel\(s\) after a reconnect failed: NOPERM/.test(line)),
       'the warning about the refused SUBSCRIBE',
-      5000,
     );
     // Give a stray rejection the turns it would need to surface.
     await new Promise((resolve) => setTimeout(resolve, 200));
