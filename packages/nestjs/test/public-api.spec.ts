@@ -176,6 +176,7 @@ const TRANSPORT_KIT = [
   'chainSpellingProblem',
   'compareDeadLetters',
   'compileDeadLetterFilter',
+  'connectionFailureMessage',
   'deadLetterIdOf',
   'deadLetterListener',
   'deadLetterSize',

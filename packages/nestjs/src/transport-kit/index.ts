@@ -24,6 +24,9 @@ export type { DeliveryQueueOptions } from '../transports/delivery-queue';
 // Connections: bounds on what waits for a broker, and the retry backoff (docs/writing-a-transport.md, "Helpers")
 /** Sends commands across a reconnect within a time and a count bound, failing with the transport's own errors past them. */
 export { ReconnectGate } from '../transports/reconnect-gate';
+/** The wording of a startup connection error: where, while doing what, the cause and the fix. */
+export { connectionFailureMessage } from '../transports/connection-failure-message';
+export type { ConnectionFailureDescription } from '../transports/connection-failure-message';
 /** What a `ReconnectGate` asks of a connection, and its bounds and errors. */
 export type { GatedConnection, ReconnectGateOptions } from '../transports/reconnect-gate';
 /** Runs at most a number of operations at once (publishes awaiting the broker's answer), the rest waiting in order. */

@@ -1,4 +1,5 @@
 import { SmartMessageError } from '@smart-message/nestjs';
+import { connectionFailureMessage } from '@smart-message/nestjs/transport-kit';
 
 /** Why a connection to PostgreSQL could not be opened. */
 export type PostgresConnectionFailure =
@@ -32,13 +33,16 @@ export class PostgresConnectionError extends SmartMessageError {
     readonly timeoutMs: number,
     options?: { cause?: unknown },
   ) {
-    // Duck-typed: socket errors may come from another realm (a test sandbox), failing instanceof.
-    const cause = options?.cause as { code?: unknown; message?: unknown } | undefined;
-    const detail =
-      typeof cause?.code === 'string' ? cause.code : typeof cause?.message === 'string' ? cause.message : undefined;
     super(
-      `Could not connect to PostgreSQL at ${endpoint.host}:${endpoint.port} while ${activity}` +
-        ` (${failure}${detail ? `: ${detail}` : ''}${failure === 'timeout' ? ` after ${timeoutMs} ms` : ''}): ${FIXES[failure]}.`,
+      connectionFailureMessage({
+        broker: 'PostgreSQL',
+        endpoint,
+        activity,
+        failure,
+        fix: FIXES[failure],
+        timeoutMs,
+        cause: options?.cause,
+      }),
       options,
     );
   }

@@ -1,4 +1,5 @@
 import { SmartMessageError } from '@smart-message/nestjs';
+import { connectionFailureMessage } from '@smart-message/nestjs/transport-kit';
 
 /** Why a connection to Redis could not be opened. */
 export type RedisConnectionFailure =
@@ -29,13 +30,16 @@ export class RedisConnectionError extends SmartMessageError {
     readonly timeoutMs: number,
     options?: { cause?: unknown },
   ) {
-    // Duck-typed: socket errors may come from another realm (a test sandbox), failing instanceof.
-    const cause = options?.cause as { code?: unknown; message?: unknown } | undefined;
-    const detail =
-      typeof cause?.code === 'string' ? cause.code : typeof cause?.message === 'string' ? cause.message : undefined;
     super(
-      `Could not connect to Redis at ${endpoint.host}:${endpoint.port} while ${activity}` +
-        ` (${failure}${detail ? `: ${detail}` : ''}${failure === 'timeout' ? ` after ${timeoutMs} ms` : ''}): ${FIXES[failure]}.`,
+      connectionFailureMessage({
+        broker: 'Redis',
+        endpoint,
+        activity,
+        failure,
+        fix: FIXES[failure],
+        timeoutMs,
+        cause: options?.cause,
+      }),
       options,
     );
   }
