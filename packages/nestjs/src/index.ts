@@ -117,6 +117,14 @@ export type * from './interfaces/publish-options.interface';
 export type * from './codec/serializer.interface';
 export type * from './interfaces/subscribe-options.interface';
 export type { Transport, TransportHealth } from './transports/transport.interface';
+export type {
+  TransportPublishOptions,
+  TransportPublishCapability,
+  TransportCapabilities,
+} from './transports/transport-publish-options.interface';
+
+// Transactional outbox: publishing inside the caller's database transaction
+export * from './outbox';
 export type * from './interfaces/undeliverable.interface';
 
 // Reliability

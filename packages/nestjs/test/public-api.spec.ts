@@ -115,6 +115,7 @@ const ROOT = [
   'UnexpectedReplyError',
   'UnknownSerializerError',
   'UnknownTransportError',
+  'UnsupportedPublishOptionError',
   'UpcastFailedError',
   'VersionMismatchError',
   'X25519RecipientStage',

@@ -14,6 +14,7 @@ import { UndeliverableListener } from '../interfaces/undeliverable.interface';
 import type { UnknownPropertiesPolicy } from '../validation/unknown-properties-policy';
 import type { SecurityOptions } from '../security/security-options.interface';
 import type { PublishDeclaration } from '../catalog/publish-declaration.interface';
+import type { TransactionalOutbox } from '../outbox/transactional-outbox.interface';
 
 export interface MessageBusOptions {
   /** This service's name: the `from` of messages whose class names none, and the consumer group on durable transports. */
@@ -64,4 +65,11 @@ export interface MessageBusOptions {
    * operations named after `entity`). On providers, `@Publishes()` says it per class.
    */
   publishes?: PublishDeclaration[];
+  /**
+   * Where `publish(message, { transaction })` writes a message whose transport cannot write inside
+   * your transaction (e.g. `new PostgresOutbox({ ... })` from `@smart-message/postgres` for Redis
+   * transports); its relay publishes it after commit. The bus starts it after the transports and
+   * closes it before them. Not the publish circuit breaker's in-memory `fallback: 'outbox'`.
+   */
+  outbox?: TransactionalOutbox;
 }

@@ -114,6 +114,7 @@ export class MessageBus {
       log: this.log,
       observers: options.observers ?? [],
       breaker: this.publishBreaker,
+      outbox: options.outbox,
       security: this.security,
     });
     this.subscriptions = new TransportSubscriptions(options, this.transports, this.dispatcher, this.circuitBreakers);
@@ -274,6 +275,10 @@ export class MessageBus {
         .handlers()
         .map((handler) => this.subscriptions.ensure(handler.transport, handler.messageType.name)),
     );
+    // After the transports: the relay publishes through them.
+    await this.options.outbox?.start?.({
+      publishEnvelope: (envelope, transportName) => this.publishEnvelope(envelope, transportName),
+    });
     logRoutingTable(this.log, this.routes());
   }
 
@@ -308,6 +313,8 @@ export class MessageBus {
       );
     }
     this.requests.rejectAll();
+    // Before the transports close: a relay mid-publish finishes, and what it did not send stays in its table.
+    await this.options.outbox?.close?.();
     await this.publishBreaker?.settle();
     this.lifecycle.state = 'closed';
     // Whatever a transport still hands over from here on starts no handler.

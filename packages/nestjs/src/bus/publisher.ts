@@ -16,6 +16,14 @@ import { headerViolations } from '../validation/header-validator';
 import { MessageValidator } from '../validation/message-validator';
 import type { BusSecurity } from '../security/bus-security';
 import { payloadAsVersion } from '../versioning/payload-as-version';
+import type { TransactionalOutbox } from '../outbox/transactional-outbox.interface';
+import { UnsupportedPublishOptionError } from '../outbox/unsupported-publish-option.error';
+import type {
+  TransportCapabilities,
+  TransportPublishCapability,
+  TransportPublishOptions,
+} from '../transports/transport-publish-options.interface';
+import { deliveryOptionsOf } from './delivery-options';
 import { BusLifecycle } from './bus-lifecycle';
 import { BusTransports } from './bus-transports';
 import { currentMessage } from './conversation';
@@ -41,6 +49,8 @@ export interface PublisherParts {
   /** Absent: publishing goes straight to the transport. */
   readonly breaker: PublishBreaker | undefined;
   readonly security: BusSecurity;
+  /** Where transactional publishes go whose transport cannot write inside the caller's transaction. */
+  readonly outbox: TransactionalOutbox | undefined;
 }
 
 /**
@@ -54,7 +64,9 @@ export class Publisher {
   publish(message: object, options: PublishOptions): Promise<MessageHeader> {
     // Not `async`: every promise layer costs on the hot path, so errors become rejections by hand.
     try {
-      return this.send(this.seal(message, options));
+      const delivery = deliveryOptionsOf(options);
+      const sealed = this.seal(message, options);
+      return delivery === undefined ? this.send(sealed) : this.sendWith(sealed, delivery);
     } catch (error) {
       return Promise.reject(error as Error);
     }
@@ -122,6 +134,57 @@ export class Publisher {
     );
   }
 
+  /**
+   * Sends with delivery options: through the transport where it supports every one asked for;
+   * a transactional publish it cannot write goes to the outbox; anything else is refused
+   * before a byte is written, since an ignored option would send early or send a rolled-back message.
+   */
+  private async sendWith(
+    { metadata, envelope }: SealedMessage,
+    delivery: TransportPublishOptions,
+  ): Promise<MessageHeader> {
+    const { transports, statistics, observers, log } = this.parts;
+    const name = metadata.transport ?? transports.defaultName;
+    const transport = transports.get(name);
+    const outbox = this.parts.outbox;
+    const viaOutbox = delivery.transaction !== undefined && transport.supports?.transaction !== true && !!outbox;
+    const unsupported = unsupportedOption(
+      delivery,
+      viaOutbox ? { ...outbox.supports, transaction: true } : transport.supports,
+    );
+    if (unsupported !== undefined) {
+      throw new UnsupportedPublishOptionError(
+        metadata.name,
+        unsupported,
+        name,
+        viaOutbox ? `${transport.kind}, through the outbox` : transport.kind,
+      );
+    }
+    let sent = envelope;
+    for (const observer of observers) sent = observer.beforePublish?.(sent, name) ?? sent;
+    try {
+      if (viaOutbox) await outbox.store(sent, name, delivery.transaction as object, delivery);
+      // A write inside the caller's transaction is not the broker's health: no breaker around it.
+      else if (delivery.transaction === undefined && this.parts.breaker)
+        await this.parts.breaker.publish(name, transport, sent, delivery);
+      else await transport.publish(sent, delivery);
+    } catch (error) {
+      const named = namedTransportError(error, name);
+      for (const observer of observers) observer.afterPublish?.(sent, name, named as Error);
+      throw named;
+    }
+    for (const observer of observers) observer.afterPublish?.(sent, name);
+    statistics.countPublished(metadata.name, name);
+    if (debugEnabled(log)) {
+      log.debug(`Published ${metadata.name}`, {
+        ...sent.header,
+        transport: name,
+        ...(viaOutbox ? { outbox: true } : {}),
+      });
+    }
+    return sent.header;
+  }
+
   /** See `MessageBus.publishEnvelope`. */
   async republish(envelope: Envelope, transportName?: string): Promise<void> {
     const { lifecycle, statistics, log } = this.parts;
@@ -164,4 +227,13 @@ export class Publisher {
     const metadata = this.parts.registry.all().find((type) => type.name === messageClass && type.version === version);
     return metadata?.transport ?? this.parts.transports.defaultName;
   }
+}
+
+const DELIVERY_OPTIONS: readonly TransportPublishCapability[] = ['transaction', 'notBefore', 'priority', 'orderingKey'];
+
+function unsupportedOption(
+  delivery: TransportPublishOptions,
+  supports: TransportCapabilities | undefined,
+): TransportPublishCapability | undefined {
+  return DELIVERY_OPTIONS.find((option) => delivery[option] !== undefined && supports?.[option] !== true);
 }

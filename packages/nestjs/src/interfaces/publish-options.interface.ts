@@ -14,6 +14,26 @@ export interface PublishOptions {
    * class's version.
    */
   version?: number;
+  /**
+   * Your own open database transaction: the message is written through it and sent only if it
+   * commits. A `pg` client after `BEGIN`, or your ORM's transaction object (see
+   * `@smart-message/postgres`'s adapters). On a transport that writes inside it (PostgreSQL) the
+   * delivery rows are the outbox; on any other, the bus's `outbox` holds it for its relay. A
+   * pool, or a client outside a transaction, is refused.
+   */
+  transaction?: object;
+  /** Deliver no earlier than this many ms from now. Not with `notBefore`. Needs a transport that delays (PostgreSQL). */
+  delayMs?: number;
+  /** Deliver no earlier than this time. Not with `delayMs`. */
+  notBefore?: Date;
+  /** Among deliveries due at once, higher runs first (a 32-bit integer, default 0). Needs a transport with priorities. */
+  priority?: number;
+  /**
+   * Deliveries with this key never run ahead of an older one with the same key, in each
+   * subscribing service (e.g. an order id: its events are handled in publish order, other orders'
+   * in parallel). Needs a transport that orders by key. Absent: unordered, the default.
+   */
+  orderingKey?: string;
 }
 
 export interface RequestOptions<R extends object> extends PublishOptions {

@@ -1,4 +1,5 @@
 import { Envelope } from '../interfaces/envelope.interface';
+import type { TransportCapabilities, TransportPublishOptions } from './transport-publish-options.interface';
 
 /**
  * Called by a transport for each delivered envelope; the returned promise settles when handling
@@ -75,7 +76,14 @@ export interface TransportHealthLimits {
 export interface Transport {
   /** Short kind, e.g. `memory`, `redis-pubsub`. */
   readonly kind: string;
-  publish(envelope: Envelope): Promise<void>;
+  /**
+   * The delivery options this transport honours (`transaction`, `notBefore`, `priority`,
+   * `orderingKey`). The bus passes `publish` only those, and refuses a publish asking for
+   * another. Absent: none.
+   */
+  readonly supports?: TransportCapabilities;
+  /** Resolves once the broker took the envelope. `options` holds only what `supports` declares, and is often absent. */
+  publish(envelope: Envelope, options?: TransportPublishOptions): Promise<void>;
   subscribe(
     messageClass: string,
     handler: EnvelopeHandler,

@@ -1,3 +1,4 @@
+import type { TransportPublishOptions } from '../../transports/transport-publish-options.interface';
 import { CircuitOpenError } from '../../errors';
 import { Envelope } from '../../interfaces/envelope.interface';
 import { Transport } from '../../transports/transport.interface';
@@ -23,10 +24,17 @@ export class PublishBreaker {
   ) {}
 
   /** Resolves once the transport took the envelope, or the fallback did. */
-  async publish(transportName: string, transport: Transport, envelope: Envelope): Promise<void> {
+  async publish(
+    transportName: string,
+    transport: Transport,
+    envelope: Envelope,
+    delivery?: TransportPublishOptions,
+  ): Promise<void> {
     const circuit = circuitOf(transportName);
     const publish = (sent: Envelope): Promise<void> =>
-      this.circuitBreakers.execute(circuit, this.options, () => transport.publish(sent));
+      this.circuitBreakers.execute(circuit, this.options, () =>
+        delivery === undefined ? transport.publish(sent) : transport.publish(sent, delivery),
+      );
     try {
       await publish(envelope);
     } catch (error) {
@@ -34,7 +42,8 @@ export class PublishBreaker {
       const fallback = this.options.fallback ?? 'fail';
       if (fallback === 'dead-letter') {
         await this.reportUnsent(error, transportName, envelope);
-      } else if (fallback === 'outbox') {
+      } else if (fallback === 'outbox' && delivery === undefined) {
+        // The outbox resends plain envelopes; a delayed or keyed one fails instead of losing its options.
         this.outboxOf(transportName, publish).add(envelope);
       } else {
         throw error;
