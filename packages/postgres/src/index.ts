@@ -8,3 +8,4 @@ export type { PostgresTransportOptions } from './interfaces/postgres-transport-o
 export { postgresMigrationSql, POSTGRES_SCHEMA_VERSION } from './schema/migrations';
 export { DEFAULT_SCHEMA } from './schema/schema-name';
 export * from './errors';
+export * from './transaction';
