@@ -23,6 +23,8 @@ export interface BenchOptions {
   /** Concurrency of the `scenarios` benchmark's sleeping handlers, when given. */
   ioConcurrency?: number;
   redisUrl: string;
+  /** PostgreSQL of the `postgres` benchmark. */
+  postgresUrl: string;
   /** Write the results into docs/benchmarks.md (off with --no-write). */
   write: boolean;
   /** Folder for CPU profiles of the measured runs (`--cpu-prof`), when profiling. */

@@ -6,6 +6,7 @@ export const BENCHMARKS: readonly { name: string; load(): Promise<Benchmark> }[]
   { name: 'in-process', load: async () => (await import('../in-process/in-process.benchmark')).inProcessBenchmark },
   { name: 'steps', load: async () => (await import('../steps/steps.benchmark')).stepsBenchmark },
   { name: 'redis', load: async () => (await import('../redis/redis.benchmark')).redisBenchmark },
+  { name: 'postgres', load: async () => (await import('../postgres/postgres.benchmark')).postgresBenchmark },
   { name: 'security', load: async () => (await import('../security/security.benchmark')).securityBenchmark },
   { name: 'scaling', load: async () => (await import('../scaling/scaling.benchmark')).scalingBenchmark },
 ];

@@ -15,6 +15,7 @@ export const USAGE = `Usage: pnpm bench [name ...] [options]
   --cpu-concurrency N  scenarios: concurrency of the CPU-bound handlers (default 1)
   --io-concurrency N   scenarios: concurrency of the sleeping handlers (default: one per message)
   --redis-url URL      Redis to use (default $REDIS_URL or redis://127.0.0.1:6379)
+  --postgres-url URL   PostgreSQL to use (default $POSTGRES_URL or postgres://postgres@127.0.0.1:5432/test)
   --no-write           print the results only; leave docs/benchmarks.md alone
   --cpu-prof           write a CPU profile of each measured run (to bench/profiles)
   --cpu-prof-dir DIR   ... to DIR instead
@@ -47,6 +48,7 @@ export function parseCliOptions(argv: string[], benchRoot: string): BenchOptions
     pacedMessages: 0,
     only: [],
     redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    postgresUrl: process.env.POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
     write: true,
   };
   const args = argv.flatMap((arg) => (arg.startsWith('--') && arg.includes('=') ? arg.split(/=(.*)/s, 2) : [arg]));
@@ -71,6 +73,8 @@ export function parseCliOptions(argv: string[], benchRoot: string): BenchOptions
         .map((factor) => positiveNumber(arg, factor.trim()));
     } else if (arg === '--redis-url') {
       options.redisUrl = next();
+    } else if (arg === '--postgres-url') {
+      options.postgresUrl = next();
     } else if (arg === '--no-write') {
       options.write = false;
     } else if (arg === '--cpu-prof') {

@@ -6,6 +6,8 @@ export interface MeasurementFacts {
   loadAtStart: string;
   loadAtEnd: string;
   redisVersion?: string;
+  /** The servers used, e.g. `PostgreSQL 15.19 and Redis 7.0.15 on the same machine` (instead of `redisVersion`). */
+  servers?: string;
 }
 
 /**
@@ -14,7 +16,11 @@ export interface MeasurementFacts {
  */
 export function measuredOn(context: BenchmarkContext, facts: MeasurementFacts): string {
   const { machine } = context;
-  const redis = facts.redisVersion ? `, Redis ${facts.redisVersion} on the same machine` : '';
+  const redis = facts.servers
+    ? `, ${facts.servers}`
+    : facts.redisVersion
+      ? `, Redis ${facts.redisVersion} on the same machine`
+      : '';
   return (
     `Measured ${facts.startedAt.toISOString().replace('T', ' ').slice(0, 16)} UTC with \`${context.command}\` on ` +
     `${machine.cores} cores (${machine.cpuModel}), ${machine.memoryGb} GB memory, Node ${machine.node}, ` +

@@ -5,7 +5,9 @@ export type ReceiveListener = (seq: number, sentAt: number) => void;
 
 export interface ContenderSettings {
   redisUrl: string;
-  /** Every key and channel the contender uses starts with this, so runs never meet. */
+  /** Only the `postgres` benchmark's contenders use it. */
+  postgresUrl?: string;
+  /** Every key, channel, schema and table the contender uses starts with this, so runs never meet. */
   prefix: string;
 }
 
@@ -25,6 +27,8 @@ export interface ContenderDefinition {
   create(settings: ContenderSettings): Contender;
   /** Ratios the issue aims at: this contender's median throughput ÷ the baseline's. */
   aims?: { baseline: string; atLeast: number }[];
+  /** More ratios to show beside the aims, with no target: this contender's median throughput ÷ each one's. */
+  compareWith?: string[];
   /** Shown below the table: what this contender does exactly. */
   description: string;
 }

@@ -1,4 +1,4 @@
-import { MessageBus, MessageBusOptions, Transport } from '@smart-message/nestjs';
+import { MessageBus, MessageBusOptions, PublishOptions, Transport } from '@smart-message/nestjs';
 import { BenchOrderPlaced } from '../bench-order.message';
 import { Contender, ReceiveListener } from '../contender';
 
@@ -26,8 +26,8 @@ export class SmartMessageContender implements Contender {
     await this.bus.start();
   }
 
-  publish(order: BenchOrderPlaced): Promise<unknown> {
-    return this.bus.publish(order);
+  publish(order: BenchOrderPlaced, options?: PublishOptions): Promise<unknown> {
+    return this.bus.publish(order, options);
   }
 
   async stop(): Promise<void> {

@@ -1,16 +1,16 @@
 import { profiled } from '../harness/cpu-profile';
 import { orderFactory } from '../shared/bench-order';
-import { BenchOrderPlaced } from './bench-order.message';
-import { REDIS_CONTENDERS } from './contenders';
-import { LoadDriver } from './load-driver';
-import { RunOutcome } from './load-run';
-import { deleteKeysUnder } from './redis-keys';
+import { BenchOrderPlaced } from '../redis/bench-order.message';
+import { LoadDriver } from '../redis/load-driver';
+import { RunOutcome } from '../redis/load-run';
+import { BrokerSuite } from './broker-suite';
 
 /** One contender's turn: a warm-up run, then one measured run at saturation and one paced run. */
-export interface RedisWorkerTask {
+export interface BrokerWorkerTask {
   contender: string;
   prefix: string;
   redisUrl: string;
+  postgresUrl: string;
   messages: number;
   payloadBytes: number;
   maxInFlight: number;
@@ -18,7 +18,7 @@ export interface RedisWorkerTask {
   pacedMessages: number;
 }
 
-export interface RedisWorkerResult {
+export interface BrokerWorkerResult {
   warmup: RunOutcome;
   saturation: RunOutcome;
   paced: RunOutcome & { offeredRate: number };
@@ -27,20 +27,22 @@ export interface RedisWorkerResult {
 }
 
 /** Runs in the worker process, one contender in a process of its own. */
-export async function runRedisWorker(task: RedisWorkerTask): Promise<RedisWorkerResult> {
-  const definition = REDIS_CONTENDERS.find((candidate) => candidate.id === task.contender);
+export async function runBrokerWorker(suite: BrokerSuite, task: BrokerWorkerTask): Promise<BrokerWorkerResult> {
+  const definition = suite.contenders.find((candidate) => candidate.id === task.contender);
   if (!definition) throw new Error(`unknown contender ${task.contender}`);
-  const contender = definition.create({ redisUrl: task.redisUrl, prefix: task.prefix });
+  const contender = definition.create({ redisUrl: task.redisUrl, postgresUrl: task.postgresUrl, prefix: task.prefix });
   const driver = new LoadDriver(contender, orderFactory(task.payloadBytes, BenchOrderPlaced), task.maxInFlight);
   try {
     await contender.start(driver.onReceived);
     const warmup = await driver.saturate(task.messages);
-    const saturation = await profiled(`redis-${task.contender}-${process.pid}`, () => driver.saturate(task.messages));
+    const saturation = await profiled(`${suite.name}-${task.contender}-${process.pid}`, () =>
+      driver.saturate(task.messages),
+    );
     const peakRssMb = process.resourceUsage().maxRSS / 1024;
     const paced = await driver.pace(task.pacedMessages, task.rate);
     return { warmup, saturation, paced, peakRssMb };
   } finally {
     await contender.stop().catch(() => undefined);
-    await deleteKeysUnder(task.redisUrl, task.prefix);
+    await suite.cleanup(task, task.prefix);
   }
 }
