@@ -235,7 +235,10 @@ export class PostgresTransport implements Transport {
     return this.starting;
   }
 
-  /** A `SELECT 1` within `timeoutMs`, and whether LISTEN is in place. Never throws. */
+  /**
+   * A `SELECT 1` within `timeoutMs`, and whether LISTEN is in place (`listen`: true, false while
+   * it reconnects, `'off'` with `notify: false`; as of the last heartbeat). Never throws.
+   */
   async health(timeoutMs: number): Promise<TransportHealth> {
     if (this.closing) return { up: false, details: { closed: true } };
     const started = Date.now();
@@ -248,7 +251,8 @@ export class PostgresTransport implements Transport {
         }),
       ]);
     } catch (error) {
-      return { up: false, details: { error: (error as Error).message } };
+      // The LISTEN state still tells an operator whether the listener saw the outage too.
+      return { up: false, details: { error: (error as Error).message, listen: this.listenState() } };
     } finally {
       clearTimeout(timer);
     }
@@ -259,7 +263,7 @@ export class PostgresTransport implements Transport {
         consumer: this.consumerName,
         schema: this.schema,
         subscriptions: this.consumers.size,
-        listen: this.notify ? (this.listener?.listening ?? false) : 'off',
+        listen: this.listenState(),
       },
     };
   }
@@ -274,6 +278,10 @@ export class PostgresTransport implements Transport {
       await this.pool.end().catch(() => undefined);
     })();
     return this.closing;
+  }
+
+  private listenState(): boolean | 'off' {
+    return this.notify ? (this.listener?.listening ?? false) : 'off';
   }
 
   private async open(): Promise<void> {

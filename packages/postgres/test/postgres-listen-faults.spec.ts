@@ -150,13 +150,10 @@ describe('PostgresTransport when its LISTEN connection fails', () => {
 
       proxy.open();
       await waitFor(() => listening(transport), 'LISTEN on a new connection', { timeoutMs: 15_000 });
-      await waitFor(
-        async () => {
-          const backends = await listenBackends(applicationName);
-          return backends.length === 1 && backends[0] !== first;
-        },
-        'the silent backend to be gone and a new one to LISTEN',
-      );
+      await waitFor(async () => {
+        const backends = await listenBackends(applicationName);
+        return backends.length === 1 && backends[0] !== first;
+      }, 'the silent backend to be gone and a new one to LISTEN');
       await transport.publish(envelopeOf(messageClass, 2));
       await waitFor(() => received.includes(2), 'message 2, woken by NOTIFY on the new connection');
     } finally {

@@ -63,9 +63,13 @@ if (server instanceof OwnPostgresServer) {
         });
         for (let restart = 0; restart <= RESTARTS; restart++) {
           const at = acknowledged.size + BETWEEN;
-          await waitFor(() => acknowledged.size >= at, () => `${at} publishes (${acknowledged.size})`, {
-            timeoutMs: 30_000,
-          });
+          await waitFor(
+            () => acknowledged.size >= at,
+            () => `${at} publishes (${acknowledged.size})`,
+            {
+              timeoutMs: 30_000,
+            },
+          );
           // The stream goes on while the server stops and starts: publishes wait for it.
           if (restart === RESTARTS) break;
           await server.restart();
@@ -73,7 +77,6 @@ if (server instanceof OwnPostgresServer) {
           await waitFor(async () => (await consumer.health(2000)).details?.listen === true, 'LISTEN to be back', {
             timeoutMs: 15_000,
           });
-
         }
         streaming = false;
         await Promise.all(publishing);

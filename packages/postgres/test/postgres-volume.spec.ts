@@ -96,10 +96,14 @@ describe('PostgresTransport with two consumer processes of one group', () => {
           ],
         );
       }
-      await waitFor(() => handled() >= MESSAGES, () => `${MESSAGES} handled (${handled()} so far)`, {
-        timeoutMs: 120_000,
-        intervalMs: 100,
-      });
+      await waitFor(
+        () => handled() >= MESSAGES,
+        () => `${MESSAGES} handled (${handled()} so far)`,
+        {
+          timeoutMs: 120_000,
+          intervalMs: 100,
+        },
+      );
       await waitFor(
         async () =>
           (await sql<{ left: number }>(`SELECT count(*)::int AS left FROM "${schema}".deliveries`))[0].left === 0,
