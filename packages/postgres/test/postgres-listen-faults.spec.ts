@@ -161,4 +161,38 @@ describe('PostgresTransport when its LISTEN connection fails', () => {
     }
     expect(received).toEqual([1, 2]);
   });
+
+  it('fetches at once after LISTEN is back what was published while it was away', async () => {
+    proxy.open();
+    const applicationName = `sm-listen-fetch-${randomBytes(4).toString('hex')}`;
+    const messageClass = `ListenFetch_${Date.now()}`;
+    // No poll within the test at all, not even while LISTEN is down: only the fetch after the
+    // reconnect can find the message.
+    const transport = new PostgresTransport({
+      connectionString: TEST_DATABASE_URL,
+      listenConnectionString: listenUrl(),
+      schema,
+      applicationName,
+      pollIntervalMs: NEVER_MS,
+      logger: recordingLogger().logger,
+    });
+    const received: number[] = [];
+    try {
+      await transport.subscribe(messageClass, async (envelope) => void received.push(sequenceOf(envelope)), {
+        concurrency: 1,
+        group: 'workers',
+      });
+      await waitFor(() => listening(transport), 'LISTEN to be in place');
+      proxy.refuse();
+      const [first] = await listenBackends(applicationName);
+      await sql('SELECT pg_terminate_backend($1)', [first]);
+      await waitFor(async () => !(await listening(transport)), 'health to show LISTEN down');
+      await transport.publish(envelopeOf(messageClass, 1));
+      expect(received).toEqual([]);
+      proxy.open();
+      await waitFor(() => received.includes(1), 'message 1, fetched once LISTEN is back', { timeoutMs: 15_000 });
+    } finally {
+      await transport.close();
+    }
+  });
 });
