@@ -56,6 +56,9 @@ export class PostgresTransport implements Transport {
   private readonly prefetch: number;
   private readonly leaseMs: number;
   private readonly pollIntervalMs: number;
+  private readonly idlePollIntervalMs: number;
+  private readonly listenHeartbeatMs: number;
+  private readonly listenHeartbeatTimeoutMs: number;
   private readonly maxDeliveries: number;
   private readonly retryBackoff: Backoff;
   private readonly connectTimeoutMs: number;
@@ -78,6 +81,16 @@ export class PostgresTransport implements Transport {
     this.prefetch = positiveInteger(options.prefetch, 50, 'prefetch');
     this.leaseMs = positiveInteger(options.leaseMs, 30_000, 'leaseMs');
     this.pollIntervalMs = positiveInteger(options.pollIntervalMs, 1000, 'pollIntervalMs');
+    this.idlePollIntervalMs = positiveInteger(options.idlePollIntervalMs, this.pollIntervalMs, 'idlePollIntervalMs');
+    if (this.idlePollIntervalMs < this.pollIntervalMs)
+      throw new InvalidOptionError(
+        OWNER,
+        'idlePollIntervalMs',
+        options.idlePollIntervalMs,
+        `at least pollIntervalMs (${this.pollIntervalMs}): it is the slower poll while LISTEN is healthy`,
+      );
+    this.listenHeartbeatMs = positiveInteger(options.listenHeartbeatMs, 10_000, 'listenHeartbeatMs');
+    this.listenHeartbeatTimeoutMs = positiveInteger(options.listenHeartbeatTimeoutMs, 5000, 'listenHeartbeatTimeoutMs');
     this.maxDeliveries = positiveInteger(options.maxDeliveries, 5, 'maxDeliveries');
     this.connectTimeoutMs = positiveInteger(options.connectTimeoutMs, 5000, 'connectTimeoutMs');
     this.publishTimeoutMs = positiveInteger(options.publishTimeoutMs, 10_000, 'publishTimeoutMs');
@@ -98,6 +111,9 @@ export class PostgresTransport implements Transport {
       ...(options.connectionString ? { connectionString: options.connectionString } : {}),
       application_name: options.applicationName ?? options.poolConfig?.application_name ?? 'smart-message',
       connectionTimeoutMillis: options.poolConfig?.connectionTimeoutMillis ?? this.connectTimeoutMs,
+      // Without a delay `pg` leaves the OS default (two hours on Linux) before a dead peer is probed.
+      keepAlive: options.poolConfig?.keepAlive ?? true,
+      keepAliveInitialDelayMillis: options.poolConfig?.keepAliveInitialDelayMillis ?? 10_000,
     };
     this.pool = new Pool(this.config);
     // An idle client whose backend went away is removed by the pool, which then emits `error`;
@@ -174,7 +190,9 @@ export class PostgresTransport implements Transport {
         owner: this.consumerName,
         prefetch: this.prefetch,
         leaseMs: this.leaseMs,
-        pollIntervalMs: this.pollIntervalMs,
+        // With LISTEN, new rows wake the consumer: its own poll is only the slow backstop, and
+        // the listener polls for it at pollIntervalMs while LISTEN is down.
+        pollIntervalMs: this.notify ? this.idlePollIntervalMs : this.pollIntervalMs,
         maxDeliveries: this.maxDeliveries,
         maxFrameBytes: this.maxFrameBytes,
         retryBackoff: this.retryBackoff,
@@ -217,7 +235,10 @@ export class PostgresTransport implements Transport {
     return this.starting;
   }
 
-  /** A `SELECT 1` within `timeoutMs`, and whether LISTEN is in place. Never throws. */
+  /**
+   * A `SELECT 1` within `timeoutMs`, and whether LISTEN is in place (`listen`: true, false while
+   * it reconnects, `'off'` with `notify: false`; as of the last heartbeat). Never throws.
+   */
   async health(timeoutMs: number): Promise<TransportHealth> {
     if (this.closing) return { up: false, details: { closed: true } };
     const started = Date.now();
@@ -230,7 +251,8 @@ export class PostgresTransport implements Transport {
         }),
       ]);
     } catch (error) {
-      return { up: false, details: { error: (error as Error).message } };
+      // The LISTEN state still tells an operator whether the listener saw the outage too.
+      return { up: false, details: { error: (error as Error).message, listen: this.listenState() } };
     } finally {
       clearTimeout(timer);
     }
@@ -241,7 +263,7 @@ export class PostgresTransport implements Transport {
         consumer: this.consumerName,
         schema: this.schema,
         subscriptions: this.consumers.size,
-        listen: this.notify ? (this.listener?.listening ?? false) : 'off',
+        listen: this.listenState(),
       },
     };
   }
@@ -258,15 +280,28 @@ export class PostgresTransport implements Transport {
     return this.closing;
   }
 
+  private listenState(): boolean | 'off' {
+    return this.notify ? (this.listener?.listening ?? false) : 'off';
+  }
+
   private async open(): Promise<void> {
     await connectAtStartup(this.pool, postgresEndpoint(this.config), this.connectTimeoutMs);
     if (this.options.migrate ?? true) await runMigrations(this.pool, { name: this.schema, sql: this.schemaSql });
     if (this.notify && !this.listener) {
       this.listener = new WakeListener(
-        this.config,
-        this.channel,
-        (messageClass) => this.consumersByClass.get(messageClass)?.forEach((consumer) => consumer.wake()),
-        () => this.consumers.forEach((consumer) => consumer.wake()),
+        {
+          config: this.options.listenConnectionString
+            ? { ...this.config, connectionString: this.options.listenConnectionString }
+            : this.config,
+          channel: this.channel,
+          heartbeatMs: this.listenHeartbeatMs,
+          heartbeatTimeoutMs: this.listenHeartbeatTimeoutMs,
+          ...(this.idlePollIntervalMs > this.pollIntervalMs ? { downPollMs: this.pollIntervalMs } : {}),
+        },
+        {
+          wake: (messageClass) => this.consumersByClass.get(messageClass)?.forEach((consumer) => consumer.wake()),
+          wakeAll: () => this.consumers.forEach((consumer) => consumer.wake()),
+        },
         this.logger,
       );
       await this.listener.start();

@@ -22,8 +22,33 @@ export interface PostgresTransportOptions {
    * Longer than your slowest handler. Default 30,000.
    */
   leaseMs?: number;
-  /** How often each subscription looks for due rows without a wake-up, in ms. Default 1000. */
+  /**
+   * How often each subscription looks for due rows without a wake-up, in ms, while LISTEN is down
+   * (or off: `notify: false`). Default 1000.
+   */
   pollIntervalMs?: number;
+  /**
+   * The slower poll while LISTEN is healthy, in ms: new rows then wake consumers at once, so the
+   * poll only finds rows nothing announces (a retry's backoff ended, a crashed consumer's lease
+   * ran out), and finds them up to this late. When LISTEN drops, consumers poll at
+   * `pollIntervalMs` until it is back. At least `pollIntervalMs`; default `pollIntervalMs`
+   * (no slowdown). 5000 to 10,000 halves the idle load of a mostly quiet service.
+   */
+  idlePollIntervalMs?: number;
+  /**
+   * How often the LISTEN connection is asked, on its own session, whether it still LISTENs
+   * (`pg_listening_channels()`), in ms. A connection that does not answer within
+   * `listenHeartbeatTimeoutMs` (half-open: a NAT or firewall dropped it, the server host froze)
+   * is destroyed and opened again. Default 10,000.
+   */
+  listenHeartbeatMs?: number;
+  /** How long the heartbeat, and the LISTEN after a reconnect, may take, in ms. Default 5000. */
+  listenHeartbeatTimeoutMs?: number;
+  /**
+   * Where the LISTEN connection goes when it cannot share the pool's: the pool through PgBouncer in
+   * transaction mode, LISTEN straight to the server. Default: the pool's settings.
+   */
+  listenConnectionString?: string;
   /** Deliveries of one row after which it is set aside as `poison` instead of delivered again. Default 5. */
   maxDeliveries?: number;
   /** Delay before a row whose handler failed is due again: `baseMs` doubled per attempt up to `maxMs`, jittered. Default 1000 / 60,000. */
