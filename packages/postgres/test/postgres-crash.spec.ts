@@ -35,7 +35,8 @@ describe('PostgresTransport when a consumer process dies', () => {
           TS_NODE_SWC: 'true',
           DATABASE_URL: TEST_DATABASE_URL,
           SCHEMA: schema,
-          LEASE_MS: '500',
+          // Long enough that a slow, loaded machine cannot let the child claim the row again before it is killed.
+          LEASE_MS: '3000',
           MESSAGE_CLASS: messageClass,
         },
         stdio: ['ignore', 'pipe', 'pipe'],
