@@ -11,3 +11,8 @@ export * from './errors';
 export * from './transaction';
 export { PostgresDeadLetterStore } from './dead-letters/postgres-dead-letter.store';
 export type { PostgresDeadLetterStoreOptions } from './dead-letters/postgres-dead-letter-store-options.interface';
+export type {
+  PostgresMaintenanceOptions,
+  PostgresMaintenanceReport,
+  PostgresRetentionOptions,
+} from './maintenance/postgres-maintenance-options.interface';

@@ -28,7 +28,7 @@ const STORE_NAME = 'PostgresDeadLetterStore';
 /** First key of the advisory lock that orders the writes of one store; the second is the schema's hash. */
 const WRITE_LOCK_CLASS = 0x534d_444c; // "SMDL"
 
-interface StatsRow {
+type StatsRow = {
   by_reason: number;
   by_class: number;
   by_handler: number;
@@ -38,7 +38,7 @@ interface StatsRow {
   entries: number;
   oldest_ms: string | null;
   newest_ms: string | null;
-}
+};
 
 /**
  * Dead letters in a PostgreSQL table, shared by every instance of a service: one row per entry,
