@@ -19,6 +19,7 @@ import {
   resolveDeadLetterBounds,
   resolvePaging,
 } from '@smart-message/nestjs/transport-kit';
+import { PostgresQueryError } from '../errors/postgres-query.error';
 import { runMigrations } from '../schema/run-migrations';
 import { schemaOption } from '../schema/schema-name';
 import { DeadLetterStoreStatements } from './dead-letter-store-statements';
@@ -87,13 +88,13 @@ export class PostgresDeadLetterStore implements DeadLetterStore {
     const bytes = Buffer.byteLength(text, 'utf8');
     const messageClass = entry.envelope?.header.messageClass;
     if (bytes > this.bounds.maxBytes) {
-      await this.query(this.statements.countRefused, []);
+      await this.query(this.statements.countRefused, [], 'counting a dead letter too large to keep');
       reportEvictions(STORE_NAME, this.bounds, [
         { id: entry.id, ...(messageClass === undefined ? {} : { messageClass }), reason: entry.reason, bytes },
       ]);
       return;
     }
-    const evicted = await this.transaction(async (client) => {
+    const evicted = await this.transaction('recording a dead letter', async (client) => {
       await client.query('SELECT pg_advisory_xact_lock($1::int, hashtext($2))', [WRITE_LOCK_CLASS, this.schema]);
       await client.query(this.statements.upsert, [
         columnText(entry.id),
@@ -125,18 +126,18 @@ export class PostgresDeadLetterStore implements DeadLetterStore {
   }
 
   async get(id: string): Promise<DeadLetterEntry | undefined> {
-    const { rows } = await this.query<{ entry: string }>(this.statements.get, [columnText(id)]);
+    const { rows } = await this.query<{ entry: string }>(this.statements.get, [columnText(id)], 'reading a dead letter');
     return rows[0] === undefined ? undefined : parseStoredDeadLetter(rows[0].entry);
   }
 
   async list(query: DeadLetterQuery = {}): Promise<DeadLetterPage> {
     const filter = filterParams(query);
     const { offset, limit, order } = resolvePaging(query);
-    const { rows } = await this.query<{ total: number }>(this.statements.count, filter);
+    const { rows } = await this.query<{ total: number }>(this.statements.count, filter, 'counting dead letters');
     const total = rows[0]?.total ?? 0;
     if (limit === 0 || offset >= total) return { entries: [], total, offset, limit };
     const statement = order === 'newest-first' ? this.statements.listNewestFirst : this.statements.listOldestFirst;
-    const page = await this.query<{ entry: string }>(statement, [...filter, limit, offset]);
+    const page = await this.query<{ entry: string }>(statement, [...filter, limit, offset], 'listing dead letters');
     const entries = page.rows
       .map((row) => parseStoredDeadLetter(row.entry))
       .filter((entry): entry is DeadLetterEntry => entry !== undefined);
@@ -146,8 +147,8 @@ export class PostgresDeadLetterStore implements DeadLetterStore {
   async stats(filter: DeadLetterFilter = {}): Promise<DeadLetterStats> {
     const params = filterParams(filter);
     const [{ rows }, evicted] = await Promise.all([
-      this.query<StatsRow>(this.statements.stats, params),
-      this.query<{ evicted: string }>(this.statements.evicted, []),
+      this.query<StatsRow>(this.statements.stats, params, 'counting dead letters'),
+      this.query<{ evicted: string }>(this.statements.evicted, [], 'counting evicted dead letters'),
     ]);
     const stats: DeadLetterStats = {
       total: 0,
@@ -171,12 +172,12 @@ export class PostgresDeadLetterStore implements DeadLetterStore {
   }
 
   async remove(id: string): Promise<boolean> {
-    const { rowCount } = await this.query(this.statements.remove, [columnText(id)]);
+    const { rowCount } = await this.query(this.statements.remove, [columnText(id)], 'removing a dead letter');
     return (rowCount ?? 0) > 0;
   }
 
   async purge(filter: DeadLetterFilter = {}): Promise<number> {
-    const { rowCount } = await this.query(this.statements.purge, filterParams(filter));
+    const { rowCount } = await this.query(this.statements.purge, filterParams(filter), 'purging dead letters');
     return rowCount ?? 0;
   }
 
@@ -188,24 +189,30 @@ export class PostgresDeadLetterStore implements DeadLetterStore {
   private async query<Row extends Record<string, unknown> = Record<string, unknown>>(
     text: string,
     params: unknown[],
+    activity: string,
   ): Promise<{ rows: Row[]; rowCount: number | null }> {
     await this.open();
-    return this.pool.query<Row>(text, params);
+    try {
+      return await this.pool.query<Row>(text, params);
+    } catch (error) {
+      throw new PostgresQueryError(`${activity} (${STORE_NAME}, schema ${this.schema})`, { cause: error });
+    }
   }
 
-  private async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+  private async transaction<T>(activity: string, work: (client: PoolClient) => Promise<T>): Promise<T> {
     await this.open();
-    const client = await this.pool.connect();
+    let client: PoolClient | undefined;
     try {
+      client = await this.pool.connect();
       await client.query('BEGIN');
       const result = await work(client);
       await client.query('COMMIT');
       return result;
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
+      await client?.query('ROLLBACK').catch(() => undefined);
+      throw new PostgresQueryError(`${activity} (${STORE_NAME}, schema ${this.schema})`, { cause: error });
     } finally {
-      client.release();
+      client?.release();
     }
   }
 
