@@ -16,7 +16,12 @@ let schema: string;
 const closing: Array<{ close(): Promise<void> }> = [];
 
 function store(options: ConstructorParameters<typeof PostgresDeadLetterStore>[0] = {}): PostgresDeadLetterStore {
-  const created = new PostgresDeadLetterStore({ connectionString: TEST_DATABASE_URL, schema, logger: silent, ...options });
+  const created = new PostgresDeadLetterStore({
+    connectionString: TEST_DATABASE_URL,
+    schema,
+    logger: silent,
+    ...options,
+  });
   closing.push(created);
   return created;
 }

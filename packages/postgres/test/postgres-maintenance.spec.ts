@@ -61,7 +61,9 @@ const storedUuids = async (): Promise<string[]> =>
 
 afterEach(async () => {
   await Promise.all(open.splice(0).map((created) => created.close()));
-  await sql(`TRUNCATE "${schema}".messages, "${schema}".deliveries, "${schema}".dead_letters, "${schema}".subscriptions`);
+  await sql(
+    `TRUNCATE "${schema}".messages, "${schema}".deliveries, "${schema}".dead_letters, "${schema}".subscriptions`,
+  );
 });
 
 afterAll(async () => {

@@ -45,12 +45,19 @@ describe('queue depth gauges from a PostgreSQL transport', () => {
     registry = new Registry();
     const observer = new PrometheusMessageObserver({ registry, backlogTimeoutMs: 300 });
     transport = new PostgresTransport({ connectionString: DATABASE_URL, schema, logger: silent, maintenance: false });
-    bus = new MessageBus({ entity: 'metrics-spec', logger: silent, transports: { orders: transport }, observers: [observer] });
+    bus = new MessageBus({
+      entity: 'metrics-spec',
+      logger: silent,
+      transports: { orders: transport },
+      observers: [observer],
+    });
     observer.watch(bus);
     await bus.start();
     // Two services subscribed to OrderPlaced, no consumer running: what is published waits.
     for (const group of ['billing', 'shipping'])
-      await sql(`INSERT INTO "${schema}".subscriptions (message_class, group_name) VALUES ('OrderPlaced', $1)`, [group]);
+      await sql(`INSERT INTO "${schema}".subscriptions (message_class, group_name) VALUES ('OrderPlaced', $1)`, [
+        group,
+      ]);
     for (let index = 0; index < 4; index++) await transport.publish(envelope('OrderPlaced'));
     // shipping: one row leased by a consumer, one waiting out a retry; billing's oldest due a minute ago.
     await sql(
@@ -75,7 +82,12 @@ describe('queue depth gauges from a PostgreSQL transport', () => {
   it('renders the rows waiting per transport, group, message class and state, read at scrape time', async () => {
     const samples = scrapedSamples(await registry.metrics());
     const depth = (group: string, state: string): number | undefined =>
-      sampleValue(samples, METRIC_NAMES.queueDepth, { transport: 'orders', group, message_class: 'OrderPlaced', state });
+      sampleValue(samples, METRIC_NAMES.queueDepth, {
+        transport: 'orders',
+        group,
+        message_class: 'OrderPlaced',
+        state,
+      });
 
     expect([depth('billing', 'ready'), depth('billing', 'delayed'), depth('billing', 'leased')]).toEqual([4, 0, 0]);
     expect([depth('shipping', 'ready'), depth('shipping', 'delayed'), depth('shipping', 'leased')]).toEqual([2, 1, 1]);

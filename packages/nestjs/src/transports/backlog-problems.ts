@@ -2,10 +2,7 @@ import { QueueBacklog } from './transport-backlog.interface';
 import { TransportHealthLimits } from './transport.interface';
 
 /** The limits a health check was given, applied to one group's backlog: one line per limit exceeded. */
-export function backlogProblems(
-  backlog: QueueBacklog,
-  limits: TransportHealthLimits,
-): string[] {
+export function backlogProblems(backlog: QueueBacklog, limits: TransportHealthLimits): string[] {
   const where = `${backlog.messageClass} (${backlog.group})`;
   const problems: string[] = [];
   if (limits.maxLag !== undefined && backlog.ready > limits.maxLag)

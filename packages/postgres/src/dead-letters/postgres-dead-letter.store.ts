@@ -114,19 +114,21 @@ export class PostgresDeadLetterStore implements DeadLetterStore {
     reportEvictions(
       STORE_NAME,
       this.bounds,
-      evicted.map(
-        (row): EvictedDeadLetter => ({
-          id: row.id,
-          ...(row.message_class === null ? {} : { messageClass: row.message_class }),
-          reason: row.reason,
-          bytes: row.bytes,
-        }),
-      ),
+      evicted.map((row): EvictedDeadLetter => ({
+        id: row.id,
+        ...(row.message_class === null ? {} : { messageClass: row.message_class }),
+        reason: row.reason,
+        bytes: row.bytes,
+      })),
     );
   }
 
   async get(id: string): Promise<DeadLetterEntry | undefined> {
-    const { rows } = await this.query<{ entry: string }>(this.statements.get, [columnText(id)], 'reading a dead letter');
+    const { rows } = await this.query<{ entry: string }>(
+      this.statements.get,
+      [columnText(id)],
+      'reading a dead letter',
+    );
     return rows[0] === undefined ? undefined : parseStoredDeadLetter(rows[0].entry);
   }
 
@@ -253,7 +255,7 @@ function listParam(value: string | string[] | undefined): string[] | null {
  * keeps the original, escaped.
  */
 function columnText(value: string): string {
-  return value.includes('\u0000') ? value.replace(/\u0000/g, '\uFFFD') : value;
+  return value.includes('\u0000') ? value.replaceAll('\u0000', '\uFFFD') : value;
 }
 
 /** An unreadable time orders as the epoch rather than failing the write that records the failure. */
