@@ -278,7 +278,9 @@ export class PostgresTransport implements Transport {
       } catch (error) {
         // Without limits the backlog is information only; with them an unanswered count cannot say up.
         const line = `backlog: ${(error as Error).message}`;
-        const limited = [limits.maxLag, limits.maxPending, limits.maxOldestDueAgeMs].some((limit) => limit !== undefined);
+        const limited = [limits.maxLag, limits.maxPending, limits.maxOldestDueAgeMs].some(
+          (limit) => limit !== undefined,
+        );
         if (limited) problems.push(line);
         else warnings.push(line);
       }
