@@ -65,8 +65,10 @@ const config: Config = {
     project('postgres', 'packages/postgres', ['<rootDir>/test/**/*.spec.ts'], needsPostgres),
     project('pino', 'packages/pino', ['<rootDir>/test/**/*.spec.ts']),
     project('opentelemetry', 'packages/opentelemetry', ['<rootDir>/test/**/*.spec.ts'], needsRedis),
-    project('prometheus', 'packages/prometheus', ['<rootDir>/test/**/*.spec.ts']),
-    project('terminus', 'packages/terminus', ['<rootDir>/test/**/*.spec.ts'], needsRedis),
+    project('prometheus', 'packages/prometheus', ['<rootDir>/test/**/*.spec.ts'], needsPostgres),
+    project('terminus', 'packages/terminus', ['<rootDir>/test/**/*.spec.ts'], {
+      globalSetup: join(__dirname, 'packages/terminus/test/support/ensure-redis-and-postgres.ts'),
+    }),
     project('casl', 'packages/casl', ['<rootDir>/test/**/*.spec.ts']),
     project('sample-app', 'sample-app', ['<rootDir>/test/**/*.spec.ts']),
     project('e2e', 'e2e', ['<rootDir>/**/*.e2e-spec.ts'], needsRedis),

@@ -117,6 +117,7 @@ export type * from './interfaces/publish-options.interface';
 export type * from './codec/serializer.interface';
 export type * from './interfaces/subscribe-options.interface';
 export type { Transport, TransportHealth } from './transports/transport.interface';
+export type { QueueBacklog } from './transports/transport-backlog.interface';
 export type {
   TransportPublishOptions,
   TransportPublishCapability,

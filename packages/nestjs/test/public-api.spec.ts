@@ -172,6 +172,7 @@ const TRANSPORT_KIT = [
   'WRAPPED_KEY_BYTES',
   'X25519_AAD_DOMAIN',
   'assertFrameSize',
+  'backlogProblems',
   'backoffDelay',
   'canonicalHeaderBytes',
   'chainSpellingProblem',

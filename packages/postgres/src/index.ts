@@ -9,3 +9,10 @@ export { postgresMigrationSql, POSTGRES_SCHEMA_VERSION } from './schema/migratio
 export { DEFAULT_SCHEMA } from './schema/schema-name';
 export * from './errors';
 export * from './transaction';
+export { PostgresDeadLetterStore } from './dead-letters/postgres-dead-letter.store';
+export type { PostgresDeadLetterStoreOptions } from './dead-letters/postgres-dead-letter-store-options.interface';
+export type {
+  PostgresMaintenanceOptions,
+  PostgresMaintenanceReport,
+  PostgresRetentionOptions,
+} from './maintenance/postgres-maintenance-options.interface';

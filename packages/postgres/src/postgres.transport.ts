@@ -7,6 +7,7 @@ import {
   InvalidOptionError,
   MessageLogger,
   NestMessageLogger,
+  QueueBacklog,
   Transport,
   TransportClosedError,
   TransportHealth,
@@ -14,19 +15,25 @@ import {
 import {
   assertFrameSize,
   Backoff,
+  backlogProblems,
   CloudEventsFrameCodec,
   DeliveryQueue,
   EnvelopeHandler,
   frameLimitOption,
+  TransportHealthLimits,
   TransportSubscribeOptions,
   TransportSubscription,
 } from '@smart-message/nestjs/transport-kit';
 import { connectAtStartup } from './connection/connect-at-startup';
 import { postgresEndpoint } from './connection/postgres-endpoint';
+import { queryWithin } from './connection/query-within';
 import { runStatement } from './connection/run-statement';
 import { AckBatcher } from './consume/ack-batcher';
 import { DeliveryConsumer } from './consume/delivery-consumer';
 import { PostgresTransportOptions } from './interfaces/postgres-transport-options.interface';
+import { Maintenance, resolveMaintenance } from './maintenance/maintenance';
+import { PostgresMaintenanceReport } from './maintenance/postgres-maintenance-options.interface';
+import { backlogStatement } from './operations/backlog-statement';
 import { QueueStatements } from './queue/queue-statements';
 import { runMigrations } from './schema/run-migrations';
 import { schemaOption } from './schema/schema-name';
@@ -66,6 +73,8 @@ export class PostgresTransport implements Transport {
   private readonly notify: boolean;
   private readonly channel: string;
   private readonly schemaSql: string;
+  private readonly maintenance: Maintenance;
+  private readonly backlogSql: string;
   private codec: FrameCodec;
   private listener?: WakeListener;
   private readonly consumers = new Set<DeliveryConsumer>();
@@ -121,6 +130,8 @@ export class PostgresTransport implements Transport {
     this.pool.on('error', () => undefined);
     this.statements = new QueueStatements(schema.sql);
     this.acks = new AckBatcher(this.pool, this.statements.ack, this.consumerName, this.logger);
+    this.maintenance = new Maintenance(this.pool, schema, resolveMaintenance(options.maintenance), this.logger);
+    this.backlogSql = backlogStatement(schema.sql);
   }
 
   /** `<schema>.deliveries:<messageClass>`: where rows of a type wait, for the AsyncAPI document. */
@@ -236,42 +247,101 @@ export class PostgresTransport implements Transport {
   }
 
   /**
-   * A `SELECT 1` within `timeoutMs`, and whether LISTEN is in place (`listen`: true, false while
-   * it reconnects, `'off'` with `notify: false`; as of the last heartbeat). Never throws.
+   * Down when `SELECT 1` does not answer within `timeoutMs`, or when a group and message type
+   * this instance consumes is past a limit: `maxLag` (ready rows), `maxPending` (leased rows),
+   * `maxOldestDueAgeMs` (how long the oldest ready row has been due). Details name each of this
+   * instance's subscriptions with its backlog, and whether LISTEN is in place (`listen`: true,
+   * false while it reconnects, `'off'` with `notify: false`; as of the last heartbeat). Never throws.
    */
-  async health(timeoutMs: number): Promise<TransportHealth> {
+  async health(timeoutMs: number, limits: TransportHealthLimits = {}): Promise<TransportHealth> {
     if (this.closing) return { up: false, details: { closed: true } };
     const started = Date.now();
-    let timer: NodeJS.Timeout | undefined;
     try {
-      await Promise.race([
-        this.pool.query('SELECT 1'),
-        new Promise((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-        }),
-      ]);
+      await queryWithin(this.pool, 'SELECT 1', timeoutMs, 'the health check');
     } catch (error) {
       // The LISTEN state still tells an operator whether the listener saw the outage too.
       return { up: false, details: { error: (error as Error).message, listen: this.listenState() } };
-    } finally {
-      clearTimeout(timer);
+    }
+    const pingMs = Date.now() - started;
+    const problems: string[] = [];
+    const warnings: string[] = [];
+    const groups: Record<string, Record<string, Omit<QueueBacklog, 'group' | 'messageClass'>>> = {};
+    const mine = new Set([...this.consumers].map((consumer) => consumer.key));
+    if (mine.size > 0) {
+      try {
+        for (const backlog of await this.backlog(Math.max(1, timeoutMs - pingMs))) {
+          if (!mine.has(`${backlog.group}\u0000${backlog.messageClass}`)) continue;
+          const { group, messageClass, ...counts } = backlog;
+          (groups[group] ??= {})[messageClass] = counts;
+          problems.push(...backlogProblems(backlog, limits));
+        }
+      } catch (error) {
+        // Without limits the backlog is information only; with them an unanswered count cannot say up.
+        const line = `backlog: ${(error as Error).message}`;
+        const limited = [limits.maxLag, limits.maxPending, limits.maxOldestDueAgeMs].some(
+          (limit) => limit !== undefined,
+        );
+        if (limited) problems.push(line);
+        else warnings.push(line);
+      }
     }
     return {
-      up: true,
+      up: problems.length === 0,
       details: {
-        pingMs: Date.now() - started,
+        pingMs,
         consumer: this.consumerName,
         schema: this.schema,
         subscriptions: this.consumers.size,
         listen: this.listenState(),
+        groups,
+        ...(problems.length > 0 ? { problems } : {}),
+        ...(warnings.length > 0 ? { warnings } : {}),
       },
     };
+  }
+
+  /**
+   * The waiting rows of every consumer group and message type in the schema (every service's,
+   * not only this instance's), by state, with how long the oldest ready row has been due: one
+   * statement, given `timeoutMs` (as `statement_timeout` too) before it rejects. Groups with a
+   * subscription and nothing waiting are listed with zeros.
+   */
+  async backlog(timeoutMs: number): Promise<QueueBacklog[]> {
+    if (this.closing) throw new TransportClosedError(this.kind);
+    const rows = await queryWithin<{
+      group_name: string;
+      message_class: string;
+      ready: number;
+      delayed: number;
+      leased: number;
+      oldest_due_age_ms: string;
+    }>(this.pool, this.backlogSql, timeoutMs, 'counting the PostgreSQL backlog');
+    return rows.map((row) => ({
+      group: row.group_name,
+      messageClass: row.message_class,
+      ready: row.ready,
+      delayed: row.delayed,
+      leased: row.leased,
+      oldestDueAgeMs: Math.max(0, Number(row.oldest_due_age_ms)),
+    }));
+  }
+
+  /**
+   * Runs maintenance once now, whatever the `maintenance` option: deletes dead letters past
+   * their retention, then messages past theirs that nothing refers to, in batches. Resolves with
+   * `ran: false` when another instance is running it.
+   */
+  async maintain(): Promise<PostgresMaintenanceReport> {
+    if (this.closing) throw new TransportClosedError(this.kind);
+    await this.start();
+    return this.maintenance.run();
   }
 
   /** Stops claiming, waits for in-flight handlers, writes their rows, then closes the connections. */
   close(): Promise<void> {
     this.closing ??= (async () => {
       await this.starting?.catch(() => undefined);
+      await this.maintenance.stop();
       await Promise.all([...this.consumers].map((consumer) => consumer.stop()));
       await this.acks.flush();
       await this.listener?.stop();
@@ -287,6 +357,7 @@ export class PostgresTransport implements Transport {
   private async open(): Promise<void> {
     await connectAtStartup(this.pool, postgresEndpoint(this.config), this.connectTimeoutMs);
     if (this.options.migrate ?? true) await runMigrations(this.pool, { name: this.schema, sql: this.schemaSql });
+    if (this.options.maintenance !== false) this.maintenance.start();
     if (this.notify && !this.listener) {
       this.listener = new WakeListener(
         {

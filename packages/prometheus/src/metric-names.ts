@@ -15,4 +15,6 @@ export const METRIC_NAMES = {
   inFlight: 'smart_message_in_flight',
   circuitBreakerState: 'smart_message_circuit_breaker_state',
   securityEvents: 'smart_message_security_events_total',
+  queueDepth: 'smart_message_queue_depth',
+  queueOldestDueAge: 'smart_message_queue_oldest_due_age_seconds',
 } as const;

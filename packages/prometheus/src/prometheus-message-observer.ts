@@ -12,8 +12,10 @@ import { Counter, Gauge, Histogram, Registry, register as defaultRegistry } from
 import { circuitStateValue } from './circuit-state-value';
 import { METRIC_NAMES } from './metric-names';
 import type { PrometheusObserverOptions } from './prometheus-observer-options.interface';
+import { TransportBacklogs } from './transport-backlogs';
 
 const DEFAULT_DURATION_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+const DEFAULT_BACKLOG_TIMEOUT_MS = 1000;
 const DEFAULT_LATENCY_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
 type HandlerLabel = 'message_type' | 'handler';
@@ -133,6 +135,7 @@ export class PrometheusMessageObserver implements MessageObserver {
         }
       },
     });
+    this.backlogGauges(new TransportBacklogs(options.backlogTimeoutMs ?? DEFAULT_BACKLOG_TIMEOUT_MS));
     this.metricNames.push(...Object.values(METRIC_NAMES));
   }
 
@@ -193,6 +196,47 @@ export class PrometheusMessageObserver implements MessageObserver {
   /** One Map lookup: the watched bus's registry decides, as it does for the bus's own statistics. */
   private typeLabel(messageClass: string): string {
     return (this.bus?.statistics ?? this.unwatchedTypes).typeLabel(messageClass);
+  }
+
+  /**
+   * Queue depth and oldest due age of every consumer group on the transports that count their
+   * backlog (`Transport.backlog()`, e.g. PostgreSQL), read at scrape time with a timeout. The
+   * labels come from the broker's subscriptions (types some service subscribed to), a bounded
+   * set; every instance reports the same figures, so aggregate them with `max`, not `sum`.
+   */
+  private backlogGauges(backlogs: TransportBacklogs): void {
+    const watched = (): MessageBus | undefined => this.bus;
+    const registers = [this.registry];
+    new Gauge({
+      name: METRIC_NAMES.queueDepth,
+      help: 'Entries waiting per consumer group and message class (state: ready, delayed, leased)',
+      labelNames: ['transport', 'group', 'message_class', 'state'],
+      registers,
+      async collect(this: Gauge<'transport' | 'group' | 'message_class' | 'state'>) {
+        const read = await backlogs.read(watched());
+        this.reset();
+        for (const { transport, backlog } of read)
+          for (const row of backlog) {
+            const labels = { transport, group: row.group, message_class: row.messageClass };
+            this.set({ ...labels, state: 'ready' }, row.ready);
+            this.set({ ...labels, state: 'delayed' }, row.delayed);
+            this.set({ ...labels, state: 'leased' }, row.leased);
+          }
+      },
+    });
+    new Gauge({
+      name: METRIC_NAMES.queueOldestDueAge,
+      help: 'How long the oldest ready entry of a consumer group and message class has been due, in seconds',
+      labelNames: ['transport', 'group', 'message_class'],
+      registers,
+      async collect(this: Gauge<'transport' | 'group' | 'message_class'>) {
+        const read = await backlogs.read(watched());
+        this.reset();
+        for (const { transport, backlog } of read)
+          for (const row of backlog)
+            this.set({ transport, group: row.group, message_class: row.messageClass }, row.oldestDueAgeMs / 1000);
+      },
+    });
   }
 
   /** A counter whose values are `MessageStatistics`' own per-handler figures, read at scrape time. */

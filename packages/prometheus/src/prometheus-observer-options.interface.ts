@@ -7,4 +7,10 @@ export interface PrometheusObserverOptions {
   durationBuckets?: number[];
   /** Histogram buckets of end-to-end latency (publishedAt to handler start), in seconds. */
   latencyBuckets?: number[];
+  /**
+   * How long a scrape waits for the transports' backlog (`smart_message_queue_depth`,
+   * `smart_message_queue_oldest_due_age_seconds`), in ms; a transport that does not answer in
+   * time is left out of that scrape rather than holding it. Default 1000.
+   */
+  backlogTimeoutMs?: number;
 }

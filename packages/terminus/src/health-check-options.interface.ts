@@ -6,6 +6,12 @@ export interface TransportsCheckOptions {
   maxLag?: number;
   /** Down when a durable consumer group has more read-but-unacknowledged entries than this. */
   maxPending?: number;
+  /**
+   * Down when the oldest entry a consumer group of this service could be handling has been due
+   * for longer than this, in ms (transports that know due times, e.g. PostgreSQL): a stuck
+   * group whose backlog is too small for `maxLag`.
+   */
+  maxOldestDueAgeMs?: number;
 }
 
 /** Options of `SmartMessageHealthIndicator.deadLetters()`. */

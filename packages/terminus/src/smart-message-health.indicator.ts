@@ -29,7 +29,11 @@ export class SmartMessageHealthIndicator {
   ): Promise<HealthIndicatorResult<Key>> {
     const session = this.indicators.check(key);
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const limits = { maxLag: options.maxLag, maxPending: options.maxPending };
+    const limits = {
+      maxLag: options.maxLag,
+      maxPending: options.maxPending,
+      maxOldestDueAgeMs: options.maxOldestDueAgeMs,
+    };
     const entries = await Promise.all(
       this.bus.transportNames().map(async (name): Promise<[string, TransportHealth & { kind: string }]> => {
         const transport = this.bus.transport(name);

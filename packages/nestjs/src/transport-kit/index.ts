@@ -17,6 +17,9 @@ export type {
   TransportHealthLimits,
 } from '../transports/transport.interface';
 
+/** The limits of `TransportHealthLimits` applied to one group's `QueueBacklog`, as problem lines. */
+export { backlogProblems } from '../transports/backlog-problems';
+
 // Delivery: concurrency, order and back-pressure for a subscription
 export { DeliveryQueue } from '../transports/delivery-queue';
 export type { DeliveryQueueOptions } from '../transports/delivery-queue';

@@ -1,5 +1,6 @@
 import { Envelope } from '../interfaces/envelope.interface';
 import type { TransportCapabilities, TransportPublishOptions } from './transport-publish-options.interface';
+import type { QueueBacklog } from './transport-backlog.interface';
 
 /**
  * Called by a transport for each delivered envelope; the returned promise settles when handling
@@ -66,6 +67,12 @@ export interface TransportHealthLimits {
   maxLag?: number;
   /** Most entries a consumer group may have read and not yet acknowledged. */
   maxPending?: number;
+  /**
+   * Most time, in ms, the oldest entry a consumer group could be handling may have waited since
+   * it became due (PostgreSQL: `QueueBacklog.oldestDueAgeMs`). Catches a group that is stuck
+   * with a small backlog, which `maxLag` does not.
+   */
+  maxOldestDueAgeMs?: number;
 }
 
 /**
@@ -109,6 +116,12 @@ export interface Transport {
    * subscription is still receiving. Optional: health checks report transports without it as up.
    */
   health?(timeoutMs: number, limits?: TransportHealthLimits): Promise<TransportHealth>;
+  /**
+   * The waiting work of every consumer group and message type the broker holds (all services,
+   * not only this one's), answered within `timeoutMs` or rejected, in one cheap query: for queue
+   * depth metrics collected at scrape time. Optional: transports without a queue to count leave it out.
+   */
+  backlog?(timeoutMs: number): Promise<QueueBacklog[]>;
   /**
    * The broker's name for where a message type travels (channel, stream, subject, queue), e.g.
    * `smart-message:OrderPlaced`: the `address` of its channel in the AsyncAPI document. Optional:

@@ -64,6 +64,11 @@ export class DeliveryConsumer {
     this.limit = Math.max(1, Math.min(settings.prefetch, options.concurrency));
   }
 
+  /** `group NUL messageClass`: which backlog row is this consumer's. */
+  get key(): string {
+    return `${this.settings.group}\u0000${this.settings.messageClass}`;
+  }
+
   start(): void {
     this.timer = setInterval(() => this.wake(), this.settings.pollIntervalMs);
     this.wake();

@@ -1,5 +1,6 @@
 import type { PoolConfig } from 'pg';
 import type { FrameCodec, MessageLogger } from '@smart-message/nestjs';
+import type { PostgresMaintenanceOptions } from '../maintenance/postgres-maintenance-options.interface';
 
 /** Options of `PostgresTransport`. Give `connectionString` or `poolConfig` (or both: the string wins where they overlap). */
 export interface PostgresTransportOptions {
@@ -59,6 +60,12 @@ export interface PostgresTransportOptions {
    * Default true.
    */
   notify?: boolean;
+  /**
+   * Pruning of handled messages and old dead letters, every `intervalMs` (default 60 s), on one
+   * instance at a time. `false` turns the timer off (run `maintain()` from a job of your own instead).
+   * Default: on, messages kept 1 h after publish once nothing refers to them, dead letters 7 days.
+   */
+  maintenance?: false | PostgresMaintenanceOptions;
   /** Create or upgrade the schema at start, under a transaction-scoped advisory lock. Default true. */
   migrate?: boolean;
   /**

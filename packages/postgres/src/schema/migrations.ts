@@ -68,6 +68,38 @@ CREATE TABLE IF NOT EXISTS ${s}.dead_letters (
 );
 `,
   },
+  {
+    version: 2,
+    name: 'operations: dead letter store, maintenance indexes',
+    sql: (s) => `
+-- PostgresDeadLetterStore: the bus's dead letter queue, one row per entry. id is compared
+-- byte-wise (COLLATE "C"), as every other store orders ids. entry is the stored JSON text;
+-- the other columns are what filters, order and bounds read without parsing it.
+CREATE TABLE IF NOT EXISTS ${s}.dead_letter_store (
+  id text COLLATE "C" PRIMARY KEY,
+  reason text NOT NULL,
+  message_class text,
+  handler_id text,
+  last_failed_ms bigint NOT NULL,
+  bytes integer NOT NULL,
+  entry text NOT NULL,
+  written_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX IF NOT EXISTS dead_letter_store_order_idx ON ${s}.dead_letter_store (last_failed_ms, id);
+-- One row: entries the store evicted, ever, shared by every instance.
+CREATE TABLE IF NOT EXISTS ${s}.dead_letter_store_state (
+  singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+  evicted bigint NOT NULL DEFAULT 0
+);
+INSERT INTO ${s}.dead_letter_store_state (singleton) VALUES (true) ON CONFLICT DO NOTHING;
+
+-- Maintenance: which messages a delivery or dead letter still needs, and which dead letters are old.
+CREATE INDEX IF NOT EXISTS deliveries_message_seq_idx ON ${s}.deliveries (message_seq);
+CREATE INDEX IF NOT EXISTS dead_letters_message_seq_idx ON ${s}.dead_letters (message_seq);
+CREATE INDEX IF NOT EXISTS dead_letters_failed_at_idx ON ${s}.dead_letters (failed_at);
+CREATE INDEX IF NOT EXISTS messages_published_at_idx ON ${s}.messages (published_at);
+`,
+  },
 ];
 
 /** The newest schema version this package knows. */
