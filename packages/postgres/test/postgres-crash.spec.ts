@@ -16,6 +16,7 @@ afterAll(async () => {
 });
 
 describe('PostgresTransport when a consumer process dies', () => {
+  // 60 s: a ts-node child starts slowly on a loaded machine; the waits inside bound each step.
   it('delivers the rows a SIGKILLed consumer had claimed to another instance once the lease ended, with attempt 2', async () => {
     const messageClass = `Crashed_${Date.now()}`;
     const child = spawn(
@@ -91,5 +92,5 @@ describe('PostgresTransport when a consumer process dies', () => {
       await survivor.close();
     }
     expect(await sql(`SELECT 1 FROM "${schema}".deliveries WHERE message_class = $1`, [messageClass])).toEqual([]);
-  });
+  }, 60_000);
 });
