@@ -16,3 +16,5 @@ export type {
   PostgresMaintenanceReport,
   PostgresRetentionOptions,
 } from './maintenance/postgres-maintenance-options.interface';
+export * from './outbox';
+export * from './inbox';

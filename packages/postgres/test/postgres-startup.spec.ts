@@ -88,8 +88,11 @@ describe('PostgresTransport startup', () => {
       'dead_letter_store_state',
       'dead_letters',
       'deliveries',
+      'inbox',
       'messages',
       'migrations',
+      'outbox',
+      'outbox_dead_letters',
       'subscriptions',
     ]);
     // A restart finds nothing to do.

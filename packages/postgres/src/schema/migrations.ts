@@ -100,6 +100,53 @@ CREATE INDEX IF NOT EXISTS dead_letters_failed_at_idx ON ${s}.dead_letters (fail
 CREATE INDEX IF NOT EXISTS messages_published_at_idx ON ${s}.messages (published_at);
 `,
   },
+  {
+    version: 3,
+    name: 'outbox, outbox dead letters, inbox',
+    sql: (s) => `
+-- Messages written inside the caller's transaction for a transport that cannot be (Redis): the
+-- relay publishes each after commit and deletes it. visible_at is the due time, the lease end and
+-- the retry time in one column, as in deliveries.
+CREATE TABLE IF NOT EXISTS ${s}.outbox (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  uuid text NOT NULL,
+  destination text NOT NULL,
+  message_class text NOT NULL,
+  frame text NOT NULL,
+  visible_at timestamptz NOT NULL DEFAULT now(),
+  attempts integer NOT NULL DEFAULT 0,
+  lease_owner text,
+  last_error text,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX IF NOT EXISTS outbox_relay_idx ON ${s}.outbox (visible_at, id);
+
+-- Outbox rows the relay gave up on (undecodable, or maxAttempts publishes failed), kept whole with the reason.
+CREATE TABLE IF NOT EXISTS ${s}.outbox_dead_letters (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  outbox_id bigint NOT NULL,
+  uuid text NOT NULL,
+  destination text NOT NULL,
+  message_class text NOT NULL,
+  frame text NOT NULL,
+  reason text NOT NULL,
+  error text NOT NULL,
+  attempts integer NOT NULL,
+  lease_owner text,
+  created_at timestamptz NOT NULL,
+  failed_at timestamptz NOT NULL DEFAULT now()
+);
+
+-- Which message uuids each consumer (handler) processed, written in the handler's own
+-- transaction before its work: exactly-once effects in this database. Nothing prunes it yet.
+CREATE TABLE IF NOT EXISTS ${s}.inbox (
+  consumer text NOT NULL,
+  message_uuid text NOT NULL,
+  processed_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (consumer, message_uuid)
+);
+`,
+  },
 ];
 
 /** The newest schema version this package knows. */

@@ -1,0 +1,2 @@
+export { PostgresInbox } from './postgres-inbox';
+export type { PostgresInboxOptions, InboxMessage } from './postgres-inbox';
