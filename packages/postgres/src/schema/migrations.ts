@@ -102,7 +102,7 @@ CREATE INDEX IF NOT EXISTS messages_published_at_idx ON ${s}.messages (published
   },
   {
     version: 3,
-    name: 'outbox, outbox dead letters, inbox',
+    name: 'outbox, outbox dead letters, inbox, deduplication',
     sql: (s) => `
 -- Messages written inside the caller's transaction for a transport that cannot be (Redis): the
 -- relay publishes each after commit and deletes it. visible_at is the due time, the lease end and
@@ -144,6 +144,17 @@ CREATE TABLE IF NOT EXISTS ${s}.inbox (
   message_uuid text NOT NULL,
   processed_at timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (consumer, message_uuid)
+);
+
+-- PostgresDeduplicationStore: per handler and message key, an in-progress mark (token, a lease
+-- until expires_at) or a processed record (kept until expires_at). Expired rows count as absent.
+CREATE TABLE IF NOT EXISTS ${s}.deduplication (
+  handler_id text NOT NULL,
+  message_key text NOT NULL,
+  token text,
+  processed boolean NOT NULL DEFAULT false,
+  expires_at timestamptz NOT NULL,
+  PRIMARY KEY (handler_id, message_key)
 );
 `,
   },
