@@ -100,6 +100,13 @@ export class SampleServiceProcess {
     clearTimeout(timer);
   }
 
+  /** A crash: SIGKILL, so no shutdown hook runs (nothing is flushed, closed or handed back). */
+  async kill(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    this.child.kill('SIGKILL');
+    await this.exited;
+  }
+
   private async answers(): Promise<boolean> {
     try {
       return (await fetch(`${this.baseUrl}/activity`)).ok;

@@ -1,10 +1,8 @@
 import 'reflect-metadata';
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { IsInt } from 'class-validator';
-import Redis from 'ioredis';
 import { Client, Pool } from 'pg';
 import { Envelope, Message, MessageBus, OutboxRelayTarget } from '@smart-message/nestjs';
 import {
@@ -16,6 +14,7 @@ import {
 } from '@smart-message/postgres';
 import { RedisStreamsTransport } from '@smart-message/redis';
 import { waitFor } from '@smart-message/testing';
+import { deleteKeys, uniquePrefix } from '../../redis/test/support/redis-keys';
 import { envelopeOf } from './support/envelopes';
 import { dropSchema, randomSchema, sql, TEST_DATABASE_URL } from './support/test-database';
 
@@ -82,13 +81,10 @@ describe('PostgresOutbox', () => {
   });
 
   describe('under a MessageBus with a Redis Streams transport', () => {
-    const prefix = `sm-outbox-${randomBytes(4).toString('hex')}:`;
-    const redis = new Redis(REDIS_URL, { lazyConnect: true });
+    const prefix = uniquePrefix('postgres-outbox');
 
     afterAll(async () => {
-      const keys = await redis.keys(`${prefix}*`);
-      if (keys.length > 0) await redis.del(...keys);
-      await redis.quit();
+      await deleteKeys(prefix, REDIS_URL);
     });
 
     const busWithOutbox = async () => {

@@ -11,14 +11,14 @@ import { MessagingSettings } from '../messaging/messaging-settings';
 /**
  * Where the shop keeps its dead letters:
  * - `SMART_MESSAGE_DEAD_LETTERS=<path>`: that JSON Lines file, whatever the transport;
- * - over Redis: in Redis, under `<SMART_MESSAGE_PREFIX>dead-letters:`, shared by every process;
+ * - over Redis (and in postgres mode, whose transports are Redis's): in Redis, under `<SMART_MESSAGE_PREFIX>dead-letters:`, shared by every process;
  * - on memory: `.smart-message/dead-letters.jsonl` under the working directory, except under
  *   jest (NODE_ENV=test), which keeps them in memory so that tests never write into the repository.
  */
 export function deadLetterStoreFor(settings: MessagingSettings, env: NodeJS.ProcessEnv): DeadLetterStore {
   const file = env.SMART_MESSAGE_DEAD_LETTERS;
   if (file) return new JsonlDeadLetterStore(resolve(file));
-  if (settings.mode === 'redis') {
+  if (settings.mode !== 'memory') {
     return new RedisDeadLetterStore({ url: settings.redisUrl, prefix: `${settings.prefix}dead-letters:` });
   }
   if (env.NODE_ENV === 'test') return new MemoryDeadLetterStore();

@@ -2,6 +2,7 @@ import { DynamicModule } from '@nestjs/common';
 import { MemoryTransport, SmartMessageModule, SmartMessageModuleOptions, Transport } from '@smart-message/nestjs';
 import { withPinoLogging } from '@smart-message/pino';
 import { PrometheusMessageObserver } from '@smart-message/prometheus';
+import { PostgresOutbox } from '@smart-message/postgres';
 import { RedisPubSubTransport, RedisStreamsTransport } from '@smart-message/redis';
 import { deadLetterStoreFor } from '../dead-letters/dead-letter-store.config';
 import { paymentEncryption } from './encryption.config';
@@ -45,6 +46,17 @@ export function messagingOptions(settings: MessagingSettings, entity: string): S
     transports,
     defaultTransport: DURABLE_TRANSPORT,
     observers: tracingObservers(process.env, transports),
+    // Postgres mode: `publish(message, { transaction })` stores into the outbox in that transaction; its relay sends after commit.
+    ...(settings.mode === 'postgres'
+      ? {
+          outbox: new PostgresOutbox({
+            connectionString: settings.databaseUrl,
+            schema: settings.schema,
+            relay: settings.relay,
+            pollIntervalMs: 500,
+          }),
+        }
+      : {}),
     // Read at boot, so a test can point SMART_MESSAGE_DEAD_LETTERS at a file of its own.
     deadLetters: { store: deadLetterStoreFor(settings, process.env) },
     // Payment messages name `json+a256gcm`: their stage, with its keys read from a file.

@@ -12,6 +12,7 @@ import { OrderPlaced } from './messages/order-placed.message';
 import { OrderConfirmation } from './order-confirmation.interface';
 import { OrderStatus } from './order-status.type';
 import { PlaceOrderRequest } from './place-order.request';
+import { OrdersTable } from './orders-table';
 
 /** The HTTP client waits for the payment answer, so it must come quickly or not at all. */
 const PAYMENT_TIMEOUT_MS = 2000;
@@ -26,6 +27,7 @@ export class OrdersService {
   constructor(
     private readonly bus: MessageBus,
     private readonly journal: ActivityJournal,
+    private readonly table: OrdersTable,
     limits: SampleLimits,
   ) {
     this.statuses = new BoundedMap(limits.orders);
@@ -49,17 +51,19 @@ export class OrdersService {
       return { orderId, status: 'declined', payment: outcome };
     }
 
+    const placed = Object.assign(new OrderPlaced(), {
+      orderId,
+      sku: request.sku,
+      quantity: request.quantity,
+      totalCents,
+      currency: 'EUR',
+      customerEmail: request.customerEmail,
+    } satisfies OrderPlaced);
+    // In postgres mode the order row and its OrderPlaced commit together: the outbox holds the
+    // message in the same transaction, and its relay sends it after commit, even after a crash.
+    if (this.table.enabled) await this.table.insert(placed, (transaction) => this.bus.publish(placed, { transaction }));
+    else await this.bus.publish(placed);
     this.statuses.set(orderId, 'placed');
-    await this.bus.publish(
-      Object.assign(new OrderPlaced(), {
-        orderId,
-        sku: request.sku,
-        quantity: request.quantity,
-        totalCents,
-        currency: 'EUR',
-        customerEmail: request.customerEmail,
-      } satisfies OrderPlaced),
-    );
     await this.bus.publish(
       Object.assign(new CustomerNotice(), {
         orderId,
