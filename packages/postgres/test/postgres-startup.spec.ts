@@ -87,6 +87,7 @@ describe('PostgresTransport startup', () => {
       'dead_letter_store',
       'dead_letter_store_state',
       'dead_letters',
+      'deduplication',
       'deliveries',
       'inbox',
       'messages',
