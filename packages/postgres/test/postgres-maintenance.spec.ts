@@ -62,7 +62,8 @@ const storedUuids = async (): Promise<string[]> =>
 afterEach(async () => {
   await Promise.all(open.splice(0).map((created) => created.close()));
   await sql(
-    `TRUNCATE "${schema}".messages, "${schema}".deliveries, "${schema}".dead_letters, "${schema}".subscriptions`,
+    `TRUNCATE "${schema}".messages, "${schema}".deliveries, "${schema}".dead_letters, "${schema}".subscriptions, ` +
+      `"${schema}".inbox, "${schema}".outbox_dead_letters, "${schema}".deduplication`,
   );
 });
 
@@ -102,7 +103,16 @@ describe('PostgresTransport maintenance', () => {
 
     const report = await instance.maintain();
 
-    expect(report).toEqual({ ran: true, messages: 5, deadLetters: 1, batches: 2, more: false });
+    expect(report).toEqual({
+      ran: true,
+      messages: 5,
+      deadLetters: 1,
+      inbox: 0,
+      outboxDeadLetters: 0,
+      deduplication: 0,
+      batches: 5,
+      more: false,
+    });
     expect(await storedUuids()).toEqual([waiting, delayed, recent, deadRecently].sort());
     const deadLetters = await sql<{ message_class: string }>(`SELECT message_class FROM "${schema}".dead_letters`);
     expect(deadLetters.map((row) => row.message_class)).toEqual([expect.stringMatching(/^DeadRecently_/)]);
@@ -113,15 +123,55 @@ describe('PostgresTransport maintenance', () => {
     expect(joined).toHaveLength(2);
   });
 
+  it('prunes inbox records and outbox dead letters past their retention and expired deduplication rows, keeping the rest', async () => {
+    const instance = await transport({ maintenance: { retention: { inboxMs: 60_000, deadLettersMs: 60_000 } } });
+    await sql(
+      `INSERT INTO "${schema}".inbox (consumer, message_uuid, processed_at) VALUES
+         ('Handler.old', 'u-old', now() - interval '2 minutes'), ('Handler.new', 'u-new', now())`,
+    );
+    await sql(
+      `INSERT INTO "${schema}".outbox_dead_letters
+         (outbox_id, uuid, destination, message_class, frame, reason, error, attempts, created_at, failed_at)
+       VALUES (1, 'o-old', 'redis', 'Ping', '{}', 'poison', 'failed', 5, now(), now() - interval '2 minutes'),
+              (2, 'o-new', 'redis', 'Ping', '{}', 'poison', 'failed', 5, now(), now())`,
+    );
+    await sql(
+      `INSERT INTO "${schema}".deduplication (handler_id, message_key, processed, expires_at) VALUES
+         ('Handler', 'expired', true, now() - interval '1 second'), ('Handler', 'live', true, now() + interval '1 hour')`,
+    );
+    expect(await instance.maintain()).toMatchObject({ ran: true, inbox: 1, outboxDeadLetters: 1, deduplication: 1 });
+    expect(await sql(`SELECT message_uuid FROM "${schema}".inbox`)).toEqual([{ message_uuid: 'u-new' }]);
+    expect(await sql(`SELECT uuid FROM "${schema}".outbox_dead_letters`)).toEqual([{ uuid: 'o-new' }]);
+    expect(await sql(`SELECT message_key FROM "${schema}".deduplication`)).toEqual([{ message_key: 'live' }]);
+  });
+
   it('deletes in batches of batchSize and leaves what maxBatchesPerRun did not reach to the next run', async () => {
     const instance = await transport({ maintenance: { batchSize: 2, maxBatchesPerRun: 2 } });
     const uuids = [];
     for (let index = 0; index < 5; index++) uuids.push(await publishTo(instance, newClass('Batched'), []));
     await backdate(uuids, '2 hours');
 
-    expect(await instance.maintain()).toEqual({ ran: true, messages: 4, deadLetters: 0, batches: 3, more: true });
+    expect(await instance.maintain()).toEqual({
+      ran: true,
+      messages: 4,
+      deadLetters: 0,
+      inbox: 0,
+      outboxDeadLetters: 0,
+      deduplication: 0,
+      batches: 6,
+      more: true,
+    });
     expect(await storedUuids()).toHaveLength(1);
-    expect(await instance.maintain()).toEqual({ ran: true, messages: 1, deadLetters: 0, batches: 2, more: false });
+    expect(await instance.maintain()).toEqual({
+      ran: true,
+      messages: 1,
+      deadLetters: 0,
+      inbox: 0,
+      outboxDeadLetters: 0,
+      deduplication: 0,
+      batches: 5,
+      more: false,
+    });
     expect(await storedUuids()).toEqual([]);
   });
 
@@ -159,7 +209,16 @@ describe('PostgresTransport maintenance', () => {
         'the first instance holding the maintenance lock',
       );
 
-      expect(await second.maintain()).toEqual({ ran: false, messages: 0, deadLetters: 0, batches: 0, more: false });
+      expect(await second.maintain()).toEqual({
+        ran: false,
+        messages: 0,
+        deadLetters: 0,
+        inbox: 0,
+        outboxDeadLetters: 0,
+        deduplication: 0,
+        batches: 0,
+        more: false,
+      });
       expect(await storedUuids()).toEqual([uuid]);
 
       await blocker.query('COMMIT');

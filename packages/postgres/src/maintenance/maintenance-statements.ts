@@ -12,6 +12,12 @@ export class MaintenanceStatements {
    * lock the message row `FOR SHARE` first, which this delete then skips.
    */
   readonly pruneMessages: string;
+  /** Inbox records older than the retention. */
+  readonly pruneInbox: string;
+  /** Outbox rows the relay gave up on, older than the retention. */
+  readonly pruneOutboxDeadLetters: string;
+  /** Deduplication marks and records whose own expiry passed (the retention parameter is unused). */
+  readonly pruneDeduplication: string;
 
   constructor(s: string) {
     const olderThan = `now() - $1::double precision * interval '1 millisecond'`;
@@ -30,5 +36,25 @@ WITH old AS (
   ORDER BY message.published_at LIMIT $2 FOR UPDATE SKIP LOCKED
 )
 DELETE FROM ${s}.messages AS message USING old WHERE message.seq = old.seq`;
+    this.pruneInbox = `
+WITH old AS (
+  SELECT consumer, message_uuid FROM ${s}.inbox WHERE processed_at < ${olderThan}
+  ORDER BY processed_at LIMIT $2 FOR UPDATE SKIP LOCKED
+)
+DELETE FROM ${s}.inbox AS inbox USING old
+WHERE inbox.consumer = old.consumer AND inbox.message_uuid = old.message_uuid`;
+    this.pruneOutboxDeadLetters = `
+WITH old AS (
+  SELECT id FROM ${s}.outbox_dead_letters WHERE failed_at < ${olderThan}
+  ORDER BY failed_at LIMIT $2 FOR UPDATE SKIP LOCKED
+)
+DELETE FROM ${s}.outbox_dead_letters AS dead USING old WHERE dead.id = old.id`;
+    this.pruneDeduplication = `
+WITH old AS (
+  SELECT handler_id, message_key FROM ${s}.deduplication WHERE expires_at < now() AND $1::double precision >= 0
+  ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED
+)
+DELETE FROM ${s}.deduplication AS mark USING old
+WHERE mark.handler_id = old.handler_id AND mark.message_key = old.message_key`;
   }
 }

@@ -13,6 +13,7 @@ export interface ResolvedMaintenance {
   intervalMs: number;
   messagesMs: number;
   deadLettersMs: number;
+  inboxMs: number;
   batchSize: number;
   maxBatchesPerRun: number;
   lockTimeoutMs: number;
@@ -27,6 +28,7 @@ export function resolveMaintenance(options: PostgresMaintenanceOptions | false |
     intervalMs: positive(given.intervalMs, 60_000, 'maintenance.intervalMs'),
     messagesMs: positive(given.retention?.messagesMs, HOUR_MS, 'maintenance.retention.messagesMs'),
     deadLettersMs: positive(given.retention?.deadLettersMs, 7 * 24 * HOUR_MS, 'maintenance.retention.deadLettersMs'),
+    inboxMs: positive(given.retention?.inboxMs, 7 * 24 * HOUR_MS, 'maintenance.retention.inboxMs'),
     batchSize: positive(given.batchSize, 1000, 'maintenance.batchSize'),
     maxBatchesPerRun: positive(given.maxBatchesPerRun, 100, 'maintenance.maxBatchesPerRun'),
     lockTimeoutMs: positive(given.lockTimeoutMs, 1000, 'maintenance.lockTimeoutMs'),
@@ -95,11 +97,27 @@ export class Maintenance {
   }
 
   private async prune(): Promise<PostgresMaintenanceReport> {
-    const report: PostgresMaintenanceReport = { ran: false, messages: 0, deadLetters: 0, batches: 0, more: false };
+    const report: PostgresMaintenanceReport = {
+      ran: false,
+      messages: 0,
+      deadLetters: 0,
+      inbox: 0,
+      outboxDeadLetters: 0,
+      deduplication: 0,
+      batches: 0,
+      more: false,
+    };
     // Dead letters first: the messages only they still held are freed in the same run.
     const tables = [
       { statement: this.statements.pruneDeadLetters, retentionMs: this.settings.deadLettersMs, count: 'deadLetters' },
       { statement: this.statements.pruneMessages, retentionMs: this.settings.messagesMs, count: 'messages' },
+      { statement: this.statements.pruneInbox, retentionMs: this.settings.inboxMs, count: 'inbox' },
+      {
+        statement: this.statements.pruneOutboxDeadLetters,
+        retentionMs: this.settings.deadLettersMs,
+        count: 'outboxDeadLetters',
+      },
+      { statement: this.statements.pruneDeduplication, retentionMs: 0, count: 'deduplication' },
     ] as const;
     for (const table of tables) {
       for (let batch = 0; ; batch++) {

@@ -6,8 +6,17 @@ export interface PostgresRetentionOptions {
    * it was handled, without keeping every frame forever.
    */
   messagesMs?: number;
-  /** Rows of the transport's `dead_letters` table older than this are deleted. Default 604,800,000 (7 days). */
+  /**
+   * Rows of the transport's `dead_letters` and the outbox's `outbox_dead_letters` older than this
+   * are deleted. Default 604,800,000 (7 days).
+   */
   deadLettersMs?: number;
+  /**
+   * Inbox records (`PostgresInbox`) older than this are deleted; a message delivered again after
+   * that would run again, so keep it longer than any redelivery or replay. Default 604,800,000 (7 days).
+   * Expired `PostgresDeduplicationStore` rows are deleted whatever the retention.
+   */
+  inboxMs?: number;
 }
 
 /** The transport's maintenance: pruning on an interval, on one instance at a time. */
@@ -34,6 +43,12 @@ export interface PostgresMaintenanceReport {
   messages: number;
   /** Rows of `dead_letters` deleted. */
   deadLetters: number;
+  /** Inbox records deleted. */
+  inbox: number;
+  /** Rows of `outbox_dead_letters` deleted. */
+  outboxDeadLetters: number;
+  /** Expired deduplication rows deleted. */
+  deduplication: number;
   /** Delete statements run. */
   batches: number;
   /** True when a table had more to delete than `maxBatchesPerRun` allowed: the next run goes on. */

@@ -136,15 +136,18 @@ CREATE TABLE IF NOT EXISTS ${s}.outbox_dead_letters (
   created_at timestamptz NOT NULL,
   failed_at timestamptz NOT NULL DEFAULT now()
 );
+CREATE INDEX IF NOT EXISTS outbox_dead_letters_failed_at_idx ON ${s}.outbox_dead_letters (failed_at);
 
 -- Which message uuids each consumer (handler) processed, written in the handler's own
--- transaction before its work: exactly-once effects in this database. Nothing prunes it yet.
+-- transaction before its work: exactly-once effects in this database. Maintenance prunes it after
+-- its retention, which must outlast any redelivery or replay of the same message.
 CREATE TABLE IF NOT EXISTS ${s}.inbox (
   consumer text NOT NULL,
   message_uuid text NOT NULL,
   processed_at timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (consumer, message_uuid)
 );
+CREATE INDEX IF NOT EXISTS inbox_processed_at_idx ON ${s}.inbox (processed_at);
 
 -- PostgresDeduplicationStore: per handler and message key, an in-progress mark (token, a lease
 -- until expires_at) or a processed record (kept until expires_at). Expired rows count as absent.
@@ -156,6 +159,7 @@ CREATE TABLE IF NOT EXISTS ${s}.deduplication (
   expires_at timestamptz NOT NULL,
   PRIMARY KEY (handler_id, message_key)
 );
+CREATE INDEX IF NOT EXISTS deduplication_expires_at_idx ON ${s}.deduplication (expires_at);
 `,
   },
 ];
