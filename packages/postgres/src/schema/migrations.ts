@@ -158,6 +158,17 @@ CREATE TABLE IF NOT EXISTS ${s}.deduplication (
 );
 `,
   },
+  {
+    version: 4,
+    name: 'deliveries ordering key',
+    sql: (s) => `
+-- Deliveries published with an ordering key: a claim takes none while an older one (lower id) of
+-- the same group and key is still in the table. Partial: unkeyed rows, the default, cost nothing.
+ALTER TABLE ${s}.deliveries ADD COLUMN IF NOT EXISTS ordering_key text;
+CREATE INDEX IF NOT EXISTS deliveries_ordering_idx
+  ON ${s}.deliveries (group_name, ordering_key, id) WHERE ordering_key IS NOT NULL;
+`,
+  },
 ];
 
 /** The newest schema version this package knows. */
