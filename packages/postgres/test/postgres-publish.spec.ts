@@ -227,8 +227,7 @@ describe('PostgresTransport ordering per key', () => {
     await Promise.all(
       keys.map(async (key, index) => {
         for (let sequence = 0; sequence < perKey; sequence++) {
-          const envelope = envelopeOf(messageClass, sequence);
-          envelope.payload = JSON.stringify({ key, sequence });
+          const envelope = { ...envelopeOf(messageClass, sequence), payload: JSON.stringify({ key, sequence }) };
           await publishers[index].publish(envelope, { orderingKey: `order-${key}` });
         }
       }),
@@ -243,8 +242,7 @@ describe('PostgresTransport ordering per key', () => {
     await subscribedButIdle(messageClass, 'workers');
     const publisher = await transport();
     const publish = async (label: string, key?: string): Promise<void> => {
-      const envelope = envelopeOf(messageClass, 0);
-      envelope.payload = JSON.stringify({ sequence: 0, label });
+      const envelope = { ...envelopeOf(messageClass, 0), payload: JSON.stringify({ sequence: 0, label }) };
       await publisher.publish(envelope, key === undefined ? undefined : { orderingKey: key });
     };
     await publish('a0', 'a');
@@ -358,8 +356,10 @@ describe('PostgresTransport publishBatch', () => {
     const messageClass = newClass('BatchTooLarge');
     await subscribedButIdle(messageClass, 'workers');
     const publisher = await transport({ maxFrameBytes: 2048 });
-    const large = envelopeOf(messageClass, 2);
-    large.payload = JSON.stringify({ sequence: 2, padding: 'x'.repeat(4096) });
+    const large = {
+      ...envelopeOf(messageClass, 2),
+      payload: JSON.stringify({ sequence: 2, padding: 'x'.repeat(4096) }),
+    };
     await expect(
       publisher.publishBatch([envelopeOf(messageClass, 1), large, envelopeOf(messageClass, 3)]),
     ).rejects.toMatchObject({ code: 'SM_FRAME_TOO_LARGE' });
@@ -417,6 +417,34 @@ describe('PostgresTransport under a MessageBus with delivery options', () => {
       await pause(200);
       expect(received.map((r) => r.seq)).toEqual([2]);
       expect(received[0].at).toBeGreaterThanOrEqual(sentAt + 500);
+    } finally {
+      await bus.shutdown(1000);
+    }
+  });
+
+  it('publishes with bus.publishAll in one statement inside the transaction, and sends nothing when one is invalid', async () => {
+    const created = await transport();
+    const bus = new MessageBus({ entity: 'batch-workers', transports: { postgres: created } });
+    try {
+      const received: number[] = [];
+      await bus.subscribe(TransactionalJob, (message) => void received.push(message.seq), { concurrency: 1 });
+      await bus.start();
+      const job = (seq: number) => Object.assign(new TransactionalJob(), { seq });
+      await expect(
+        bus.publishAll([job(1), Object.assign(new TransactionalJob(), { seq: 'two' })]),
+      ).rejects.toMatchObject({
+        code: 'SM_VALIDATION_FAILED',
+      });
+      const tx = await client();
+      await tx.query('BEGIN');
+      const headers = await bus.publishAll([job(1), job(2), job(3)], { transaction: tx, priority: 1 });
+      await tx.query('COMMIT');
+      await waitFor(() => received.length === 3, 'the batch');
+      expect(received).toEqual([1, 2, 3]);
+      const rows = await sql<{ uuid: string }>(
+        `SELECT uuid FROM "${schema}".messages WHERE message_class = 'PostgresTransactionalJob' ORDER BY seq DESC LIMIT 3`,
+      );
+      expect(rows.map((row) => row.uuid).reverse()).toEqual(headers.map((header) => header.uuid));
     } finally {
       await bus.shutdown(1000);
     }
