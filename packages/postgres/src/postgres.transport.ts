@@ -152,7 +152,9 @@ export class PostgresTransport implements Transport {
         () => undefined,
       ),
     );
-    this.acks = new AckBatcher(this.pool, this.statements.ack, this.consumerName, this.logger);
+    this.acks = new AckBatcher(this.pool, this.statements.ack, this.consumerName, this.logger, () =>
+      this.consumers.forEach((consumer) => consumer.wake()),
+    );
     this.maintenance = new Maintenance(this.pool, schema, resolveMaintenance(options.maintenance), this.logger);
     this.backlogSql = backlogStatement(schema.sql);
   }

@@ -237,6 +237,22 @@ describe('PostgresTransport ordering per key', () => {
     expect(overlaps).toBe(0);
   });
 
+  it('claims the next delivery of a key as soon as the one before it is deleted, without waiting for a poll', async () => {
+    const messageClass = newClass('Chained');
+    // Hardly ever polls: only NOTIFY and the wake after a keyed row's delete move it.
+    const consumer = await transport({ pollIntervalMs: 600_000 });
+    const received: number[] = [];
+    await consumer.subscribe(messageClass, recordInto(received), { concurrency: 4, group: 'workers' });
+    const publisher = await transport();
+    const count = 20;
+    await publisher.publishBatch(
+      Array.from({ length: count }, (_, sequence) => envelopeOf(messageClass, sequence)),
+      { orderingKey: 'chain' },
+    );
+    await waitFor(() => received.length === count, 'the whole chain of one key', { timeoutMs: 10_000 });
+    expect(received).toEqual(Array.from({ length: count }, (_, sequence) => sequence));
+  });
+
   it('holds the successors of a failing head of a key, and only of that key', async () => {
     const messageClass = newClass('Blocked');
     await subscribedButIdle(messageClass, 'workers');

@@ -109,9 +109,9 @@ WITH due AS (
   UPDATE ${s}.deliveries AS delivery
   SET visible_at = now() + $4::int * interval '1 millisecond', attempts = delivery.attempts + 1, lease_owner = $5
   FROM due WHERE delivery.id = due.id
-  RETURNING delivery.id, delivery.message_seq, delivery.attempts, delivery.priority
+  RETURNING delivery.id, delivery.message_seq, delivery.attempts, delivery.priority, delivery.ordering_key
 )
-SELECT claimed.id, claimed.attempts, octet_length(message.frame) AS bytes,
+SELECT claimed.id, claimed.attempts, claimed.ordering_key IS NOT NULL AS keyed, octet_length(message.frame) AS bytes,
   CASE WHEN octet_length(message.frame) <= $6 THEN message.frame ELSE left(message.frame, 1024) END AS frame
 FROM claimed LEFT JOIN ${s}.messages AS message ON message.seq = claimed.message_seq
 ORDER BY claimed.priority DESC, claimed.id`;
