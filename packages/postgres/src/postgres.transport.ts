@@ -11,6 +11,7 @@ import {
   Transport,
   TransportClosedError,
   TransportHealth,
+  TransportPublishOptions,
 } from '@smart-message/nestjs';
 import {
   assertFrameSize,
@@ -30,13 +31,18 @@ import { queryWithin } from './connection/query-within';
 import { runStatement } from './connection/run-statement';
 import { AckBatcher } from './consume/ack-batcher';
 import { DeliveryConsumer } from './consume/delivery-consumer';
+import { PostgresQueryError } from './errors/postgres-query.error';
 import { PostgresTransportOptions } from './interfaces/postgres-transport-options.interface';
 import { Maintenance, resolveMaintenance } from './maintenance/maintenance';
 import { PostgresMaintenanceReport } from './maintenance/postgres-maintenance-options.interface';
 import { backlogStatement } from './operations/backlog-statement';
+import { FannedGroup, NotifyThrottle } from './queue/notify-throttle';
 import { QueueStatements } from './queue/queue-statements';
 import { runMigrations } from './schema/run-migrations';
 import { schemaOption } from './schema/schema-name';
+import { resolveTransaction } from './transaction/resolve-transaction';
+import { runInTransaction } from './transaction/run-in-transaction';
+import { TransactionRequiredError } from './transaction/transaction-required.error';
 import { WakeListener } from './wake/wake-listener';
 
 const OWNER = 'PostgresTransport';
@@ -50,6 +56,11 @@ const OWNER = 'PostgresTransport';
  */
 export class PostgresTransport implements Transport {
   readonly kind = 'postgres';
+  /**
+   * Publishes inside the caller's transaction, delays (`notBefore`), priorities, and ordering per
+   * key: see docs/postgres.md, "Delivery options".
+   */
+  readonly supports = { transaction: true, notBefore: true, priority: true, orderingKey: true } as const;
   /** This instance's name as lease owner of the rows it claims. */
   readonly consumerName: string;
   /** The schema of the transport's tables. */
@@ -75,10 +86,12 @@ export class PostgresTransport implements Transport {
   private readonly schemaSql: string;
   private readonly maintenance: Maintenance;
   private readonly backlogSql: string;
+  private readonly throttle: NotifyThrottle;
   private codec: FrameCodec;
   private listener?: WakeListener;
   private readonly consumers = new Set<DeliveryConsumer>();
   private readonly consumersByClass = new Map<string, Set<DeliveryConsumer>>();
+  private readonly consumersByGroup = new Map<string, Set<DeliveryConsumer>>();
   private starting?: Promise<void>;
   private closing?: Promise<void>;
 
@@ -111,6 +124,9 @@ export class PostgresTransport implements Transport {
     if (options.group !== undefined && (typeof options.group !== 'string' || options.group.length === 0))
       throw new InvalidOptionError(OWNER, 'group', options.group, 'a non-empty string');
     this.notify = options.notify ?? true;
+    const debounceMs = options.notifyDebounceMs ?? 50;
+    if (!Number.isInteger(debounceMs) || debounceMs < 0)
+      throw new InvalidOptionError(OWNER, 'notifyDebounceMs', debounceMs, 'a whole number of ms, 0 or more');
     this.channel = `${schema.name}_wake`;
     this.logger = options.logger ?? new NestMessageLogger('SmartMessage:Postgres');
     this.codec = options.codec ?? new CloudEventsFrameCodec();
@@ -128,8 +144,17 @@ export class PostgresTransport implements Transport {
     // An idle client whose backend went away is removed by the pool, which then emits `error`;
     // unhandled it would crash the process. The next query opens a new connection.
     this.pool.on('error', () => undefined);
-    this.statements = new QueueStatements(schema.sql);
-    this.acks = new AckBatcher(this.pool, this.statements.ack, this.consumerName, this.logger);
+    this.statements = new QueueStatements(schema.sql, schema.name);
+    this.throttle = new NotifyThrottle(debounceMs, (group) =>
+      this.pool.query('SELECT pg_notify($1, $2)', [this.channel, group]).then(
+        () => undefined,
+        // A hint only: consumers poll as well.
+        () => undefined,
+      ),
+    );
+    this.acks = new AckBatcher(this.pool, this.statements.ack, this.consumerName, this.logger, () =>
+      this.consumers.forEach((consumer) => consumer.wake()),
+    );
     this.maintenance = new Maintenance(this.pool, schema, resolveMaintenance(options.maintenance), this.logger);
     this.backlogSql = backlogStatement(schema.sql);
   }
@@ -145,29 +170,94 @@ export class PostgresTransport implements Transport {
     this.codec = new CloudEventsFrameCodec((serializer) => contentTypeOf(serializer) ?? 'application/json');
   }
 
-  /** Resolves once the message and its deliveries are committed (no subscribed group: nothing to deliver, resolves). */
-  async publish(envelope: Envelope): Promise<void> {
+  /**
+   * Resolves once the message and its deliveries are committed (no subscribed group: nothing to
+   * deliver, resolves). With `transaction`, they are written through it and commit or roll back
+   * with it; the NOTIFY goes out at its commit.
+   */
+  async publish(envelope: Envelope, options?: TransportPublishOptions): Promise<void> {
     if (this.closing) throw new TransportClosedError(this.kind);
     const frame = this.codec.encode(envelope);
-    assertFrameSize(frame, this.maxFrameBytes, this.kind, envelope.header.messageClass);
     const { uuid, messageClass } = envelope.header;
-    const activity = `publishing ${messageClass}`;
-    if (this.notify)
-      await runStatement(
-        this.pool,
-        this.statements.publish,
-        [uuid, messageClass, frame, this.channel],
-        activity,
-        this.publishTimeoutMs,
-      );
-    else
-      await runStatement(
-        this.pool,
-        this.statements.publishWithoutNotify,
-        [uuid, messageClass, frame],
-        activity,
-        this.publishTimeoutMs,
-      );
+    assertFrameSize(frame, this.maxFrameBytes, this.kind, messageClass);
+    await this.insert(
+      [this.statements.publish, this.statements.publishWithoutNotify],
+      [uuid, messageClass, frame],
+      options,
+      `publishing ${messageClass}`,
+    );
+  }
+
+  /**
+   * Publishes many envelopes in one statement (one array parameter per column, so any number),
+   * in their order, with the same options; inside `transaction` when given. Every frame is
+   * checked before anything is written: one too large, and none is sent.
+   */
+  async publishBatch(envelopes: readonly Envelope[], options?: TransportPublishOptions): Promise<void> {
+    if (this.closing) throw new TransportClosedError(this.kind);
+    if (envelopes.length === 0) return;
+    const uuids: string[] = [];
+    const classes: string[] = [];
+    const frames: string[] = [];
+    for (const envelope of envelopes) {
+      const frame = this.codec.encode(envelope);
+      assertFrameSize(frame, this.maxFrameBytes, this.kind, envelope.header.messageClass);
+      uuids.push(envelope.header.uuid);
+      classes.push(envelope.header.messageClass);
+      frames.push(frame);
+    }
+    const keys = envelopes.map(() => options?.orderingKey ?? null);
+    await this.insert(
+      [this.statements.publishBatch, this.statements.publishBatchWithoutNotify],
+      [uuids, classes, frames, keys],
+      options,
+      `publishing ${envelopes.length} messages (${[...new Set(classes)].slice(0, 3).join(', ')})`,
+      true,
+    );
+  }
+
+  /**
+   * Runs a publishing statement: through the caller's transaction under a savepoint, or on the
+   * pool (retried while the server is away). A delayed publish sends no NOTIFY: nothing is due
+   * yet, and the poll finds it when it is.
+   */
+  private async insert(
+    [withNotify, withoutNotify]: [string, string],
+    rows: unknown[],
+    options: TransportPublishOptions | undefined,
+    activity: string,
+    batch = false,
+  ): Promise<void> {
+    const transaction = options?.transaction === undefined ? undefined : resolveTransaction(options.transaction);
+    const notBefore = options?.notBefore;
+    const notify = this.notify && !(notBefore !== undefined && notBefore.getTime() > Date.now());
+    const params = [
+      ...rows,
+      ...(batch
+        ? [notBefore ?? null, options?.priority ?? 0]
+        : [notBefore ?? null, options?.priority ?? 0, options?.orderingKey ?? null]),
+      // Inside a caller's transaction nothing is skipped: it commits at a time unknown here, and
+      // the server sends identical notifications of one transaction once.
+      ...(notify ? [this.channel, transaction ? [] : this.throttle.recent()] : []),
+    ];
+    const text = notify ? withNotify : withoutNotify;
+    if (transaction) {
+      try {
+        await runInTransaction(transaction, text, params);
+      } catch (error) {
+        if (error instanceof TransactionRequiredError) throw error;
+        throw new PostgresQueryError(`${activity} inside your transaction`, { cause: error });
+      }
+      return;
+    }
+    const { rows: fanned } = await runStatement<FannedGroup & Record<string, unknown>>(
+      this.pool,
+      text,
+      params,
+      activity,
+      this.publishTimeoutMs,
+    );
+    if (notify) this.throttle.committed(fanned);
   }
 
   async subscribe(
@@ -216,6 +306,9 @@ export class PostgresTransport implements Transport {
     let byClass = this.consumersByClass.get(messageClass);
     if (!byClass) this.consumersByClass.set(messageClass, (byClass = new Set()));
     byClass.add(consumer);
+    let byGroup = this.consumersByGroup.get(group);
+    if (!byGroup) this.consumersByGroup.set(group, (byGroup = new Set()));
+    byGroup.add(consumer);
     consumer.start();
     let unsubscribing: Promise<void> | undefined;
     return {
@@ -223,6 +316,7 @@ export class PostgresTransport implements Transport {
         (unsubscribing ??= (async () => {
           this.consumers.delete(consumer);
           byClass.delete(consumer);
+          byGroup.delete(consumer);
           await consumer.stop();
           await this.acks.flush();
         })()),
@@ -344,6 +438,7 @@ export class PostgresTransport implements Transport {
       await this.maintenance.stop();
       await Promise.all([...this.consumers].map((consumer) => consumer.stop()));
       await this.acks.flush();
+      this.throttle.close();
       await this.listener?.stop();
       await this.pool.end().catch(() => undefined);
     })();
@@ -370,7 +465,11 @@ export class PostgresTransport implements Transport {
           ...(this.idlePollIntervalMs > this.pollIntervalMs ? { downPollMs: this.pollIntervalMs } : {}),
         },
         {
-          wake: (messageClass) => this.consumersByClass.get(messageClass)?.forEach((consumer) => consumer.wake()),
+          // The payload is a group's name; older publishers (in a rolling deploy) send the class's name.
+          wake: (payload) =>
+            (this.consumersByGroup.get(payload) ?? this.consumersByClass.get(payload))?.forEach((consumer) =>
+              consumer.wake(),
+            ),
           wakeAll: () => this.consumers.forEach((consumer) => consumer.wake()),
         },
         this.logger,

@@ -204,6 +204,17 @@ export class MessageBus {
   }
 
   /**
+   * Publishes several messages in their order, with the same options. Every message is validated
+   * and encoded first: one invalid, and none is sent (`MessageValidationError`). A transport with
+   * `publishBatch` (PostgreSQL) takes each run of messages bound for it in one call, all or
+   * nothing; on the others they are published one by one, so a failure part-way leaves the
+   * earlier ones sent. Resolves with the headers, in order.
+   */
+  publishAll(messages: readonly MessageInstance[], options: PublishOptions = {}): Promise<MessageHeader[]> {
+    return this.publisher.publishAll(messages, options);
+  }
+
+  /**
    * Publishes a message and resolves with the reply its handler returns: an instance of
    * `replyType` whose `correlationId` is this message's uuid. Rejects with `RequestTimeoutError`.
    */

@@ -3,6 +3,7 @@ import { MessageTypeRegistry } from '../catalog/message-type-registry';
 import { PayloadCodec } from '../codec/chain/payload-codec';
 import { createHeader } from '../envelope/header-factory';
 import { MessageValidationError, UnknownTransportError } from '../errors';
+import { InvalidOptionError } from '../errors/invalid-option.error';
 import { Envelope } from '../interfaces/envelope.interface';
 import { MessageHeader } from '../interfaces/message-header.interface';
 import { MessageLogger } from '../interfaces/message-logger.interface';
@@ -10,6 +11,7 @@ import { MessageObserver } from '../interfaces/message-observer.interface';
 import { PublishOptions } from '../interfaces/publish-options.interface';
 import { PublishBreaker } from '../reliability/circuit-breaker/publish-breaker';
 import { namedTransportError } from '../transports/named-transport-error';
+import type { Transport } from '../transports/transport.interface';
 import { MessageStatistics } from '../statistics/message-statistics';
 import { debugEnabled } from '../util/debug-logging';
 import { headerViolations } from '../validation/header-validator';
@@ -64,12 +66,60 @@ export class Publisher {
   publish(message: object, options: PublishOptions): Promise<MessageHeader> {
     // Not `async`: every promise layer costs on the hot path, so errors become rejections by hand.
     try {
-      const delivery = deliveryOptionsOf(options);
       const sealed = this.seal(message, options);
+      const delivery = deliveryOptionsOf(withClassDefaults(options, sealed.metadata, message));
       return delivery === undefined ? this.send(sealed) : this.sendWith(sealed, delivery);
     } catch (error) {
       return Promise.reject(error as Error);
     }
+  }
+
+  /** See `MessageBus.publishAll`. */
+  async publishAll(messages: readonly object[], options: PublishOptions): Promise<MessageHeader[]> {
+    if (!Array.isArray(messages))
+      throw new InvalidOptionError('publishAll', 'messages', typeof messages, 'an array of message instances');
+    // Every message sealed (validated, encoded) and routed before any is sent: one invalid, none sent.
+    const routed = messages.map((message: object) => {
+      const sealed = this.seal(message, options);
+      const delivery = deliveryOptionsOf(withClassDefaults(options, sealed.metadata, message));
+      const route = this.route(
+        sealed.metadata.transport ?? this.parts.transports.defaultName,
+        sealed.metadata.name,
+        delivery,
+      );
+      return { sealed, delivery, ...route };
+    });
+    const headers: MessageHeader[] = [];
+    for (const run of runsOf(routed)) {
+      const [{ name, transport, viaOutbox, delivery }] = run;
+      const publishBatch = viaOutbox || this.breaks(delivery) ? undefined : transport.publishBatch?.bind(transport);
+      if (publishBatch === undefined || run.length === 1) {
+        for (const { sealed } of run)
+          headers.push(delivery === undefined ? await this.send(sealed) : await this.sendWith(sealed, delivery));
+        continue;
+      }
+      const { observers, statistics, log } = this.parts;
+      const envelopes = run.map(({ sealed: { envelope } }) => {
+        let sent = envelope;
+        for (const observer of observers) sent = observer.beforePublish?.(sent, name) ?? sent;
+        return sent;
+      });
+      try {
+        await publishBatch(envelopes, delivery);
+      } catch (error) {
+        const named = namedTransportError(error, name) as Error;
+        for (const sent of envelopes) for (const observer of observers) observer.afterPublish?.(sent, name, named);
+        throw named;
+      }
+      for (const [index, sent] of envelopes.entries()) {
+        for (const observer of observers) observer.afterPublish?.(sent, name);
+        statistics.countPublished(run[index].sealed.metadata.name, name);
+        headers.push(sent.header);
+      }
+      if (debugEnabled(log))
+        log.debug(`Published ${envelopes.length} messages in one batch`, { transport: name, count: envelopes.length });
+    }
+    return headers;
   }
 
   /** Builds and checks the envelope; throws `MessageValidationError` (and sends nothing) when a rule fails. */
@@ -143,27 +193,17 @@ export class Publisher {
     { metadata, envelope }: SealedMessage,
     delivery: TransportPublishOptions,
   ): Promise<MessageHeader> {
-    const { transports, statistics, observers, log } = this.parts;
-    const name = metadata.transport ?? transports.defaultName;
-    const transport = transports.get(name);
+    const { statistics, observers, log } = this.parts;
     const outbox = this.parts.outbox;
-    const viaOutbox = delivery.transaction !== undefined && transport.supports?.transaction !== true && !!outbox;
-    const unsupported = unsupportedOption(
+    const { name, transport, viaOutbox } = this.route(
+      metadata.transport ?? this.parts.transports.defaultName,
+      metadata.name,
       delivery,
-      viaOutbox ? { ...outbox.supports, transaction: true } : transport.supports,
     );
-    if (unsupported !== undefined) {
-      throw new UnsupportedPublishOptionError(
-        metadata.name,
-        unsupported,
-        name,
-        viaOutbox ? `${transport.kind}, through the outbox` : transport.kind,
-      );
-    }
     let sent = envelope;
     for (const observer of observers) sent = observer.beforePublish?.(sent, name) ?? sent;
     try {
-      if (viaOutbox) await outbox.store(sent, name, delivery.transaction as object, delivery);
+      if (viaOutbox && outbox) await outbox.store(sent, name, delivery.transaction as object, delivery);
       // A write inside the caller's transaction is not the broker's health: no breaker around it.
       else if (delivery.transaction === undefined && this.parts.breaker)
         await this.parts.breaker.publish(name, transport, sent, delivery);
@@ -183,6 +223,39 @@ export class Publisher {
       });
     }
     return sent.header;
+  }
+
+  /**
+   * Where a publish with `delivery` goes: its transport, or the outbox for a transactional one the
+   * transport cannot write. Throws `UnsupportedPublishOptionError` for an option neither honours.
+   */
+  private route(
+    name: string,
+    messageClass: string,
+    delivery: TransportPublishOptions | undefined,
+  ): { name: string; transport: Transport; viaOutbox: boolean } {
+    const transport = this.parts.transports.get(name);
+    if (delivery === undefined) return { name, transport, viaOutbox: false };
+    const outbox = this.parts.outbox;
+    const viaOutbox = delivery.transaction !== undefined && transport.supports?.transaction !== true && !!outbox;
+    const unsupported = unsupportedOption(
+      delivery,
+      viaOutbox ? { ...outbox.supports, transaction: true } : transport.supports,
+    );
+    if (unsupported !== undefined) {
+      throw new UnsupportedPublishOptionError(
+        messageClass,
+        unsupported,
+        name,
+        viaOutbox ? `${transport.kind}, through the outbox` : transport.kind,
+      );
+    }
+    return { name, transport, viaOutbox };
+  }
+
+  /** Whether a publish goes through the circuit breaker, which takes one envelope at a time. */
+  private breaks(delivery: TransportPublishOptions | undefined): boolean {
+    return this.parts.breaker !== undefined && delivery?.transaction === undefined;
   }
 
   /** See `MessageBus.publishEnvelope`. */
@@ -227,6 +300,36 @@ export class Publisher {
     const metadata = this.parts.registry.all().find((type) => type.name === messageClass && type.version === version);
     return metadata?.transport ?? this.parts.transports.defaultName;
   }
+}
+
+/** The publish options with the class's default ordering key where the publish gives none. */
+function withClassDefaults(options: PublishOptions, metadata: MessageTypeMetadata, message: object): PublishOptions {
+  if (options.orderingKey !== undefined || metadata.orderingKey === undefined) return options;
+  const orderingKey = metadata.orderingKey(message);
+  return orderingKey === undefined ? options : { ...options, orderingKey };
+}
+
+interface RoutedMessage {
+  readonly sealed: SealedMessage;
+  readonly delivery: TransportPublishOptions | undefined;
+  readonly name: string;
+  readonly transport: Transport;
+  readonly viaOutbox: boolean;
+}
+
+/**
+ * Consecutive messages, in publish order, that one batch can carry: the same transport and the
+ * same ordering key (a batch has one set of options; the other options are the publish's own).
+ */
+function runsOf(routed: readonly RoutedMessage[]): RoutedMessage[][] {
+  const runs: RoutedMessage[][] = [];
+  for (const message of routed) {
+    const last = runs[runs.length - 1]?.[0];
+    if (last?.name === message.name && last.delivery?.orderingKey === message.delivery?.orderingKey)
+      runs[runs.length - 1].push(message);
+    else runs.push([message]);
+  }
+  return runs;
 }
 
 const DELIVERY_OPTIONS: readonly TransportPublishCapability[] = ['transaction', 'notBefore', 'priority', 'orderingKey'];

@@ -30,4 +30,6 @@ export interface MessageTypeMetadata {
   readonly receive?: ReceivePolicy;
   readonly retry?: RetryOptions;
   readonly deduplication?: MessageDeduplicationOptions;
+  /** The class's default ordering key of a message (`@Message({ orderingKey })`). */
+  orderingKey?(message: object): string | undefined;
 }

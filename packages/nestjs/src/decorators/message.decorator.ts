@@ -27,6 +27,10 @@ export function Message(options: MessageOptions = {}): ClassDecorator {
     const versions = new VersionPlan(name, version, options);
     const downcasts = options.downcast === undefined ? undefined : new DowncastPlan(name, version, options.downcast);
     assertDeduplicationSize(options.deduplication?.size, `@Message() ${name}`);
+    if (options.orderingKey !== undefined && typeof options.orderingKey !== 'function')
+      throw new InvalidMessageOptionsError(
+        `${name}: orderingKey must be a function of the message, e.g. (m) => m.orderId`,
+      );
     for (const chain of [options.serializer, ...(options.acceptSerializers ?? [])]) {
       const problem = chain === undefined ? undefined : chainSpellingProblem(chain);
       if (problem !== undefined)
@@ -56,6 +60,7 @@ export function Message(options: MessageOptions = {}): ClassDecorator {
       ...(options.receive === undefined ? {} : { receive: { ...options.receive } }),
       ...(options.retry === undefined ? {} : { retry: options.retry }),
       ...(options.deduplication === undefined ? {} : { deduplication: { ...options.deduplication } }),
+      ...(options.orderingKey === undefined ? {} : { orderingKey: options.orderingKey }),
     });
   };
 }

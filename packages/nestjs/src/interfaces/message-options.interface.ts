@@ -73,6 +73,13 @@ export interface MessageOptions {
   receive?: ReceivePolicy;
   /** How handlers of this type retry, unless `@Retry()` on the handler says otherwise. */
   retry?: RetryOptions;
+  /**
+   * The ordering key of each message of this class when its publish gives none, e.g.
+   * `orderingKey: (m: OrderPlaced) => m.orderId`: its deliveries never run ahead of an older one
+   * with the same key (see `PublishOptions.orderingKey`, which wins). Undefined: unordered.
+   * Needs a transport that orders by key (PostgreSQL).
+   */
+  orderingKey?(message: object): string | undefined;
   /** How many processed uuids handlers of this type remember, where they deduplicate. */
   deduplication?: MessageDeduplicationOptions;
 }

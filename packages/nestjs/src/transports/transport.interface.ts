@@ -91,6 +91,12 @@ export interface Transport {
   readonly supports?: TransportCapabilities;
   /** Resolves once the broker took the envelope. `options` holds only what `supports` declares, and is often absent. */
   publish(envelope: Envelope, options?: TransportPublishOptions): Promise<void>;
+  /**
+   * Optional: takes many envelopes in one call (one statement, one round trip), in order, with
+   * the same options; resolves once the broker took all of them. `bus.publishAll` uses it where
+   * it exists and publishes one by one, in order, where it does not.
+   */
+  publishBatch?(envelopes: readonly Envelope[], options?: TransportPublishOptions): Promise<void>;
   subscribe(
     messageClass: string,
     handler: EnvelopeHandler,

@@ -20,6 +20,13 @@ class ShipmentBooked {
 }
 
 const booked = (id: string) => Object.assign(new ShipmentBooked(), { id });
+
+@Message({ name: 'ShipmentRouted', from: 'tests', orderingKey: (m: ShipmentRouted) => m.shipment })
+class ShipmentRouted {
+  @IsString() shipment!: string;
+}
+
+const routed = (shipment: string) => Object.assign(new ShipmentRouted(), { shipment });
 const silent = { log: () => undefined, warn: () => undefined, error: () => undefined };
 
 /** The memory transport declaring some delivery options, recording what each publish was given. */
@@ -110,6 +117,37 @@ describe('publish with delivery options', () => {
     expect(options!.transaction).toBe(transaction);
     expect(options!.notBefore!.getTime()).toBeGreaterThanOrEqual(before + 60_000);
     expect(plain.options).toBeUndefined();
+  });
+
+  it('takes the class’s orderingKey where the publish gives none, and the publish’s where it does', async () => {
+    const memory = new OptionsRecordingTransport({ orderingKey: true });
+    bus = new MessageBus({ entity: 'tests', logger: silent, transports: { memory } });
+    await bus.start();
+    await bus.publish(routed('s-1'));
+    await bus.publish(routed('s-1'), { orderingKey: 'override' });
+    await bus.publishAll([routed('s-2'), routed('s-3')]);
+    expect(memory.calls.map((call) => call.options?.orderingKey)).toEqual(['s-1', 'override', 's-2', 's-3']);
+  });
+
+  it('refuses a class’s orderingKey on a transport that does not order, and one that is not a valid key', async () => {
+    bus = new MessageBus({
+      entity: 'tests',
+      logger: silent,
+      transports: { memory: new OptionsRecordingTransport({}) },
+    });
+    await bus.start();
+    await expect(bus.publish(routed('s-1'))).rejects.toMatchObject({
+      code: 'SM_PUBLISH_OPTION_UNSUPPORTED',
+      option: 'orderingKey',
+    });
+    await bus.shutdown(1000);
+    bus = new MessageBus({
+      entity: 'tests',
+      logger: silent,
+      transports: { memory: new OptionsRecordingTransport({ orderingKey: true }) },
+    });
+    await bus.start();
+    await expect(bus.publish(routed(''))).rejects.toBeInstanceOf(InvalidOptionError);
   });
 
   it.each([

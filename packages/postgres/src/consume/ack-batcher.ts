@@ -10,6 +10,7 @@ const RETRY_MS = 100;
 interface Handled {
   id: string;
   attempts: number;
+  keyed: boolean;
 }
 
 /**
@@ -28,10 +29,15 @@ export class AckBatcher {
     private readonly statement: string,
     private readonly owner: string,
     private readonly logger: MessageLogger,
+    /**
+     * Called after a batch with keyed rows was deleted: the next row of each key can be claimed
+     * now, and the consumer that settled it looked (and found it blocked) before the delete.
+     */
+    private readonly onKeyedDeleted: () => void = () => undefined,
   ) {}
 
-  add(id: string, attempts: number): void {
-    this.pending.push({ id, attempts });
+  add(id: string, attempts: number, keyed = false): void {
+    this.pending.push({ id, attempts, keyed });
     if (this.scheduled) return;
     this.scheduled = true;
     setImmediate(() => {
@@ -51,11 +57,12 @@ export class AckBatcher {
   private async drain(): Promise<void> {
     while (this.pending.length > 0) {
       const batch = this.pending.splice(0, MAX_BATCH);
-      await this.send(batch);
+      if ((await this.send(batch)) && batch.some((row) => row.keyed)) this.onKeyedDeleted();
     }
   }
 
-  private async send(batch: Handled[]): Promise<void> {
+  /** Whether the batch was deleted. */
+  private async send(batch: Handled[]): Promise<boolean> {
     for (let tries = 1; ; tries++) {
       try {
         await this.pool.query(this.statement, [
@@ -63,7 +70,7 @@ export class AckBatcher {
           batch.map((row) => row.attempts),
           this.owner,
         ]);
-        return;
+        return true;
       } catch (error) {
         if (tries >= MAX_TRIES) {
           this.logger.error(
@@ -73,7 +80,7 @@ export class AckBatcher {
               error: (error as Error).message,
             },
           );
-          return;
+          return false;
         }
         await new Promise((resolve) => setTimeout(resolve, RETRY_MS * tries));
       }

@@ -8,4 +8,6 @@ export interface ClaimedRow {
   bytes: number | null;
   /** The frame, or its first 1024 characters when it is larger than `maxFrameBytes`; null when missing. */
   frame: string | null;
+  /** Whether it has an ordering key: deleting it may let the next row of its key be claimed. */
+  keyed: boolean;
 }

@@ -154,7 +154,7 @@ export class DeliveryConsumer {
     this.held++;
     this.queue.push(envelope, { attempt: row.attempts, redelivers: true }).then(
       () => {
-        this.deps.acks.add(row.id, row.attempts);
+        this.deps.acks.add(row.id, row.attempts, row.keyed === true);
         this.settled();
       },
       () => {

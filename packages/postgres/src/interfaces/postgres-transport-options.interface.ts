@@ -61,6 +61,12 @@ export interface PostgresTransportOptions {
    */
   notify?: boolean;
   /**
+   * At most one NOTIFY per consumer group per this many ms from this instance (a burst of
+   * publishes wakes each group once, and once more at the window's end). 0: one per publish.
+   * Default 50.
+   */
+  notifyDebounceMs?: number;
+  /**
    * Pruning of handled messages and old dead letters, every `intervalMs` (default 60 s), on one
    * instance at a time. `false` turns the timer off (run `maintain()` from a job of your own instead).
    * Default: on, messages kept 1 h after publish once nothing refers to them, dead letters 7 days.

@@ -162,6 +162,17 @@ CREATE TABLE IF NOT EXISTS ${s}.deduplication (
 CREATE INDEX IF NOT EXISTS deduplication_expires_at_idx ON ${s}.deduplication (expires_at);
 `,
   },
+  {
+    version: 4,
+    name: 'deliveries ordering key',
+    sql: (s) => `
+-- Deliveries published with an ordering key: a claim takes none while an older one (lower id) of
+-- the same group and key is still in the table. Partial: unkeyed rows, the default, cost nothing.
+ALTER TABLE ${s}.deliveries ADD COLUMN IF NOT EXISTS ordering_key text;
+CREATE INDEX IF NOT EXISTS deliveries_ordering_idx
+  ON ${s}.deliveries (group_name, ordering_key, id) WHERE ordering_key IS NOT NULL;
+`,
+  },
 ];
 
 /** The newest schema version this package knows. */

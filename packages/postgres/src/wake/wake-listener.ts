@@ -24,14 +24,14 @@ export interface WakeListenerSettings {
 }
 
 export interface WakeListenerCallbacks {
-  /** A NOTIFY for this message class arrived. */
-  wake(messageClass: string): void;
+  /** A NOTIFY arrived: its payload names a consumer group (a message class, from older publishers). */
+  wake(payload: string): void;
   /** Every consumer should look now: LISTEN is back, or the down poll ticked. */
   wakeAll(): void;
 }
 
 /**
- * One dedicated connection that LISTENs on the schema's wake channel and calls `wake(class)`
+ * One dedicated connection that LISTENs on the schema's wake channel and calls `wake(payload)`
  * per notification. A hint only: it may miss notifications (a dropped connection replays
  * nothing), so every consumer polls as well, faster while this is down.
  *
