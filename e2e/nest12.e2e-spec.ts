@@ -24,11 +24,11 @@ import { join } from 'node:path';
  *
  * Needs the packages built (`pnpm build`, as CI does before the tests), npm's registry (the
  * application's dependencies are kept in os.tmpdir(), keyed by its lockfile, so only the first
- * run downloads them) and Redis on 127.0.0.1:6379.
+ * run downloads them), Redis on 127.0.0.1:6379 and PostgreSQL on 127.0.0.1:5432 (database `test`).
  */
 const ROOT = join(__dirname, '..');
 const APP = join(__dirname, 'nest12-app');
-const PACKAGES = ['nestjs', 'redis', 'terminus', 'prometheus', 'casl'];
+const PACKAGES = ['nestjs', 'redis', 'postgres', 'terminus', 'prometheus', 'casl'];
 /** Nest 12 packages are ES modules that the library's CommonJS build `require`s: Node's require(esm). */
 const NODE_FLOOR: [number, number] = [20, 19];
 /** Bounds, not expectations: an install from a cold cache, and one run of the application. */
@@ -176,6 +176,8 @@ describe('a NestJS 12 ES module application with the packed packages (e2e/nest12
     output = await run(process.execPath, ['--import', './trace-loads.mjs', 'main.mjs'], app, RUN_BOUND_MS, {
       REDIS_URL: 'redis://127.0.0.1:6379',
       SM_PREFIX: prefix,
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test',
+      SM_SCHEMA: `sm_nest12_${process.pid}_${randomBytes(3).toString('hex')}`,
     });
     for (const line of output.stdout.split('\n')) {
       if (!line.startsWith('{')) continue;
@@ -239,6 +241,24 @@ describe('a NestJS 12 ES module application with the packed packages (e2e/nest12
       transport: 'streams',
       handlerId: 'TransportHandlers.onStreams',
       from: 'nest12',
+    });
+  });
+
+  it('delivers a message over PostgreSQL', () => {
+    expect(result('postgres')).toEqual({
+      check: 'postgres',
+      text: 'over postgres',
+      instanceOfMessageClass: true,
+      transport: 'postgres',
+      handlerId: 'TransportHandlers.onPostgres',
+      from: 'nest12',
+    });
+  });
+
+  it("publishes inside the application's own pg transaction: a rollback sends nothing, a commit sends it", () => {
+    expect(result('postgres-transaction')).toEqual({
+      check: 'postgres-transaction',
+      texts: ['over postgres', 'committed'],
     });
   });
 
@@ -307,6 +327,7 @@ describe('a NestJS 12 ES module application with the packed packages (e2e/nest12
             memory: { kind: 'memory', up: true },
             pubsub: { kind: 'redis-pubsub', up: true, subscriber: 'ready' },
             streams: { kind: 'redis-streams', up: true, groups: { nest12: { reading: true } } },
+            postgres: { kind: 'postgres', up: true },
           },
         },
         messageBus: { status: 'up', state: 'open' },

@@ -7,7 +7,9 @@
  * the spec decides what is right. Other output (Nest's warnings and errors) is not JSON.
  *
  * Environment: REDIS_URL (default redis://127.0.0.1:6379), SM_PREFIX (the Redis key and channel
- * prefix of this run, so that parallel runs never meet; every key under it is removed at the end).
+ * prefix of this run, so that parallel runs never meet; every key under it is removed at the end),
+ * DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test) and SM_SCHEMA (the PostgreSQL
+ * schema of this run, dropped at the end).
  */
 import 'reflect-metadata';
 import {
@@ -34,6 +36,8 @@ import {
   isSmartMessageContext,
 } from '@smart-message/nestjs';
 import { RedisPubSubTransport, RedisStreamsTransport } from '@smart-message/redis';
+import { PostgresTransport } from '@smart-message/postgres';
+import pg from 'pg';
 import { SmartMessageHealthIndicator, SmartMessageHealthModule, SmartMessageReadiness } from '@smart-message/terminus';
 import { PrometheusMessageObserver, SmartMessagePrometheusModule } from '@smart-message/prometheus';
 import { caslPolicy } from '@smart-message/casl';
@@ -46,6 +50,8 @@ import { loadedFileType, tracedModules } from './trace-loads.mjs';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const PREFIX = process.env.SM_PREFIX ?? `smart-message-nest12-${process.pid}:`;
+const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const SCHEMA = process.env.SM_SCHEMA ?? `sm_nest12_${process.pid}`;
 /** Only bounds a wait for something that never comes; a check that hits it fails. */
 const WAIT_BOUND_MS = 20_000;
 
@@ -79,12 +85,14 @@ function messageClass(name, transport) {
 const MemoryPing = messageClass('MemoryPing', 'memory');
 const PubSubPing = messageClass('PubSubPing', 'pubsub');
 const StreamsPing = messageClass('StreamsPing', 'streams');
+const PostgresPing = messageClass('PostgresPing', 'postgres');
 const GuardedPing = messageClass('GuardedPing', 'memory');
 const InterceptedPing = messageClass('InterceptedPing', 'memory');
 const FailingPing = messageClass('FailingPing', 'memory');
 const CaslPing = messageClass('CaslPing');
 
-const received = { memory: deferred(), pubsub: deferred(), streams: deferred() };
+const received = { memory: deferred(), pubsub: deferred(), streams: deferred(), postgres: [] };
+const postgresArrived = [deferred(), deferred()];
 const seen = { guard: deferred(), guardedHandlerCalls: 0, interceptor: deferred(), order: [], filter: deferred() };
 const undeliverable = [];
 const rejected = deferred();
@@ -100,6 +108,10 @@ class TransportHandlers {
   onStreams(message, context) {
     received.streams.resolve(observe(message, context, StreamsPing));
   }
+  onPostgres(message, context) {
+    received.postgres.push(observe(message, context, PostgresPing));
+    postgresArrived[received.postgres.length - 1]?.resolve();
+  }
 }
 const observe = (message, context, type) => ({
   text: message.text,
@@ -111,6 +123,7 @@ const observe = (message, context, type) => ({
 decorateMethod([Subscribe(MemoryPing)], TransportHandlers, 'onMemory');
 decorateMethod([Subscribe(PubSubPing)], TransportHandlers, 'onPubSub');
 decorateMethod([Subscribe(StreamsPing)], TransportHandlers, 'onStreams');
+decorateMethod([Subscribe(PostgresPing)], TransportHandlers, 'onPostgres');
 Injectable()(TransportHandlers);
 
 // Enhancers: a guard that refuses, an interceptor around a handler, a filter that sees a failure.
@@ -208,6 +221,7 @@ Module({
             logger: quiet,
             blockMs: 500,
           }),
+          postgres: new PostgresTransport({ connectionString: DATABASE_URL, schema: SCHEMA, logger: quiet }),
         },
         defaultTransport: 'memory',
         observers: [metrics],
@@ -244,6 +258,7 @@ const HANDLER_IDS = [
   'TransportHandlers.onMemory',
   'TransportHandlers.onPubSub',
   'TransportHandlers.onStreams',
+  'TransportHandlers.onPostgres',
   'EnhancedHandlers.intercepted',
   'EnhancedHandlers.fails',
 ];
@@ -319,6 +334,29 @@ async function main() {
     await bus.publish(ping(StreamsPing, 'over streams'));
     return bounded(received.streams.promise, 'StreamsPing handler');
   });
+  await check('postgres', async () => {
+    await bus.publish(ping(PostgresPing, 'over postgres'));
+    await bounded(postgresArrived[0].promise, 'PostgresPing handler');
+    return received.postgres[0];
+  });
+  // Publishing inside the caller's own pg transaction: the rolled-back one never arrives, the
+  // committed one (published after it) does, and is the second and last the handler sees.
+  await check('postgres-transaction', async () => {
+    const client = new pg.Client({ connectionString: DATABASE_URL });
+    await client.connect();
+    try {
+      await client.query('BEGIN');
+      await bus.publish(ping(PostgresPing, 'rolled back'), { transaction: client });
+      await client.query('ROLLBACK');
+      await client.query('BEGIN');
+      await bus.publish(ping(PostgresPing, 'committed'), { transaction: client });
+      await client.query('COMMIT');
+    } finally {
+      await client.end();
+    }
+    await bounded(postgresArrived[1].promise, 'the committed PostgresPing');
+    return { texts: received.postgres.map((observed) => observed.text) };
+  });
   await check('guard', async () => {
     await bus.publish(ping(GuardedPing, 'to be refused'));
     const guard = await bounded(seen.guard.promise, 'RefuseGuard');
@@ -383,6 +421,18 @@ async function main() {
   return true;
 }
 
+async function dropSchema() {
+  const client = new pg.Client({ connectionString: DATABASE_URL });
+  try {
+    await client.connect();
+    await client.query(`DROP SCHEMA IF EXISTS "${SCHEMA}" CASCADE`);
+  } catch (error) {
+    report('schema-cleanup', describeError(error));
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
 async function removeKeys() {
   const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
   try {
@@ -409,5 +459,6 @@ try {
   report('main', describeError(error));
 } finally {
   await removeKeys();
+  await dropSchema();
 }
 process.exitCode = booted ? 0 : 1;
