@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { IsInt } from 'class-validator';
 import { Client, Pool } from 'pg';
-import { Envelope, Message, MessageBus, OutboxRelayTarget } from '@smart-message/nestjs';
+import {
+  Envelope,
+  MemoryTransport,
+  Message,
+  MessageBus,
+  OutboxRelayTarget,
+  UndeliverableMessage,
+} from '@smart-message/nestjs';
 import {
   OutboxDeadLetter,
   PostgresOutbox,
@@ -170,17 +177,54 @@ describe('PostgresOutbox', () => {
     });
   });
 
+  it("reports a message the relay gave up on to the bus's dead letter queue as unsent, with the envelope to replay", async () => {
+    /** A transport that refuses every publish: the broker the relay cannot reach. */
+    class RefusingTransport extends MemoryTransport {
+      override publish(): Promise<void> {
+        return Promise.reject(new Error('broker unreachable'));
+      }
+    }
+    const undeliverable: UndeliverableMessage[] = [];
+    const bus = new MessageBus({
+      entity: 'orders',
+      logger: silent,
+      transports: { down: new RefusingTransport() },
+      outbox: outbox({ maxAttempts: 2 }),
+      onUndeliverable: (event) => void undeliverable.push(event),
+    });
+    closers.push(() => bus.shutdown(1000));
+    await bus.start();
+    const client = await begin();
+    let uuid: string;
+    try {
+      uuid = (await bus.publish(order(7), { transaction: client })).uuid;
+      await client.query('COMMIT');
+    } finally {
+      await client.end();
+    }
+    await waitFor(() => undeliverable.length === 1, 'the unsent report');
+    expect(undeliverable[0]).toMatchObject({
+      reason: 'unsent',
+      transport: 'down',
+      envelope: { header: { uuid, messageClass: 'OutboxOrderPlaced' } },
+      error: { message: expect.stringMatching(/publishing failed 2 times; last: broker unreachable/) },
+    });
+  });
+
   describe('relay', () => {
     /** A target that records publishes and answers each with what `answer` says. */
     const recordingTarget = (answer: (envelope: Envelope, call: number) => Promise<void> = async () => undefined) => {
       const calls: { uuid: string; destination: string }[] = [];
+      const unsent: { uuid: string; destination: string; error: string }[] = [];
       const target: OutboxRelayTarget = {
         publishEnvelope: (envelope, destination) => {
           calls.push({ uuid: envelope.header.uuid, destination });
           return answer(envelope, calls.length);
         },
+        reportUnsent: async (envelope, destination, error) =>
+          void unsent.push({ uuid: envelope.header.uuid, destination, error: error.message }),
       };
-      return { target, calls };
+      return { target, calls, unsent };
     };
 
     it('publishes rows in id order per destination, keeping uuid and header', async () => {
@@ -243,13 +287,16 @@ describe('PostgresOutbox', () => {
       const envelope = envelopeOf('Doomed', 1);
       await storeCommitted(relay, [envelope]);
       const [stored] = await sql<{ frame: string }>(`SELECT frame FROM "${schema}".outbox`);
-      const { target, calls } = recordingTarget(async () => {
+      const { target, calls, unsent } = recordingTarget(async () => {
         throw new Error('broker says no');
       });
       await relay.start(target);
-      await waitFor(() => letters.length === 1, 'the dead letter report');
+      await waitFor(() => letters.length === 1 && unsent.length === 1, 'the dead letter reports');
 
       expect(calls).toHaveLength(3);
+      expect(unsent).toEqual([
+        { uuid: envelope.header.uuid, destination: 'streams', error: expect.stringMatching(/broker says no/) },
+      ]);
       expect(letters[0]).toMatchObject({
         uuid: envelope.header.uuid,
         messageClass: 'Doomed',

@@ -10,6 +10,7 @@ const REASONS: Record<UndeliverableReason, true> = {
   'handler-failed': true,
   rejected: true,
   'circuit-open': true,
+  unsent: true,
   shutdown: true,
   poison: true,
   trimmed: true,

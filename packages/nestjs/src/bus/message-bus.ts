@@ -289,6 +289,8 @@ export class MessageBus {
     // After the transports: the relay publishes through them.
     await this.options.outbox?.start?.({
       publishEnvelope: (envelope, transportName) => this.publishEnvelope(envelope, transportName),
+      reportUnsent: (envelope, transportName, error) =>
+        this.dispatcher.reportUnsent('unsent', error, transportName, envelope),
     });
     logRoutingTable(this.log, this.routes());
   }

@@ -19,6 +19,8 @@ export type UndeliverableReason =
   | 'policy-violation'
   /** A signed message outside the freshness window, or one the handler already processed. Final. */
   | 'replayed'
+  /** A transactional outbox's relay gave up publishing it (every attempt failed); replay sends it again. */
+  | 'unsent'
   /** The handler's circuit breaker was open, on a transport that does not redeliver. */
   | 'circuit-open'
   | 'shutdown'

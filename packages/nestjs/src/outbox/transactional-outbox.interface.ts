@@ -4,6 +4,12 @@ import type { TransportCapabilities, TransportPublishOptions } from '../transpor
 /** What an outbox relay publishes through: the bus's `publishEnvelope`, which keeps the uuid and header. */
 export interface OutboxRelayTarget {
   publishEnvelope(envelope: Envelope, transportName: string): Promise<void>;
+  /**
+   * Reports a message the relay gave up on (every publish failed) as undeliverable, reason
+   * `unsent`: the dead letter queue keeps it, and a replay publishes it to `transportName`.
+   * Resolves once the queue recorded it.
+   */
+  reportUnsent(envelope: Envelope, transportName: string, error: Error): Promise<void>;
 }
 
 /**

@@ -132,6 +132,7 @@ export class OutboxRelay {
           row,
           'exhausted',
           `claimed ${tries} times without a confirmed publish (maxAttempts ${this.settings.maxAttempts})`,
+          envelope,
         );
         continue;
       }
@@ -144,7 +145,7 @@ export class OutboxRelay {
       } catch (error) {
         const message = ((error as Error).message ?? String(error)).slice(0, MAX_ERROR_CHARS);
         if (row.attempts >= this.settings.maxAttempts) {
-          this.setAside(row, 'exhausted', `publishing failed ${row.attempts} times; last: ${message}`);
+          this.setAside(row, 'exhausted', `publishing failed ${row.attempts} times; last: ${message}`, envelope);
           continue;
         }
         const delay = backoffDelay(row.attempts - 1, this.settings.retryBackoff);
@@ -207,7 +208,7 @@ export class OutboxRelay {
    * Moves the row to outbox_dead_letters in one fenced statement, then reports it. If the write
    * fails the row stays leased and is claimed again after the lease: never lost.
    */
-  private setAside(row: ClaimedOutboxRow, reason: OutboxDeadLetterReason, error: string): void {
+  private setAside(row: ClaimedOutboxRow, reason: OutboxDeadLetterReason, error: string, envelope?: Envelope): void {
     const letter: OutboxDeadLetter = {
       outboxId: String(row.id),
       uuid: String(row.uuid).slice(0, 200),
@@ -224,6 +225,14 @@ export class OutboxRelay {
       (moved) => {
         if (!moved) return;
         this.deps.logger.error(`Outbox message set aside as ${reason}: it stays in outbox_dead_letters`, { ...letter });
+        // The bus's dead letter queue too, where operators look and replay; an undecodable row has no envelope to report.
+        if (envelope)
+          this.deps.target.reportUnsent(envelope, row.destination, new Error(error)).catch((reportError: unknown) =>
+            this.deps.logger.error('Could not report a given-up outbox message to the dead letter queue', {
+              uuid: letter.uuid,
+              error: (reportError as Error).message,
+            }),
+          );
         try {
           this.deps.onDeadLetter?.(letter);
         } catch (listenerError) {
