@@ -1,0 +1,129 @@
+import { TransactionRequiredError, type SqlTransaction } from '@smart-message/postgres';
+// Not public API: the transport and the outbox call these, and the cases drive the adapters
+// through them exactly as a transactional publish does.
+import { resolveTransaction } from '../../src/transaction/resolve-transaction';
+import { runInTransaction } from '../../src/transaction/run-in-transaction';
+import { dropSchema, sql } from './test-database';
+
+/** What one ORM adapter's spec supplies to the shared cases. */
+export interface AdapterHarness<Tx> {
+  /** Creates the library's objects (after the schema and tables exist). */
+  open(): Promise<void>;
+  close(): Promise<void>;
+  /** Opens a real transaction of the library, runs `work` in it and commits; rolls back and rethrows when `work` throws. */
+  transaction(work: (tx: Tx) => Promise<void>): Promise<void>;
+  /** Writes one row of the user's own table (`orders`) through the library's own API. */
+  writeOrder(tx: Tx, id: number): Promise<void>;
+  /** The library's adapter, e.g. `fromKnex`. */
+  adapt(tx: Tx): SqlTransaction;
+  /** Objects that are not an open transaction (the root object, a manager outside one): each must be refused. */
+  notTransactions(): Array<{ name: string; value: object }>;
+}
+
+/** `orders` is the user's table; `side` is written through the adapter, as the transport's insert would be. */
+export async function createTables(schema: string): Promise<void> {
+  await sql(`CREATE SCHEMA "${schema}"`);
+  await sql(`CREATE TABLE "${schema}".orders (id integer PRIMARY KEY, note text NOT NULL)`);
+  await sql(`CREATE TABLE "${schema}".side (id integer PRIMARY KEY, note text NOT NULL, payload jsonb)`);
+}
+
+/**
+ * The cases every adapter must pass, against the real server: the user's row and the adapter's
+ * statement commit together and roll back together, whether the caller wraps the transaction
+ * object or passes it as it is; what is not an open transaction is refused and writes nothing.
+ */
+export function describeAdapterContract<Tx>(library: string, schema: string, harness: AdapterHarness<Tx>): void {
+  const sentinel = new Error('the caller rolls back');
+  let nextId = 1;
+
+  /**
+   * The adapter's statement: `$2` is used twice and `?`, `$1` appear inside a string literal and
+   * as the jsonb `?` operator, so a placeholder rewrite that is not SQL-aware fails here.
+   */
+  const sideInsert = (transaction: SqlTransaction, id: number, note: string) =>
+    runInTransaction(
+      transaction,
+      `INSERT INTO "${schema}".side (id, note, payload) VALUES ($1, $2 || ' ?$1 ' || $2, $3::jsonb)
+       RETURNING id, payload ? 'k' AS has_k`,
+      [id, note, JSON.stringify({ k: 'v?' })],
+    );
+
+  const ids = async (table: string, id: number) =>
+    (await sql<{ id: number; note: string }>(`SELECT id, note FROM "${schema}".${table} WHERE id = $1`, [id])).map(
+      (row) => row.note,
+    );
+
+  beforeAll(async () => {
+    await createTables(schema);
+    await harness.open();
+  });
+  afterAll(async () => {
+    await harness.close();
+    await dropSchema(schema);
+  });
+
+  describe(`${library} adapter`, () => {
+    it.each([
+      ['wrapped with its adapter', (tx: Tx) => harness.adapt(tx)],
+      ['passed as it is (resolveTransaction)', (tx: Tx) => resolveTransaction(tx as object)],
+    ])('commits the user’s row and the adapter’s statement together (%s)', async (_how, wrap) => {
+      const id = nextId++;
+      let returned: unknown;
+      await harness.transaction(async (tx) => {
+        await harness.writeOrder(tx, id);
+        returned = await sideInsert(wrap(tx), id, 'a');
+        await harness.writeOrder(tx, id + 1000);
+      });
+      expect(returned).toEqual([{ id, has_k: true }]);
+      expect(await ids('orders', id)).toHaveLength(1);
+      expect(await ids('orders', id + 1000)).toHaveLength(1);
+      expect(await ids('side', id)).toEqual(['a ?$1 a']);
+    });
+
+    it.each([
+      ['wrapped with its adapter', (tx: Tx) => harness.adapt(tx)],
+      ['passed as it is (resolveTransaction)', (tx: Tx) => resolveTransaction(tx as object)],
+    ])('rolls both back when the caller’s transaction rolls back (%s)', async (_how, wrap) => {
+      const id = nextId++;
+      await expect(
+        harness.transaction(async (tx) => {
+          await harness.writeOrder(tx, id);
+          await sideInsert(wrap(tx), id, 'b');
+          throw sentinel;
+        }),
+      ).rejects.toBe(sentinel);
+      expect(await ids('orders', id)).toEqual([]);
+      expect(await ids('side', id)).toEqual([]);
+    });
+
+    it('keeps the caller’s transaction usable when the adapter’s statement fails (rolled back to its savepoint)', async () => {
+      const id = nextId++;
+      await harness.transaction(async (tx) => {
+        await harness.writeOrder(tx, id);
+        await sideInsert(harness.adapt(tx), id, 'c');
+        await expect(sideInsert(harness.adapt(tx), id, 'duplicate')).rejects.toThrow(/duplicate key/);
+        await harness.writeOrder(tx, id + 1000);
+      });
+      expect(await ids('orders', id)).toHaveLength(1);
+      expect(await ids('orders', id + 1000)).toHaveLength(1);
+      expect(await ids('side', id)).toEqual(['c ?$1 c']);
+    });
+
+    it('refuses what is not an open transaction, explicitly and through resolveTransaction, writing nothing', async () => {
+      const cases = harness.notTransactions();
+      expect(cases.length).toBeGreaterThan(0);
+      for (const { name, value } of cases) {
+        expect(() => harness.adapt(value as Tx)).toThrow(TransactionRequiredError);
+        let error: unknown;
+        try {
+          await sideInsert(resolveTransaction(value), 9999, 'refused');
+        } catch (caught) {
+          error = caught;
+        }
+        expect({ name, error }).toEqual({ name, error: expect.any(TransactionRequiredError) });
+        expect((error as TransactionRequiredError).message).toMatch(/To fix: pass the/);
+      }
+      expect(await ids('side', 9999)).toEqual([]);
+    });
+  });
+}
