@@ -36,6 +36,21 @@ export function fromTypeOrm(manager: TypeOrmEntityManagerLike): SqlTransaction {
   });
 }
 
+/**
+ * A TypeORM `QueryRunner` (it has no class mark of its own): its manager is an `EntityManager`
+ * that points back at it. It has `query` and `connect`, so without this check it would pass for
+ * a `pg` client, whose result shape it does not share.
+ */
+export function isTypeOrmQueryRunner(value: object): value is { manager: TypeOrmEntityManagerLike } {
+  const manager = (value as { manager?: unknown }).manager;
+  return (
+    typeof manager === 'object' &&
+    manager !== null &&
+    typeOrmKind(manager) === 'EntityManager' &&
+    (manager as TypeOrmEntityManagerLike).queryRunner === value
+  );
+}
+
 /** TypeORM marks its classes with `'@instanceof': Symbol.for(<class name>)`. */
 export function typeOrmKind(value: object): 'EntityManager' | 'DataSource' | undefined {
   const kind = (value as Record<string, unknown>)[TYPEORM_KIND];

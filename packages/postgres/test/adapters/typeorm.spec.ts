@@ -1,6 +1,7 @@
-import { fromTypeOrm } from '@smart-message/postgres';
+import { fromTypeOrm, TransactionRequiredError } from '@smart-message/postgres';
 import { DataSource, EntitySchema, type EntityManager } from 'typeorm';
-import { describeAdapterContract } from '../support/adapter-contract';
+import { resolveTransaction } from '../../src/transaction/resolve-transaction';
+import { describeAdapterContract, insertSideRow, notesOf } from '../support/adapter-contract';
 import { randomSchema, TEST_DATABASE_URL } from '../support/test-database';
 
 const schema = randomSchema();
@@ -28,4 +29,40 @@ describeAdapterContract<EntityManager>('typeorm', schema, {
     { name: 'dataSource.manager', value: dataSource.manager },
     { name: 'a query runner’s manager before startTransaction', value: dataSource.createQueryRunner().manager },
   ],
+});
+
+describe('typeorm adapter with a QueryRunner', () => {
+  let nextId = 500;
+
+  it.each([
+    ['commits', true],
+    ['rolls back', false],
+  ])('%s the user’s row and the adapter’s statement together, the runner passed as it is', async (_name, commit) => {
+    const id = nextId++;
+    const runner = dataSource.createQueryRunner();
+    try {
+      await runner.startTransaction();
+      await runner.manager.insert(Order, { id, note: `order ${id}` });
+      await insertSideRow(schema, resolveTransaction(runner), id, 'r');
+      await insertSideRow(schema, fromTypeOrm(runner.manager), id + 1000, 'm');
+      if (commit) await runner.commitTransaction();
+      else await runner.rollbackTransaction();
+    } finally {
+      await runner.release();
+    }
+    expect(await notesOf(schema, 'orders', id)).toEqual(commit ? [`order ${id}`] : []);
+    expect(await notesOf(schema, 'side', id)).toEqual(commit ? ['r ?$1 r'] : []);
+    expect(await notesOf(schema, 'side', id + 1000)).toEqual(commit ? ['m ?$1 m'] : []);
+  });
+
+  it('refuses a runner with no transaction started, as TypeORM’s and not as a pg client, writing nothing', async () => {
+    const runner = dataSource.createQueryRunner();
+    try {
+      await runner.connect();
+      expect(() => resolveTransaction(runner)).toThrow(/a TypeORM EntityManager with no transaction open/);
+      expect(() => fromTypeOrm(runner.manager)).toThrow(TransactionRequiredError);
+    } finally {
+      await runner.release();
+    }
+  });
 });

@@ -36,22 +36,9 @@ export function describeAdapterContract<Tx>(library: string, schema: string, har
   const sentinel = new Error('the caller rolls back');
   let nextId = 1;
 
-  /**
-   * The adapter's statement: `$2` is used twice and `?`, `$1` appear inside a string literal and
-   * as the jsonb `?` operator, so a placeholder rewrite that is not SQL-aware fails here.
-   */
   const sideInsert = (transaction: SqlTransaction, id: number, note: string) =>
-    runInTransaction(
-      transaction,
-      `INSERT INTO "${schema}".side (id, note, payload) VALUES ($1, $2 || ' ?$1 ' || $2, $3::jsonb)
-       RETURNING id, payload ? 'k' AS has_k`,
-      [id, note, JSON.stringify({ k: 'v?' })],
-    );
-
-  const ids = async (table: string, id: number) =>
-    (await sql<{ id: number; note: string }>(`SELECT id, note FROM "${schema}".${table} WHERE id = $1`, [id])).map(
-      (row) => row.note,
-    );
+    insertSideRow(schema, transaction, id, note);
+  const ids = (table: 'orders' | 'side', id: number) => notesOf(schema, table, id);
 
   beforeAll(async () => {
     await createTables(schema);
@@ -126,4 +113,24 @@ export function describeAdapterContract<Tx>(library: string, schema: string, har
       expect(await ids('side', 9999)).toEqual([]);
     });
   });
+}
+
+/**
+ * The adapter's statement, run as a transactional publish runs its insert: `$2` is used twice,
+ * and `?` and `$1` appear inside a string literal and as the jsonb `?` operator, so a placeholder
+ * rewrite that is not SQL-aware fails here.
+ */
+export function insertSideRow(schema: string, transaction: SqlTransaction, id: number, note: string) {
+  return runInTransaction(
+    transaction,
+    `INSERT INTO "${schema}".side (id, note, payload) VALUES ($1, $2 || ' ?$1 ' || $2, $3::jsonb)
+     RETURNING id, payload ? 'k' AS has_k`,
+    [id, note, JSON.stringify({ k: 'v?' })],
+  );
+}
+
+/** The notes of the rows with this id, read on a connection of its own (so only committed rows). */
+export async function notesOf(schema: string, table: 'orders' | 'side', id: number): Promise<string[]> {
+  const rows = await sql<{ note: string }>(`SELECT note FROM "${schema}".${table} WHERE id = $1`, [id]);
+  return rows.map((row) => row.note);
 }
