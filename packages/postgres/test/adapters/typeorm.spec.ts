@@ -1,8 +1,12 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fromTypeOrm, TransactionRequiredError } from '@smart-message/postgres';
 import { DataSource, EntitySchema, type EntityManager } from 'typeorm';
 import { resolveTransaction } from '../../src/transaction/resolve-transaction';
 import { describeAdapterContract, insertSideRow, notesOf } from '../support/adapter-contract';
 import { randomSchema, TEST_DATABASE_URL } from '../support/test-database';
+
+declare const expectedTypeormVersion: string;
 
 const schema = randomSchema();
 const Order = new EntitySchema<{ id: number; note: string }>({
@@ -65,4 +69,11 @@ describe('typeorm adapter with a QueryRunner', () => {
       await runner.release();
     }
   });
+});
+
+it('runs against the TypeORM its jest project names (1.x, or 0.3 through the typeorm-03 alias)', () => {
+  // The package.json beside the main file jest resolved for `typeorm` (its exports map hides package.json).
+  const packageJson = join(dirname(require.resolve('typeorm')), 'package.json');
+  const { version } = JSON.parse(readFileSync(packageJson, 'utf8')) as { version: string };
+  expect(version.startsWith(expectedTypeormVersion)).toBe(true);
 });
