@@ -1,9 +1,20 @@
-import { TransactionRequiredError, type SqlTransaction } from '@smart-message/postgres';
+import 'reflect-metadata';
+import { IsInt } from 'class-validator';
+import { Message, MessageBus } from '@smart-message/nestjs';
+import { PostgresTransport, TransactionRequiredError, type SqlTransaction } from '@smart-message/postgres';
+import { waitFor } from '@smart-message/testing';
 // Not public API: the transport and the outbox call these, and the cases drive the adapters
 // through them exactly as a transactional publish does.
 import { resolveTransaction } from '../../src/transaction/resolve-transaction';
 import { runInTransaction } from '../../src/transaction/run-in-transaction';
-import { dropSchema, sql } from './test-database';
+import { dropSchema, sql, TEST_DATABASE_URL } from './test-database';
+
+@Message({ name: 'AdapterOrderPlaced', from: 'tests' })
+class OrderPlaced {
+  @IsInt() id!: number;
+}
+const placed = (id: number): OrderPlaced => Object.assign(new OrderPlaced(), { id });
+const silent = { log: () => undefined, warn: () => undefined, error: () => undefined };
 
 /** What one ORM adapter's spec supplies to the shared cases. */
 export interface AdapterHarness<Tx> {
@@ -111,6 +122,77 @@ export function describeAdapterContract<Tx>(library: string, schema: string, har
         expect((error as TransactionRequiredError).message).toMatch(/To fix: pass the/);
       }
       expect(await ids('side', 9999)).toEqual([]);
+    });
+  });
+
+  describe(`bus.publish(message, { transaction }) on a PostgresTransport, inside a ${library} transaction`, () => {
+    let bus: MessageBus;
+    const received: number[] = [];
+
+    beforeAll(async () => {
+      bus = new MessageBus({
+        entity: 'workers',
+        logger: silent,
+        transports: {
+          postgres: new PostgresTransport({
+            connectionString: TEST_DATABASE_URL,
+            schema,
+            pollIntervalMs: 50,
+            logger: silent,
+          }),
+        },
+      });
+      await bus.subscribe(OrderPlaced, (message) => void received.push(message.id));
+      await bus.start();
+    });
+    afterAll(() => bus?.shutdown(1000));
+
+    const messagesOf = async () =>
+      (await sql<{ n: number }>(`SELECT count(*)::int AS n FROM "${schema}".messages`))[0]!.n;
+
+    it.each([
+      ['passed as it is', (tx: Tx): object => tx as object],
+      ['wrapped with its adapter', (tx: Tx): object => harness.adapt(tx)],
+    ])('delivers the message once the transaction commits, with the user’s row (%s)', async (_how, wrap) => {
+      const id = nextId++;
+      await harness.transaction(async (tx) => {
+        await harness.writeOrder(tx, id);
+        await bus.publish(placed(id), { transaction: wrap(tx) });
+        expect(received).not.toContain(id);
+      });
+      await waitFor(() => received.includes(id), `OrderPlaced ${id} after the commit`);
+      expect(await ids('orders', id)).toHaveLength(1);
+    });
+
+    it.each([
+      ['passed as it is', (tx: Tx): object => tx as object],
+      ['wrapped with its adapter', (tx: Tx): object => harness.adapt(tx)],
+    ])('delivers nothing and stores no message when the transaction rolls back (%s)', async (_how, wrap) => {
+      const id = nextId++;
+      const before = await messagesOf();
+      await expect(
+        harness.transaction(async (tx) => {
+          await harness.writeOrder(tx, id);
+          await bus.publish(placed(id), { transaction: wrap(tx) });
+          throw sentinel;
+        }),
+      ).rejects.toBe(sentinel);
+      expect(await messagesOf()).toBe(before);
+      // A message published after it arrives; had the rolled-back one been stored, it would be due first.
+      const marker = nextId++;
+      await bus.publish(placed(marker));
+      await waitFor(() => received.includes(marker), 'the marker published after the rollback');
+      expect(received).not.toContain(id);
+      expect(await ids('orders', id)).toEqual([]);
+    });
+
+    it('refuses the root object, publishing nothing', async () => {
+      const before = await messagesOf();
+      for (const { value } of harness.notTransactions())
+        await expect(bus.publish(placed(9999), { transaction: value })).rejects.toBeInstanceOf(
+          TransactionRequiredError,
+        );
+      expect(await messagesOf()).toBe(before);
     });
   });
 }
