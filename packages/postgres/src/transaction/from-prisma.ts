@@ -11,7 +11,8 @@ export interface PrismaTransactionClientLike {
  * `prisma.$transaction(async (tx) => …)` (Prisma 6 and 7, PostgreSQL, e.g. with
  * `@prisma/adapter-pg`). Refuses the root `PrismaClient` (it has `$connect`, which the transaction client lacks): each of its
  * queries commits at once. The array form `$transaction([...])` has no client to pass, so it
- * cannot be used. Values are bound by Prisma (`$queryRawUnsafe(text, ...values)`).
+ * cannot be used. Values are bound by Prisma (`$queryRawUnsafe(text, ...values)`), which cannot
+ * read a `void` column: the statements run through it return none (`pg_notify(…) IS NOT NULL`).
  */
 export function fromPrisma(tx: PrismaTransactionClientLike): SqlTransaction {
   if (isPrismaRootClient(tx))
