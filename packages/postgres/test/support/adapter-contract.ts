@@ -1,7 +1,15 @@
 import 'reflect-metadata';
 import { IsInt } from 'class-validator';
 import { Message, MessageBus } from '@smart-message/nestjs';
-import { PostgresTransport, TransactionRequiredError, type SqlTransaction } from '@smart-message/postgres';
+import {
+  PostgresInbox,
+  PostgresOutbox,
+  PostgresTransport,
+  TransactionRequiredError,
+  type SqlTransaction,
+} from '@smart-message/postgres';
+import { randomUUID } from 'node:crypto';
+import { envelopeOf } from './envelopes';
 import { waitFor } from '@smart-message/testing';
 // Not public API: the transport and the outbox call these, and the cases drive the adapters
 // through them exactly as a transactional publish does.
@@ -184,6 +192,50 @@ export function describeAdapterContract<Tx>(library: string, schema: string, har
       await waitFor(() => received.includes(marker), 'the marker published after the rollback');
       expect(received).not.toContain(id);
       expect(await ids('orders', id)).toEqual([]);
+    });
+
+    it.each([
+      ['commits', true],
+      ['rolls back', false],
+    ])(
+      'PostgresOutbox stores the message through the transaction, with the user’s row, when it %s',
+      async (_name, commit) => {
+        const id = nextId++;
+        const envelope = envelopeOf('AdapterOutboxed', id);
+        const outbox = new PostgresOutbox({ schema, relay: false, logger: silent });
+        const work = harness.transaction(async (tx) => {
+          await harness.writeOrder(tx, id);
+          await outbox.store(envelope, 'redis', tx as object, {});
+          if (!commit) throw sentinel;
+        });
+        if (commit) await work;
+        else await expect(work).rejects.toBe(sentinel);
+        const stored = await sql(`SELECT 1 FROM "${schema}".outbox WHERE uuid = $1`, [envelope.header.uuid]);
+        expect(stored).toHaveLength(commit ? 1 : 0);
+        expect(await ids('orders', id)).toHaveLength(commit ? 1 : 0);
+      },
+    );
+
+    it('PostgresInbox runs the work once per message, and again after a rolled-back attempt', async () => {
+      const inbox = new PostgresInbox({ schema });
+      const message = { handlerId: 'Orders.onPlaced', header: { uuid: randomUUID() } };
+      const attempt = (id: number, fail: boolean) =>
+        harness.transaction(async (tx) => {
+          const ran = await inbox.processInTransaction(tx as object, message, () => harness.writeOrder(tx, id));
+          if (fail) throw sentinel;
+          ranOf.push(ran);
+        });
+      const ranOf: boolean[] = [];
+      const first = nextId++;
+      await expect(attempt(first, true)).rejects.toBe(sentinel);
+      const second = nextId++;
+      await attempt(second, false);
+      const third = nextId++;
+      await attempt(third, false);
+      expect(ranOf).toEqual([true, false]);
+      expect(await ids('orders', first)).toEqual([]);
+      expect(await ids('orders', second)).toHaveLength(1);
+      expect(await ids('orders', third)).toEqual([]);
     });
 
     it('refuses the root object, publishing nothing', async () => {
