@@ -53,6 +53,16 @@ const withIoredis6: Config = {
   globals: { expectedIoredisMajor: 6 },
 };
 
+// The ORM adapters support TypeORM 0.3 and 1.x (peer `^0.3.20 || ^1`): the TypeORM adapter spec
+// runs once more with `typeorm` resolved to the `typeorm-03` alias, and asserts which one it loaded.
+// typeorm's exports map hides package.json; its main file sits at the package root.
+const typeorm03 = dirname(require.resolve('typeorm-03', { paths: [join(__dirname, 'packages/postgres')] }));
+const withTypeorm03: Config = {
+  ...needsPostgres,
+  moduleNameMapper: { '^typeorm(/.*)?$': `${typeorm03}$1`, ...moduleNameMapper },
+  globals: { expectedTypeormVersion: '0.3.' },
+};
+
 const config: Config = {
   projects: [
     project('nestjs', 'packages/nestjs', ['<rootDir>/test/**/*.spec.ts']),
@@ -62,7 +72,11 @@ const config: Config = {
       globals: { expectedIoredisMajor: 5 },
     }),
     project('redis-ioredis6', 'packages/redis', ['<rootDir>/test/**/*.spec.ts'], withIoredis6),
-    project('postgres', 'packages/postgres', ['<rootDir>/test/**/*.spec.ts'], needsPostgres),
+    project('postgres', 'packages/postgres', ['<rootDir>/test/**/*.spec.ts'], {
+      ...needsPostgres,
+      globals: { expectedTypeormVersion: '1.' },
+    }),
+    project('postgres-typeorm03', 'packages/postgres', ['<rootDir>/test/adapters/typeorm.spec.ts'], withTypeorm03),
     project('pino', 'packages/pino', ['<rootDir>/test/**/*.spec.ts']),
     project('opentelemetry', 'packages/opentelemetry', ['<rootDir>/test/**/*.spec.ts'], needsRedis),
     project('prometheus', 'packages/prometheus', ['<rootDir>/test/**/*.spec.ts'], needsPostgres),

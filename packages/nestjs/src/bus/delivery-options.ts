@@ -24,7 +24,8 @@ export function deliveryOptionsOf(options: PublishOptions): TransportPublishOpti
     return undefined;
   const delivery: TransportPublishOptions = {};
   if (transaction !== undefined) {
-    if (transaction === null || typeof transaction !== 'object')
+    // A Knex `trx` is a function (a query builder you call), so functions pass too.
+    if (transaction === null || (typeof transaction !== 'object' && typeof transaction !== 'function'))
       throw new InvalidOptionError(OWNER, 'transaction', transaction, 'your open transaction object');
     delivery.transaction = transaction;
   }

@@ -175,6 +175,15 @@ describe('publish with delivery options', () => {
     expect(memory.calls).toEqual([]);
   });
 
+  it('hands a transaction object that is a function (a Knex trx is one) to the transport as it is', async () => {
+    const memory = new OptionsRecordingTransport({ transaction: true });
+    bus = new MessageBus({ entity: 'tests', logger: silent, transports: { memory } });
+    await bus.start();
+    const trx = Object.assign(() => undefined, { isTransaction: true });
+    await bus.publish(booked('a'), { transaction: trx });
+    expect(memory.calls[0]!.options!.transaction).toBe(trx);
+  });
+
   it('writes a transactional publish to the outbox when the transport cannot, and its relay delivers it with the same uuid', async () => {
     const memory = new OptionsRecordingTransport({});
     const outbox = new ListOutbox();

@@ -30,7 +30,8 @@ export class OutboxStatements {
     const insert = `INSERT INTO ${s}.outbox (uuid, destination, message_class, frame, visible_at)
 VALUES ($1, $2, $3, $4, COALESCE($5::timestamptz, now()))`;
     this.store = insert;
-    this.storeAndNotify = `WITH stored AS (${insert} RETURNING id) SELECT pg_notify($6, '') FROM stored`;
+    // A boolean, not pg_notify's void: Prisma's $queryRawUnsafe (fromPrisma) cannot read a void column.
+    this.storeAndNotify = `WITH stored AS (${insert} RETURNING id) SELECT pg_notify($6, '') IS NOT NULL AS notified FROM stored`;
     this.claim = `
 WITH due AS (
   SELECT id FROM ${s}.outbox WHERE visible_at <= now()

@@ -1,4 +1,9 @@
+import { drizzleKinds, fromDrizzle, type DrizzleTransactionLike } from './from-drizzle';
+import { fromKnex, isKnexObject } from './from-knex';
+import { fromMikroOrm, isMikroOrmEntityManager } from './from-mikro-orm';
 import { fromPg, isPgClient, isPgPool } from './from-pg';
+import { fromPrisma, isPrismaClient } from './from-prisma';
+import { fromTypeOrm, isTypeOrmQueryRunner, typeOrmKind } from './from-typeorm';
 import { isSqlTransaction, type SqlTransaction } from './sql-transaction';
 import { TransactionRequiredError } from './transaction-required.error';
 
@@ -9,12 +14,23 @@ export const ADAPTER_FIX =
   'fromKnex(trx) or fromDrizzle(tx)';
 
 /**
- * The `SqlTransaction` for what a caller passed as `transaction`: an adapter's result as it is,
- * a `pg` client wrapped with `fromPg`; anything else is refused. Whether a transaction is in
- * fact open is checked when the statement runs (`runInTransaction`).
+ * The `SqlTransaction` for what a caller passed as `transaction`: an adapter's result as it is;
+ * a library's own transaction object wrapped with its adapter when it is recognisable beyond
+ * doubt (a `pg` client, a TypeORM `EntityManager` or `QueryRunner`, a Prisma transaction client, a MikroORM
+ * `EntityManager`, a Knex `trx`, a Drizzle `tx`); anything else is refused. A library's root
+ * object (a `DataSource`, `PrismaClient`, `knex`, Drizzle `db`, a `Pool`) is recognised too, and
+ * refused by its adapter. Whether a transaction is in fact open is checked again when the
+ * statement runs (`runInTransaction`). The ORM checks come before the `pg` ones because some ORM
+ * objects also have a `query` method.
  */
 export function resolveTransaction(transaction: object): SqlTransaction {
   if (isSqlTransaction(transaction)) return transaction;
+  if (typeOrmKind(transaction)) return fromTypeOrm(transaction);
+  if (isTypeOrmQueryRunner(transaction)) return fromTypeOrm(transaction.manager);
+  if (drizzleKinds(transaction).length > 0) return fromDrizzle(transaction as DrizzleTransactionLike);
+  if (isPrismaClient(transaction)) return fromPrisma(transaction);
+  if (isMikroOrmEntityManager(transaction)) return fromMikroOrm(transaction);
+  if (isKnexObject(transaction)) return fromKnex(transaction);
   if (isPgPool(transaction))
     throw new TransactionRequiredError(
       'a pg Pool',
