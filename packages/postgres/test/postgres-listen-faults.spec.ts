@@ -47,6 +47,9 @@ async function listenBackends(applicationName: string): Promise<number[]> {
   return rows.map((row) => row.pid);
 }
 
+// Each case waits out an outage, a heartbeat and a reconnect: more than jest's 5 s default on a loaded machine;
+// the waits inside bound each step.
+jest.setTimeout(30_000);
 describe('PostgresTransport when its LISTEN connection fails', () => {
   it('keeps delivering by polling while LISTEN is terminated and refused, then LISTENs again and is woken', async () => {
     proxy.open();
