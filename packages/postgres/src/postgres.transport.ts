@@ -124,7 +124,7 @@ export class PostgresTransport implements Transport {
     if (options.group !== undefined && (typeof options.group !== 'string' || options.group.length === 0))
       throw new InvalidOptionError(OWNER, 'group', options.group, 'a non-empty string');
     this.notify = options.notify ?? true;
-    const debounceMs = options.notifyDebounceMs ?? 50;
+    const debounceMs = options.notifyDebounceMs ?? 5;
     if (!Number.isInteger(debounceMs) || debounceMs < 0)
       throw new InvalidOptionError(OWNER, 'notifyDebounceMs', debounceMs, 'a whole number of ms, 0 or more');
     this.channel = `${schema.name}_wake`;
