@@ -11,6 +11,7 @@ import {
 } from '@smart-message/nestjs/transport-kit';
 import { QueueStatements } from '../queue/queue-statements';
 import { AckBatcher } from './ack-batcher';
+import { ClaimLoop } from './claim-loop';
 import { ClaimedRow } from './claimed-row';
 
 export interface DeliveryConsumerSettings {
@@ -45,11 +46,7 @@ const HEARTBEAT_MS = 30_000;
  */
 export class DeliveryConsumer {
   private held = 0;
-  private pumping?: Promise<void>;
-  private again = false;
-  private stopped = false;
-  private timer?: NodeJS.Timeout;
-  private failing = false;
+  private readonly loop: ClaimLoop;
   private lastBeat = Date.now();
   /** Retry and dead-letter writes not yet answered: close waits for them. */
   private readonly writes = new Set<Promise<void>>();
@@ -62,6 +59,14 @@ export class DeliveryConsumer {
     private readonly deps: DeliveryConsumerDependencies,
   ) {
     this.limit = Math.max(1, Math.min(settings.prefetch, options.concurrency));
+    this.loop = new ClaimLoop({
+      intervalMs: settings.pollIntervalMs,
+      claimOnce: () => this.claimOnce(),
+      logger: deps.logger,
+      failedMessage: 'PostgreSQL consumer could not claim deliveries',
+      recoveredMessage: 'PostgreSQL consumer claims again',
+      fields: () => this.where(),
+    });
   }
 
   /** `group NUL messageClass`: which backlog row is this consumer's. */
@@ -70,60 +75,38 @@ export class DeliveryConsumer {
   }
 
   start(): void {
-    this.timer = setInterval(() => this.wake(), this.settings.pollIntervalMs);
-    this.wake();
+    this.loop.start();
   }
 
   /** Look for due rows now (a NOTIFY, a settled delivery, the poll timer). */
   wake(): void {
-    if (this.stopped) return;
-    if (this.pumping) {
-      this.again = true;
-      return;
-    }
-    this.pumping = this.pump().finally(() => (this.pumping = undefined));
+    this.loop.wake();
   }
 
   /** Stops claiming; resolves once the last claim came back, handlers finished and their rows were written. */
   async stop(): Promise<void> {
-    this.stopped = true;
-    clearInterval(this.timer);
-    await this.pumping;
+    await this.loop.stop();
     await this.queue.idle();
     // The settle callbacks of the last deliveries run after idle() resolved; let them queue their writes.
     await new Promise((resolve) => setImmediate(resolve));
     while (this.writes.size > 0) await Promise.all(this.writes);
   }
 
-  private async pump(): Promise<void> {
-    do {
-      this.again = false;
-      const room = this.limit - this.held;
-      if (room <= 0) return;
-      let rows: ClaimedRow[];
-      try {
-        rows = (
-          await this.deps.pool.query<ClaimedRow>(this.deps.statements.claim, [
-            this.settings.group,
-            this.settings.messageClass,
-            room,
-            this.settings.leaseMs,
-            this.settings.owner,
-            this.settings.maxFrameBytes,
-          ])
-        ).rows;
-      } catch (error) {
-        this.claimFailed(error as Error);
-        return;
-      }
-      if (this.failing) {
-        this.failing = false;
-        this.deps.logger.log('PostgreSQL consumer claims again', this.where());
-      }
-      for (const row of rows) this.deliver(row);
-      if (rows.length === room) this.again = true;
-      this.heartbeat();
-    } while (this.again && !this.stopped);
+  /** One claim of as many rows as the handlers have room for; true when it filled the room. */
+  private async claimOnce(): Promise<boolean> {
+    const room = this.limit - this.held;
+    if (room <= 0) return false;
+    const { rows } = await this.deps.pool.query<ClaimedRow>(this.deps.statements.claim, [
+      this.settings.group,
+      this.settings.messageClass,
+      room,
+      this.settings.leaseMs,
+      this.settings.owner,
+      this.settings.maxFrameBytes,
+    ]);
+    for (const row of rows) this.deliver(row);
+    this.heartbeat();
+    return rows.length === room;
   }
 
   private deliver(row: ClaimedRow): void {
@@ -210,15 +193,6 @@ export class DeliveryConsumer {
     );
     this.writes.add(done);
     void done.finally(() => this.writes.delete(done));
-  }
-
-  private claimFailed(error: Error): void {
-    if (this.failing || this.stopped) return;
-    this.failing = true;
-    this.deps.logger.warn('PostgreSQL consumer could not claim deliveries; retrying on the poll interval', {
-      ...this.where(),
-      error: error.message,
-    });
   }
 
   /** Keeps `last_seen_at` of the subscription row fresh, so operators see which groups are alive. */

@@ -2,6 +2,7 @@ import type { Pool } from 'pg';
 import type { Envelope, FrameCodec, MessageLogger, OutboxRelayTarget } from '@smart-message/nestjs';
 import { backoffDelay, type Backoff, oversizedFrameError } from '@smart-message/nestjs/transport-kit';
 import { AckBatcher } from '../consume/ack-batcher';
+import { ClaimLoop } from '../consume/claim-loop';
 import type { OutboxDeadLetter, OutboxDeadLetterReason } from './outbox-dead-letter.interface';
 import type { OutboxStatements } from './outbox-statements';
 
@@ -52,11 +53,7 @@ const MAX_ERROR_CHARS = 2000;
  * on every wake-up; again at once after a full batch. Every failure leaves the row in a table.
  */
 export class OutboxRelay {
-  private pumping?: Promise<void>;
-  private again = false;
-  private stopped = false;
-  private failing = false;
-  private timer?: NodeJS.Timeout;
+  private readonly loop: ClaimLoop;
   private readonly acks: AckBatcher;
   /** Retry, release and dead-letter writes not yet answered: stop waits for them. */
   private readonly writes = new Set<Promise<void>>();
@@ -66,58 +63,44 @@ export class OutboxRelay {
     private readonly deps: OutboxRelayDependencies,
   ) {
     this.acks = new AckBatcher(deps.pool, deps.statements.delete, settings.owner, deps.logger);
+    this.loop = new ClaimLoop({
+      intervalMs: settings.pollIntervalMs,
+      claimOnce: () => this.claimOnce(),
+      logger: deps.logger,
+      failedMessage: 'PostgreSQL outbox relay could not claim rows',
+      recoveredMessage: 'PostgreSQL outbox relay claims again',
+      fields: () => ({}),
+    });
   }
 
   start(): void {
-    this.timer = setInterval(() => this.wake(), this.settings.pollIntervalMs);
-    this.wake();
+    this.loop.start();
   }
 
   /** Look for due rows now (a NOTIFY, the poll timer). */
   wake(): void {
-    if (this.stopped) return;
-    if (this.pumping) {
-      this.again = true;
-      return;
-    }
-    this.pumping = this.pump().finally(() => (this.pumping = undefined));
+    this.loop.wake();
   }
 
   /** Stops claiming; resolves once the publishes in flight ended and their rows were written. */
   async stop(): Promise<void> {
-    this.stopped = true;
-    clearInterval(this.timer);
-    await this.pumping;
+    await this.loop.stop();
     await this.acks.flush();
     while (this.writes.size > 0) await Promise.all(this.writes);
   }
 
-  private async pump(): Promise<void> {
-    do {
-      this.again = false;
-      let rows: ClaimedOutboxRow[];
-      try {
-        rows = (
-          await this.deps.pool.query<ClaimedOutboxRow>(this.deps.statements.claim, [
-            this.settings.batchSize,
-            this.settings.leaseMs,
-            this.settings.owner,
-            this.settings.maxFrameBytes,
-          ])
-        ).rows;
-      } catch (error) {
-        this.claimFailed(error as Error);
-        return;
-      }
-      if (this.failing) {
-        this.failing = false;
-        this.deps.logger.log('PostgreSQL outbox relay claims again', {});
-      }
-      await Promise.all([...byDestination(rows).values()].map((queue) => this.relayInOrder(queue)));
-      // Deleted before the next claim, so a full batch does not find its own rows' leases in the way.
-      await this.acks.flush();
-      if (rows.length === this.settings.batchSize) this.again = true;
-    } while (this.again && !this.stopped);
+  /** One claim, published in order per destination; true when the batch was full. */
+  private async claimOnce(): Promise<boolean> {
+    const { rows } = await this.deps.pool.query<ClaimedOutboxRow>(this.deps.statements.claim, [
+      this.settings.batchSize,
+      this.settings.leaseMs,
+      this.settings.owner,
+      this.settings.maxFrameBytes,
+    ]);
+    await Promise.all([...byDestination(rows).values()].map((queue) => this.relayInOrder(queue)));
+    // Deleted before the next claim, so a full batch does not find its own rows' leases in the way.
+    await this.acks.flush();
+    return rows.length === this.settings.batchSize;
   }
 
   /** One destination's rows of a batch, oldest first; stops at the first failure. */
@@ -136,7 +119,7 @@ export class OutboxRelay {
         );
         continue;
       }
-      if (this.stopped) {
+      if (this.loop.isStopped) {
         this.giveBack(rows.slice(index), 0);
         return;
       }
@@ -253,14 +236,6 @@ export class OutboxRelay {
     );
     this.writes.add(done);
     void done.finally(() => this.writes.delete(done));
-  }
-
-  private claimFailed(error: Error): void {
-    if (this.failing || this.stopped) return;
-    this.failing = true;
-    this.deps.logger.warn('PostgreSQL outbox relay could not claim rows; retrying on the poll interval', {
-      error: error.message,
-    });
   }
 }
 
