@@ -161,6 +161,7 @@ const TRANSPORT_KIT = [
   'HEADER_LIMITS',
   'InFlightLimit',
   'MAX_CHAIN_PARTS',
+  'MarkRenewals',
   'NONCE_BYTES',
   'OVERSIZED_FRAME_SAMPLE_BYTES',
   'PayloadCodec',

@@ -107,6 +107,8 @@ export type { DeadLetterBounds, EvictedDeadLetter } from '../dead-letters/dead-l
 
 // Deduplication stores
 export { deduplicationKey } from '../deduplication/deduplication-key';
+/** Renews a shared store's in-progress marks while their handlers run. */
+export { MarkRenewals } from '../deduplication/mark-renewals';
 export type {
   DeduplicationRequest,
   DeduplicationMark,

@@ -6,6 +6,7 @@ import {
   DeduplicationMark,
   DeduplicationRequest,
   deduplicationKey,
+  MarkRenewals,
 } from '@smart-message/nestjs/transport-kit';
 import { runStatement } from '../connection/run-statement';
 import { positiveIntegerOption } from '../options/positive-integer-option';
@@ -46,7 +47,7 @@ export class PostgresDeduplicationStore implements DeduplicationStore {
   private readonly timeoutMs: number;
   private readonly logger: MessageLogger;
   private readonly statements: { begin: string; complete: string; release: string; renew: string };
-  private readonly renewals = new Map<string, NodeJS.Timeout>();
+  private readonly renewals: MarkRenewals;
   private ready?: Promise<void>;
   private closed?: Promise<void>;
 
@@ -57,6 +58,19 @@ export class PostgresDeduplicationStore implements DeduplicationStore {
     this.leaseMs = positiveIntegerOption(OWNER, 'leaseMs', options.leaseMs, 30_000);
     this.timeoutMs = positiveIntegerOption(OWNER, 'statementTimeoutMs', options.statementTimeoutMs, 5000);
     this.logger = options.logger ?? silentLogger;
+    this.renewals = new MarkRenewals(
+      this.leaseMs,
+      this.logger,
+      async (mark) =>
+        ((
+          await this.pool.query(this.statements.renew, [
+            mark.handlerId,
+            deduplicationKey(mark),
+            mark.token,
+            this.leaseMs,
+          ])
+        ).rowCount ?? 0) > 0,
+    );
     this.pool = new Pool({
       ...options.poolConfig,
       ...(options.connectionString ? { connectionString: options.connectionString } : {}),
@@ -102,14 +116,14 @@ WHERE handler_id = $1 AND message_key = $2 AND token = $3 AND NOT processed`,
     const [row] = rows;
     if (row?.taken === token) {
       const mark: DeduplicationMark = { ...request, token };
-      this.keepAlive(mark);
+      this.renewals.keep(mark);
       return { status: 'new', mark };
     }
     return { status: row?.processed === true ? 'duplicate' : 'in-progress' };
   }
 
   async complete(mark: DeduplicationMark): Promise<void> {
-    this.stopRenewing(mark);
+    this.renewals.stop(mark);
     await this.run(
       this.statements.complete,
       [mark.handlerId, deduplicationKey(mark), this.ttlSeconds],
@@ -118,15 +132,14 @@ WHERE handler_id = $1 AND message_key = $2 AND token = $3 AND NOT processed`,
   }
 
   async release(mark: DeduplicationMark): Promise<void> {
-    this.stopRenewing(mark);
+    this.renewals.stop(mark);
     await this.run(this.statements.release, [mark.handlerId, deduplicationKey(mark), mark.token], 'releasing a mark');
   }
 
   /** Stops renewing marks and closes the pool; the module calls it at shutdown. */
   close(): Promise<void> {
     this.closed ??= (async () => {
-      for (const timer of this.renewals.values()) clearInterval(timer);
-      this.renewals.clear();
+      this.renewals.stopAll();
       await this.pool.end().catch(() => undefined);
     })();
     return this.closed;
@@ -145,39 +158,5 @@ WHERE handler_id = $1 AND message_key = $2 AND token = $3 AND NOT processed`,
 
   private run<Row extends Record<string, unknown>>(text: string, params: unknown[], activity: string) {
     return runStatement<Row>(this.pool, text, params, `${activity} in the deduplication store`, this.timeoutMs);
-  }
-
-  private keepAlive(mark: DeduplicationMark): void {
-    const timer = setInterval(
-      () => {
-        this.pool.query(this.statements.renew, [mark.handlerId, deduplicationKey(mark), mark.token, this.leaseMs]).then(
-          (result) => {
-            if ((result.rowCount ?? 0) > 0) return;
-            this.stopRenewing(mark);
-            this.logger.warn(
-              `${mark.handlerId} lost its in-progress mark on ${mark.uuid}; another delivery may run it`,
-              {
-                handler: mark.handlerId,
-                uuid: mark.uuid,
-              },
-            );
-          },
-          (error: Error) =>
-            this.logger.warn(`Could not renew the in-progress mark of ${mark.handlerId} on ${mark.uuid}`, {
-              handler: mark.handlerId,
-              uuid: mark.uuid,
-              error: error.message,
-            }),
-        );
-      },
-      Math.max(1, Math.floor(this.leaseMs / 3)),
-    );
-    timer.unref();
-    this.renewals.set(mark.token, timer);
-  }
-
-  private stopRenewing(mark: DeduplicationMark): void {
-    clearInterval(this.renewals.get(mark.token));
-    this.renewals.delete(mark.token);
   }
 }

@@ -6,6 +6,7 @@ import {
   DeduplicationMark,
   DeduplicationRequest,
   deduplicationKey,
+  MarkRenewals,
 } from '@smart-message/nestjs/transport-kit';
 import { sharedOrOwnConnection } from '../connection/open-redis-connection';
 import { resolveRedisConnection, STORE_CONNECT_TIMEOUT_MS } from '../connection/resolve-redis-connection';
@@ -31,7 +32,7 @@ export class RedisDeduplicationStore implements DeduplicationStore {
   private readonly client: Redis;
   private readonly ownsClient: boolean;
   private readonly logger: MessageLogger;
-  private readonly renewals = new Map<string, NodeJS.Timeout>();
+  private readonly renewals: MarkRenewals;
   private closed?: Promise<void>;
 
   constructor(options: RedisDeduplicationStoreOptions = {}) {
@@ -39,6 +40,12 @@ export class RedisDeduplicationStore implements DeduplicationStore {
     this.ttlSeconds = positiveInteger(options.ttlSeconds, DEFAULT_DEDUPLICATION_TTL_SECONDS, 'ttlSeconds');
     this.leaseMs = positiveInteger(options.leaseMs, DEFAULT_DEDUPLICATION_LEASE_MS, 'leaseMs');
     this.logger = options.logger ?? silentLogger;
+    this.renewals = new MarkRenewals(
+      this.leaseMs,
+      this.logger,
+      async (mark) =>
+        Number(await this.client.eval(RENEW_SCRIPT, 2, ...this.keys(mark), mark.token, this.leaseMs)) === 1,
+    );
     const { client, owned } = sharedOrOwnConnection(resolveRedisConnection(options), {
       name: 'smart-message:dedup',
       // A check that cannot reach Redis fails the delivery (redelivered later on Streams) rather than waiting forever.
@@ -59,17 +66,17 @@ export class RedisDeduplicationStore implements DeduplicationStore {
     )) as DeduplicationCheck['status'];
     if (status !== 'new') return { status };
     const mark: DeduplicationMark = { ...request, token };
-    this.keepAlive(mark);
+    this.renewals.keep(mark);
     return { status, mark };
   }
 
   async complete(mark: DeduplicationMark): Promise<void> {
-    this.stopRenewing(mark);
+    this.renewals.stop(mark);
     await this.client.eval(COMPLETE_SCRIPT, 2, ...this.keys(mark), mark.token, this.ttlSeconds);
   }
 
   async release(mark: DeduplicationMark): Promise<void> {
-    this.stopRenewing(mark);
+    this.renewals.stop(mark);
     await this.client.eval(RELEASE_SCRIPT, 2, ...this.keys(mark), mark.token);
   }
 
@@ -89,50 +96,14 @@ export class RedisDeduplicationStore implements DeduplicationStore {
     return [`${base}:processed`, `${base}:in-progress`];
   }
 
-  private keepAlive(mark: DeduplicationMark): void {
-    const timer = setInterval(
-      () => {
-        this.client.eval(RENEW_SCRIPT, 2, ...this.keys(mark), mark.token, this.leaseMs).then(
-          (renewed) => {
-            if (Number(renewed) === 1) return;
-            this.stopRenewing(mark);
-            this.logger.warn(
-              `${mark.handlerId} lost its in-progress mark on ${mark.uuid}; another delivery may run it`,
-              {
-                handler: mark.handlerId,
-                uuid: mark.uuid,
-                leaseMs: this.leaseMs,
-              },
-            );
-          },
-          (error: Error) =>
-            this.logger.warn(`Could not renew the in-progress mark of ${mark.handlerId} on ${mark.uuid}`, {
-              handler: mark.handlerId,
-              uuid: mark.uuid,
-              error: error.message,
-            }),
-        );
-      },
-      Math.max(1, Math.floor(this.leaseMs / 3)),
-    );
-    timer.unref();
-    this.renewals.set(mark.token, timer);
-  }
-
   private async closeOnce(): Promise<void> {
-    for (const timer of this.renewals.values()) clearInterval(timer);
-    this.renewals.clear();
+    this.renewals.stopAll();
     if (!this.ownsClient) return;
     try {
       await this.client.quit();
     } catch {
       this.client.disconnect();
     }
-  }
-
-  private stopRenewing(mark: DeduplicationMark): void {
-    clearInterval(this.renewals.get(mark.token));
-    this.renewals.delete(mark.token);
   }
 }
 
