@@ -1,0 +1,17 @@
+import { SmartMessageError } from '@smart-message/nestjs';
+
+/** A publish could not reach RabbitMQ (or get its confirm) within `publishTimeoutMs`; the message may not have been sent. */
+export class RabbitMqUnavailableError extends SmartMessageError {
+  readonly code = 'SM_RABBITMQ_UNAVAILABLE' as const;
+
+  constructor(
+    readonly timeoutMs: number,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `RabbitMQ did not become available within ${timeoutMs} ms; the message was not confirmed: ` +
+        'check the broker, or raise `publishTimeoutMs` to ride out longer outages',
+      options,
+    );
+  }
+}
