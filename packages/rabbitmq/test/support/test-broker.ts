@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { connect } from 'amqplib';
+import { type Channel, connect } from 'amqplib';
 import { RabbitMqTransport, RabbitMqTransportOptions } from '@smart-message/rabbitmq';
 
 import { TEST_RABBITMQ_URL } from './test-url';
@@ -30,7 +30,7 @@ export class TestTopology {
       ...options,
     });
     const subscribe = transport.subscribe.bind(transport);
-    transport.subscribe = (messageClass, handler, subscribeOptions) => {
+    transport.subscribe = async (messageClass, handler, subscribeOptions) => {
       this.queues.add(transport.queueOf(subscribeOptions.group, messageClass));
       return subscribe(messageClass, handler, subscribeOptions);
     };
@@ -55,12 +55,12 @@ export class TestTopology {
   }
 }
 
-/** Runs `work` with a channel of a connection of its own to the shared node. */
-export async function withChannel<T>(work: (channel: import('amqplib').Channel) => Promise<T>): Promise<T> {
+/** Runs `work` with a channel (a confirm channel with `confirm`) of a connection of its own to the shared node. */
+export async function withChannel<T>(work: (channel: Channel) => Promise<T>, confirm = false): Promise<T> {
   const connection = await connect(TEST_RABBITMQ_URL);
   connection.on('error', () => undefined);
   try {
-    const channel = await connection.createChannel();
+    const channel = confirm ? await connection.createConfirmChannel() : await connection.createChannel();
     channel.on('error', () => undefined);
     return await work(channel);
   } finally {
