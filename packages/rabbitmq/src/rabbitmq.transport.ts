@@ -32,7 +32,13 @@ const DEFAULT_URL = 'amqp://guest:guest@127.0.0.1:5672';
 /** What `status()` reports: connections, channels and consumers, without a round trip. */
 export interface RabbitMqStatus {
   endpoint: string;
-  publisher: { connection: string; reconnects: number; channelOpen: boolean; channelsOpened: number; unroutable: number };
+  publisher: {
+    connection: string;
+    reconnects: number;
+    channelOpen: boolean;
+    channelsOpened: number;
+    unroutable: number;
+  };
   consumer: { connection: string; reconnects: number };
   subscriptions: QueueConsumerStatus[];
 }

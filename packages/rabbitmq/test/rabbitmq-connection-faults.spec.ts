@@ -70,7 +70,11 @@ describe('RabbitMqTransport connection faults', () => {
     expect(await consumerCount(queue)).toBe(1);
 
     for (let sequence = 1; sequence <= 50; sequence++) await created.publish(envelopeOf(messageClass, sequence));
-    await waitFor(() => received.length >= 51, () => `51 messages, got ${received.length}`, wait);
+    await waitFor(
+      () => received.length >= 51,
+      () => `51 messages, got ${received.length}`,
+      wait,
+    );
     // The flush: a last message after all others, so a duplicate would have arrived before it.
     await created.publish(envelopeOf(messageClass, 51));
     await waitFor(() => received.includes(51), 'the last message', wait);

@@ -112,7 +112,12 @@ describe('RabbitMqTransport delivery', () => {
     }, true);
     await created.publish(envelopeOf(messageClass, 1));
 
-    await waitFor(() => received.length === 1 && rejections.length === 2, () => `${received.length} messages, rejections ${JSON.stringify(rejections.map((r) => [r.reason, r.error.message]))}`, wait);
+    await waitFor(
+      () => received.length === 1 && rejections.length === 2,
+      () =>
+        `${received.length} messages, rejections ${JSON.stringify(rejections.map((r) => [r.reason, r.error.message]))}`,
+      wait,
+    );
     expect(rejections.map(({ reason }) => reason)).toEqual(['undecodable', 'undecodable']);
     expect(rejections.map(({ attempt }) => attempt)).toEqual([1, 1]);
     expect(rejections[1].frame).toHaveLength(1024);
@@ -187,9 +192,9 @@ describe('RabbitMqTransport delivery', () => {
   it('refuses message classes and groups a topic binding would read as a pattern', async () => {
     const created = transport();
     await expect(created.publish(envelopeOf('Order.*', 1))).rejects.toBeInstanceOf(RabbitMqInvalidNameError);
-    await expect(
-      created.subscribe('Order#', async () => undefined, { concurrency: 1, group }),
-    ).rejects.toMatchObject({ code: 'SM_RABBITMQ_INVALID_NAME' });
+    await expect(created.subscribe('Order#', async () => undefined, { concurrency: 1, group })).rejects.toMatchObject({
+      code: 'SM_RABBITMQ_INVALID_NAME',
+    });
   });
 
   it('reports health: the connections, one consumer per queue, and a queue deeper than maxLag', async () => {

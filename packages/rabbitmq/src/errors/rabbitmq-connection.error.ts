@@ -8,9 +8,12 @@ const FIXES: Record<RabbitMqConnectionFailure, string> = {
   refused: 'nothing listens there: start RabbitMQ, or point `url` at the host and port it listens on',
   'unknown-host': 'the host name does not resolve: check the host in `url`',
   auth: 'RabbitMQ refused the credentials: check the user and password in `url` (the `guest` user may only connect from localhost)',
-  vhost: 'the virtual host does not exist or the user may not use it: check the vhost in `url` and the user’s permissions (rabbitmqctl list_permissions)',
-  timeout: 'RabbitMQ did not answer in time: check that host and port are reachable from this machine, or raise `connectTimeoutMs`',
-  unreachable: 'check that the host and port are reachable from this machine and that RabbitMQ accepts AMQP 0-9-1 connections there',
+  vhost:
+    'the virtual host does not exist or the user may not use it: check the vhost in `url` and the user’s permissions (rabbitmqctl list_permissions)',
+  timeout:
+    'RabbitMQ did not answer in time: check that host and port are reachable from this machine, or raise `connectTimeoutMs`',
+  unreachable:
+    'check that the host and port are reachable from this machine and that RabbitMQ accepts AMQP 0-9-1 connections there',
 };
 
 /**

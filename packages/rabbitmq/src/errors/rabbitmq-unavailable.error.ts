@@ -1,6 +1,9 @@
 import { SmartMessageError } from '@smart-message/nestjs';
 
-/** A publish could not reach RabbitMQ (or get its confirm) within `publishTimeoutMs`; the message may not have been sent. */
+/**
+ * A publish could not reach RabbitMQ, or got only negative confirms, within `publishTimeoutMs`;
+ * the message was not confirmed. `cause` is the last failure (a `RabbitMqPublishRefusedError` for a nack).
+ */
 export class RabbitMqUnavailableError extends SmartMessageError {
   readonly code = 'SM_RABBITMQ_UNAVAILABLE' as const;
 

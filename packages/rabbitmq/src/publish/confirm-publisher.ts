@@ -13,7 +13,8 @@ class ChannelGoneError extends Error {}
  * Publishes on one confirm channel of the publisher connection, and opens a new one (declaring
  * the exchange again) whenever the broker closes it, e.g. after a publish to an exchange deleted
  * under it (`404 NOT_FOUND`) or a connection loss. A publish resolves on the broker's confirm;
- * while there is no channel it waits for one within `publishTimeoutMs` through a `ReconnectGate`.
+ * while there is no channel, or the broker answers with a negative confirm, it is tried again
+ * within `publishTimeoutMs` through a `ReconnectGate`.
  */
 export class ConfirmPublisher {
   /** Channels opened so far (1 after start). */
@@ -41,7 +42,9 @@ export class ConfirmPublisher {
           else this.readyWaiters.push(listener);
         },
         connectIfIdle: () => this.ensureChannel(),
-        isConnectionError: (error) => error instanceof ChannelGoneError,
+        // A negative confirm is tried again too: a quorum queue still electing its leader after a
+        // broker restart nacks for a few seconds. Past publishTimeoutMs the refusal is the cause.
+        isConnectionError: (error) => error instanceof ChannelGoneError || error instanceof RabbitMqPublishRefusedError,
       },
       {
         ...bounds,

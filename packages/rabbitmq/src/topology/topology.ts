@@ -61,7 +61,6 @@ export class Topology {
 
 function checkName(kind: 'message class' | 'group', name: string): void {
   if (name.length === 0) throw new RabbitMqInvalidNameError(kind, name, 'it is empty');
-  if (/[*#]/.test(name))
-    throw new RabbitMqInvalidNameError(kind, name, '"*" and "#" are wildcards in topic bindings');
+  if (/[*#]/.test(name)) throw new RabbitMqInvalidNameError(kind, name, '"*" and "#" are wildcards in topic bindings');
   if (Buffer.byteLength(name) > MAX_NAME_BYTES) throw new RabbitMqInvalidNameError(kind, name, 'it exceeds 255 bytes');
 }

@@ -22,7 +22,9 @@ export default async function ensureRabbitMq(): Promise<void> {
     if (await answers()) return;
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
-  throw new Error('RabbitMQ was started but refuses AMQP logins at 127.0.0.1:5672 (guest/guest): see /var/log/rabbitmq');
+  throw new Error(
+    'RabbitMQ was started but refuses AMQP logins at 127.0.0.1:5672 (guest/guest): see /var/log/rabbitmq',
+  );
 }
 
 async function answers(): Promise<boolean> {
