@@ -54,8 +54,11 @@ export class OwnRabbitMqNode {
   }
 
   async stop(): Promise<void> {
-    await this.kill();
-    rmSync(this.directory, { recursive: true, force: true });
+    try {
+      await this.kill();
+    } finally {
+      rmSync(this.directory, { recursive: true, force: true });
+    }
   }
 
   private async boot(): Promise<void> {
