@@ -158,3 +158,20 @@ describe('RabbitMqTransport startup', () => {
     await proxy.close();
   });
 });
+
+describe('RabbitMqTransport unsubscribe during an outage', () => {
+  it('leaves no consumer behind when unsubscribed while its channel was being restored', async () => {
+    const messageClass = className('Gone');
+    const created = transport();
+    const subscription = await created.subscribe(messageClass, async () => undefined, { concurrency: 1, group });
+    const queue = created.queueOf(group, messageClass);
+    proxy.refuse();
+    proxy.dropAll();
+    await subscription.unsubscribe();
+    proxy.open();
+    // The connections come back; the consumer must not.
+    await waitFor(() => created.status().consumer.reconnects === 1, 'the consumer connection to come back', wait);
+    await created.publish(envelopeOf(messageClass, 1));
+    expect(await consumerCount(queue)).toBe(0);
+  });
+});

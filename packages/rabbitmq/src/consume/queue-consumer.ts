@@ -124,6 +124,12 @@ export class QueueConsumer {
       });
       if (this.channel !== channel) return; // closed while consuming started; lost() restores
       this.consumerTag = consumerTag;
+      if (this.stopped) {
+        // Unsubscribed while this restore was on its way: no consumer may outlive stop().
+        this.channel = undefined;
+        this.consumerTag = undefined;
+        await channel.close().catch(() => undefined);
+      }
     } catch (error) {
       if (this.channel === channel) this.channel = undefined;
       await channel.close().catch(() => undefined);
