@@ -84,8 +84,10 @@ export class RabbitMqTransport implements Transport {
     );
     this.backoff = { baseMs: options.reconnect?.baseMs ?? 50, maxMs: options.reconnect?.maxMs ?? 1000, jitter: true };
     const name = options.connectionName ?? 'smart-message';
-    this.publisherConnection = new ManagedConnection(this.url, 'publisher', name, this.backoff, this.logger);
-    this.consumerConnection = new ManagedConnection(this.url, 'consumer', name, this.backoff, this.logger);
+    const connection = (role: string) =>
+      new ManagedConnection(this.url, role, name, this.backoff, this.connectTimeoutMs, this.logger);
+    this.publisherConnection = connection('publisher');
+    this.consumerConnection = connection('consumer');
     this.publisher = new ConfirmPublisher(
       this.publisherConnection,
       (channel) => this.declareExchanges(channel),

@@ -22,7 +22,7 @@ const broker: ConformanceBrokerControl = {
   // closes the connections (`rabbitmqctl close_all_connections`): a drop that loses an ack in
   // flight redelivers that message, which at-least-once allows and this case does not expect.
   dropConnections: async () => {
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, 250));
     proxy.dropAll();
   },
   // Only the `durable` restart case calls it, and it is not declared: the shared node is never stopped.

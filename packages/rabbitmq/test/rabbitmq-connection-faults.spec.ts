@@ -55,17 +55,15 @@ describe('RabbitMqTransport connection faults', () => {
     await waitFor(() => received.length === 1, 'the first message', wait);
     // Its ack is let reach the broker first: an ack lost with the connection redelivers the
     // message (at-least-once), which is not what this test looks at.
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, 250));
 
-    const acceptedBefore = proxy.accepted;
     proxy.dropAll();
     await waitFor(
       async () => created.status().subscriptions[0]?.restores === 1 && (await created.health(2000)).up,
       'the transport to report up again',
       wait,
     );
-    // Two new connections (publisher and consumer), one consumer on the queue: restored once.
-    expect(proxy.accepted - acceptedBefore).toBe(2);
+    // Each connection back once, and one consumer on the queue: restored once, not twice.
     expect(created.status()).toMatchObject({ publisher: { reconnects: 1 }, consumer: { reconnects: 1 } });
     expect(await consumerCount(queue)).toBe(1);
 

@@ -25,7 +25,7 @@ if (OwnRabbitMqNode.installed) {
   const broker: ConformanceBrokerControl = {
     // See rabbitmq-conformance.spec.ts: bytes already sent reach the broker before the drop.
     dropConnections: async () => {
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await new Promise((resolve) => setTimeout(resolve, 250));
       proxy.dropAll();
     },
     // SIGTERM, not SIGKILL: on RabbitMQ 3.10.8 a single node killed with SIGKILL came back with

@@ -30,6 +30,8 @@ export class ManagedConnection {
     readonly role: string,
     private readonly connectionName: string,
     private readonly backoff: Backoff,
+    /** Bound on each reconnect attempt's connect and handshake. */
+    private readonly connectTimeoutMs: number,
     private readonly logger: MessageLogger,
   ) {
     this.endpoint = endpointOf(url);
@@ -115,7 +117,8 @@ export class ManagedConnection {
       await pause(backoffDelay(attempt, this.backoff));
       if (this.state !== 'reconnecting') return;
       try {
-        const model = await this.connectOnce(Math.max(1000, this.backoff.maxMs));
+        // As long as at startup: a loaded broker may take seconds to answer the handshake.
+        const model = await this.connectOnce(this.connectTimeoutMs);
         this.reconnects++;
         this.logger.log(`RabbitMQ ${this.role} connection restored`, { attempts: attempt + 1 });
         this.adopt(model);

@@ -9,7 +9,7 @@ export interface RabbitMqTransportOptions {
    * every queue name (default `smart-message`). Letters, digits, `.`, `_` and `-`.
    */
   prefix?: string;
-  /** How long `start()` tries to connect before failing with `RabbitMqConnectionError` (default 5000 ms). */
+  /** How long `start()` tries to connect before failing with `RabbitMqConnectionError`, and the bound on each reconnect attempt (default 5000 ms). */
   connectTimeoutMs?: number;
   /** How long a publish waits for the connection and its confirm before `RabbitMqUnavailableError` (default 10000 ms). */
   publishTimeoutMs?: number;
