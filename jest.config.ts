@@ -43,6 +43,9 @@ const needsRedis: Config = { globalSetup: join(__dirname, 'packages/redis/test/s
 // Suites that talk to PostgreSQL start a throwaway cluster when nothing listens on 5432 (see ensure-postgres.ts).
 const needsPostgres: Config = { globalSetup: join(__dirname, 'packages/postgres/test/support/ensure-postgres.ts') };
 
+// Suites that talk to RabbitMQ start the machine's node when nothing listens on 5672 (see ensure-rabbitmq.ts).
+const needsRabbitMq: Config = { globalSetup: join(__dirname, 'packages/rabbitmq/test/support/ensure-rabbitmq.ts') };
+
 // The Redis package supports ioredis 5 and 6 (peer `^5.4 || ^6`), and the two differ in reply
 // shapes: its suites run once more with `ioredis` (and `ioredis/…`) resolved to the `ioredis-6`
 // alias. ioredis-version.spec.ts proves which one each project loaded.
@@ -77,6 +80,7 @@ const config: Config = {
       globals: { expectedTypeormVersion: '1.' },
     }),
     project('postgres-typeorm03', 'packages/postgres', ['<rootDir>/test/adapters/typeorm.spec.ts'], withTypeorm03),
+    project('rabbitmq', 'packages/rabbitmq', ['<rootDir>/test/**/*.spec.ts'], needsRabbitMq),
     project('pino', 'packages/pino', ['<rootDir>/test/**/*.spec.ts']),
     project('opentelemetry', 'packages/opentelemetry', ['<rootDir>/test/**/*.spec.ts'], needsRedis),
     project('prometheus', 'packages/prometheus', ['<rootDir>/test/**/*.spec.ts'], needsPostgres),
