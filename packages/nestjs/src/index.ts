@@ -124,6 +124,9 @@ export type {
   TransportCapabilities,
 } from './transports/transport-publish-options.interface';
 
+// Transports from a URL-style configuration
+export * from './config';
+
 // Transactional outbox: publishing inside the caller's database transaction
 export * from './outbox';
 export type * from './interfaces/undeliverable.interface';

@@ -1,0 +1,114 @@
+import { MemoryTransport } from '../transports/memory.transport';
+import type { Transport } from '../transports/transport.interface';
+
+/** How a configuration value of an option is read from a URL's query. */
+export type ConfigOptionType = 'string' | 'number' | 'boolean';
+
+/** One URL scheme `fromConfig` knows: which package and class it builds, and what the query may set. */
+export interface TransportScheme {
+  readonly scheme: string;
+  readonly packageName: string;
+  /** The exported class of the package. */
+  readonly exportName: string;
+  readonly install: string;
+  /** The class itself, for a transport of this package: no loading, and the caller's own copy of it. */
+  readonly local?: new (options: Record<string, unknown>) => Transport;
+  /** The constructor option the URL itself goes to (without its query); absent for schemes with no address. */
+  readonly urlOption?: string;
+  /** Options fixed by the scheme. */
+  readonly fixed?: Readonly<Record<string, unknown>>;
+  /** Options the query string may set, with their types; anything else is refused. */
+  readonly options: Readonly<Record<string, ConfigOptionType>>;
+}
+
+const REDIS_COMMON = {
+  prefix: 'string',
+  connectTimeoutMs: 'number',
+  publishTimeoutMs: 'number',
+  maxBufferedPublishes: 'number',
+  maxFrameBytes: 'number',
+} as const;
+
+/**
+ * The schemes, each loaded only when a configuration uses it. `redis://` is pub/sub, as the
+ * original SmartMessage's Redis transport is (and Ruby services on the same channels interoperate);
+ * `redis+streams://` is the durable Streams transport.
+ */
+export const TRANSPORT_SCHEMES: readonly TransportScheme[] = [
+  {
+    scheme: 'memory:',
+    packageName: '@smart-message/nestjs',
+    exportName: 'MemoryTransport',
+    local: MemoryTransport,
+    install: 'nothing to install: it is part of @smart-message/nestjs',
+    options: { retain: 'number', maxQueuedDeliveries: 'number' },
+  },
+  ...['redis:', 'rediss:'].map((scheme): TransportScheme => ({
+    scheme,
+    packageName: '@smart-message/redis',
+    exportName: 'RedisPubSubTransport',
+    install: 'pnpm add @smart-message/redis ioredis',
+    urlOption: 'url',
+    options: { ...REDIS_COMMON, maxInFlightPublishes: 'number', maxQueuedDeliveries: 'number' },
+  })),
+  ...['redis+streams:', 'rediss+streams:'].map((scheme): TransportScheme => ({
+    scheme,
+    packageName: '@smart-message/redis',
+    exportName: 'RedisStreamsTransport',
+    install: 'pnpm add @smart-message/redis ioredis',
+    urlOption: 'url',
+    options: {
+      ...REDIS_COMMON,
+      consumerName: 'string',
+      maxLen: 'number',
+      batchSize: 'number',
+      blockMs: 'number',
+      claimIdleMs: 'number',
+      claimIntervalMs: 'number',
+      maxDeliveries: 'number',
+    },
+  })),
+  ...['postgres:', 'postgresql:'].map((scheme): TransportScheme => ({
+    scheme,
+    packageName: '@smart-message/postgres',
+    exportName: 'PostgresTransport',
+    install: 'pnpm add @smart-message/postgres pg',
+    urlOption: 'connectionString',
+    options: {
+      schema: 'string',
+      group: 'string',
+      prefetch: 'number',
+      leaseMs: 'number',
+      pollIntervalMs: 'number',
+      maxDeliveries: 'number',
+      notify: 'boolean',
+      migrate: 'boolean',
+      publishTimeoutMs: 'number',
+      connectTimeoutMs: 'number',
+      maxFrameBytes: 'number',
+    },
+  })),
+  ...['amqp:', 'amqps:'].map((scheme): TransportScheme => ({
+    scheme,
+    packageName: '@smart-message/rabbitmq',
+    exportName: 'RabbitMqTransport',
+    install: 'pnpm add @smart-message/rabbitmq amqplib',
+    urlOption: 'url',
+    options: {
+      prefix: 'string',
+      connectTimeoutMs: 'number',
+      publishTimeoutMs: 'number',
+      maxBufferedPublishes: 'number',
+      maxDeliveries: 'number',
+      maxFrameBytes: 'number',
+    },
+  })),
+  {
+    scheme: 'nats:',
+    packageName: '@smart-message/nats',
+    exportName: 'NatsJetStreamTransport',
+    install: 'pnpm add @smart-message/nats',
+    urlOption: 'url',
+    options: { prefix: 'string', maxDeliveries: 'number', publishTimeoutMs: 'number', maxFrameBytes: 'number' },
+  },
+];

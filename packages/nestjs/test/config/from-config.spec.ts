@@ -1,0 +1,91 @@
+import 'reflect-metadata';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { IsString } from 'class-validator';
+import {
+  fromConfig,
+  MemoryTransport,
+  Message,
+  MessageBus,
+  TransportConfigError,
+  TransportPackageMissingError,
+} from '@smart-message/nestjs';
+
+@Message({ name: 'ConfiguredPing', from: 'tests' })
+class ConfiguredPing {
+  @IsString() text!: string;
+}
+
+const silent = { log: () => undefined, warn: () => undefined, error: () => undefined };
+
+describe('fromConfig', () => {
+  it('builds the transports SMART_MESSAGE_TRANSPORTS names, with options from the query, and a bus delivers over them', async () => {
+    const transports = fromConfig({ SMART_MESSAGE_TRANSPORTS: 'local=memory:?retain=5; spare = memory:' });
+    expect(Object.keys(transports)).toEqual(['local', 'spare']);
+    expect(transports.local).toBeInstanceOf(MemoryTransport);
+    const bus = new MessageBus({ entity: 'tests', logger: silent, transports });
+    const received: string[] = [];
+    await bus.subscribe(ConfiguredPing, (message) => void received.push(message.text));
+    await bus.start();
+    try {
+      await bus.publish(Object.assign(new ConfiguredPing(), { text: 'configured' }));
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(received).toEqual(['configured']);
+    } finally {
+      await bus.shutdown(1000);
+    }
+  });
+
+  it('reads a { transports } object and a JSON file of that shape', () => {
+    expect(Object.keys(fromConfig({ transports: { a: 'memory:' } }))).toEqual(['a']);
+    const file = join(mkdtempSync(join(tmpdir(), 'sm-config-')), 'transports.json');
+    writeFileSync(file, JSON.stringify({ transports: { b: 'memory:' } }));
+    expect(fromConfig(file).b).toBeInstanceOf(MemoryTransport);
+  });
+
+  it('says which package to install for a scheme whose package is not installed where the app runs', () => {
+    // In a plain Node process on the built package, as an application loads it: jest resolves modules its own way.
+    const built = join(__dirname, '../../dist/index.js');
+    const empty = mkdtempSync(join(tmpdir(), 'sm-config-app-'));
+    const script = `
+      const { fromConfig } = require(${JSON.stringify(built)});
+      try { fromConfig({ transports: { bus: 'nats://127.0.0.1:4222' } }); }
+      catch (error) { process.stdout.write(JSON.stringify({ name: error.constructor.name, code: error.code, packageName: error.packageName, message: error.message })); }`;
+    const out = JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: empty, encoding: 'utf8' })) as Record<
+      string,
+      string
+    >;
+    expect(out).toMatchObject({
+      name: 'TransportPackageMissingError',
+      code: 'SM_TRANSPORT_PACKAGE_MISSING',
+      packageName: '@smart-message/nats',
+    });
+    expect(out.message).toMatch(/needs @smart-message\/nats.*pnpm add @smart-message\/nats/);
+    expect(TransportPackageMissingError.name).toBe(out.name);
+  });
+
+  it.each([
+    ['the variable is unset', {}, /SMART_MESSAGE_TRANSPORTS is not set/],
+    ['an entry is not name=url', { SMART_MESSAGE_TRANSPORTS: 'redis://x' }, /is not name=url/],
+    ['a name has a space', { SMART_MESSAGE_TRANSPORTS: 'my bus=memory:' }, /a name is a letter/],
+    ['a name is given twice', { SMART_MESSAGE_TRANSPORTS: 'a=memory:,a=memory:' }, /configured twice/],
+    ['the scheme is unknown', { SMART_MESSAGE_TRANSPORTS: 'a=kafka://broker:9092' }, /unknown scheme kafka:\/\//],
+    ['the value is not a URL', { SMART_MESSAGE_TRANSPORTS: 'a=localhost' }, /is not a URL/],
+    ['an option is unknown', { SMART_MESSAGE_TRANSPORTS: 'a=memory:?retian=5' }, /takes no option "retian"/],
+    ['a number is not one', { SMART_MESSAGE_TRANSPORTS: 'a=memory:?retain=lots' }, /retain must be a number/],
+    ['a boolean is not one', { transports: { a: 'postgres://db/app?notify=yes' } }, /notify must be true or false/],
+  ])('refuses a configuration where %s, with TransportConfigError', (_, source, message) => {
+    expect(() => fromConfig(source as NodeJS.ProcessEnv)).toThrow(TransportConfigError);
+    expect(() => fromConfig(source as NodeJS.ProcessEnv)).toThrow(message);
+  });
+
+  it('never shows a password from a URL it cannot read', () => {
+    expect(() => fromConfig({ transports: { a: 'postgres://app:s3cret@db:5432/app?notify=yes' } })).not.toThrow(
+      /s3cret/,
+    );
+    expect(() => fromConfig({ transports: { a: 'nonsense//app:s3cret@db' } })).toThrow(TransportConfigError);
+    expect(() => fromConfig({ transports: { a: 'nonsense//app:s3cret@db' } })).not.toThrow(/s3cret/);
+  });
+});
