@@ -11,15 +11,15 @@ import { MessagingSettings } from '../messaging/messaging-settings';
 /**
  * Where the shop keeps its dead letters:
  * - `SMART_MESSAGE_DEAD_LETTERS=<path>`: that JSON Lines file, whatever the transport;
- * - over Redis (and in postgres mode, whose transports are Redis's): in Redis, under `<SMART_MESSAGE_PREFIX>dead-letters:`, shared by every process;
- * - on memory: `.smart-message/dead-letters.jsonl` under the working directory, except under
+ * - in the modes that use Redis (redis, postgres, rabbitmq): in Redis, under `<SMART_MESSAGE_PREFIX>dead-letters:`, shared by every process;
+ * - otherwise (memory): `.smart-message/dead-letters.jsonl` under the working directory, except under
  *   jest (NODE_ENV=test), which keeps them in memory so that tests never write into the repository.
  */
 export function deadLetterStoreFor(settings: MessagingSettings, env: NodeJS.ProcessEnv): DeadLetterStore {
   const file = env.SMART_MESSAGE_DEAD_LETTERS;
   if (file) return new JsonlDeadLetterStore(resolve(file));
-  if (settings.mode !== 'memory') {
-    return new RedisDeadLetterStore({ url: settings.redisUrl, prefix: `${settings.prefix}dead-letters:` });
+  if (settings.redis) {
+    return new RedisDeadLetterStore({ url: settings.redis.url, prefix: `${settings.redis.prefix}dead-letters:` });
   }
   if (env.NODE_ENV === 'test') return new MemoryDeadLetterStore();
   return new JsonlDeadLetterStore(resolve(DEFAULT_DEAD_LETTERS_FILE));

@@ -1,53 +1,28 @@
-/** Where the sample's messages travel, read from the environment. */
-export type MessagingSettings =
-  | { mode: 'memory' }
-  | { mode: 'redis'; redisUrl: string; prefix: string }
-  | {
-      /** Orders in PostgreSQL, messages over Redis: `OrderPlaced` goes through the transactional outbox. */
-      mode: 'postgres';
-      redisUrl: string;
-      prefix: string;
-      databaseUrl: string;
-      /** Schema of the `orders` table and of the outbox. */
-      schema: string;
-      /** Whether this process runs the outbox relay. */
-      relay: boolean;
-    };
+import { MessagingConfigError } from './messaging-config.error';
+import { memoryMode } from './modes/memory.mode';
+import { MessagingMode, MessagingSettings } from './modes/messaging-mode';
+import { postgresMode } from './modes/postgres.mode';
+import { rabbitMqMode } from './modes/rabbitmq.mode';
+import { redisMode } from './modes/redis.mode';
 
-const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
-/** Keeps the sample's channels and streams apart from anything else in the same Redis. */
-const DEFAULT_PREFIX = 'sample-shop:';
-const DEFAULT_SCHEMA = 'sample_shop';
+export type { MessagingSettings } from './modes/messaging-mode';
+
+/** Every value of `SMART_MESSAGE_TRANSPORT`; a new broker is one file under `modes/` and one entry here. */
+export const MESSAGING_MODES: readonly MessagingMode[] = [memoryMode, redisMode, postgresMode, rabbitMqMode];
 
 /**
- * `SMART_MESSAGE_TRANSPORT=memory|redis|postgres` (default memory); over Redis `REDIS_URL` and
- * `SMART_MESSAGE_PREFIX`, the start of every channel and stream name; in postgres mode (Redis
- * transports, orders and the outbox in PostgreSQL) also `DATABASE_URL`, `SMART_MESSAGE_SCHEMA`
- * (default `sample_shop`) and `SMART_MESSAGE_OUTBOX_RELAY=false` for a process that only stores.
+ * `SMART_MESSAGE_TRANSPORT=memory|redis|postgres|rabbitmq` (default memory), then the variables of
+ * that mode (see its file under `modes/` and the README's Environment table).
  */
 export function readMessagingSettings(env: NodeJS.ProcessEnv): MessagingSettings {
-  const mode = env.SMART_MESSAGE_TRANSPORT || 'memory';
-  if (mode === 'memory') return { mode };
-  const redisUrl = env.REDIS_URL || DEFAULT_REDIS_URL;
-  const prefix = env.SMART_MESSAGE_PREFIX || DEFAULT_PREFIX;
-  if (mode === 'redis') return { mode, redisUrl, prefix };
-  if (mode === 'postgres') {
-    const databaseUrl = env.DATABASE_URL;
-    if (!databaseUrl)
-      throw new Error(
-        'SMART_MESSAGE_TRANSPORT=postgres needs DATABASE_URL, e.g. postgres://postgres@127.0.0.1:5432/shop',
-      );
-    const relay = env.SMART_MESSAGE_OUTBOX_RELAY ?? 'true';
-    if (relay !== 'true' && relay !== 'false')
-      throw new Error(`SMART_MESSAGE_OUTBOX_RELAY must be true or false, got "${relay}"`);
-    return {
-      mode,
-      redisUrl,
-      prefix,
-      databaseUrl,
-      schema: env.SMART_MESSAGE_SCHEMA || DEFAULT_SCHEMA,
-      relay: relay === 'true',
-    };
+  const name = env.SMART_MESSAGE_TRANSPORT || memoryMode.name;
+  const mode = MESSAGING_MODES.find((candidate) => candidate.name === name);
+  if (!mode) {
+    const names = MESSAGING_MODES.map((candidate) => candidate.name);
+    throw new MessagingConfigError(
+      'SMART_MESSAGE_TRANSPORT',
+      `SMART_MESSAGE_TRANSPORT must be ${names.slice(0, -1).join(', ')} or ${names.at(-1)}, got "${name}"`,
+    );
   }
-  throw new Error(`SMART_MESSAGE_TRANSPORT must be memory, redis or postgres, got "${mode}"`);
+  return mode.read(env);
 }

@@ -1,9 +1,8 @@
 import { DynamicModule } from '@nestjs/common';
-import { MemoryTransport, SmartMessageModule, SmartMessageModuleOptions, Transport } from '@smart-message/nestjs';
+import { SmartMessageModule, SmartMessageModuleOptions } from '@smart-message/nestjs';
 import { withPinoLogging } from '@smart-message/pino';
 import { PrometheusMessageObserver } from '@smart-message/prometheus';
 import { PostgresOutbox } from '@smart-message/postgres';
-import { RedisPubSubTransport, RedisStreamsTransport } from '@smart-message/redis';
 import { deadLetterStoreFor } from '../dead-letters/dead-letter-store.config';
 import { paymentEncryption } from './encryption.config';
 import { sampleSecurity } from './signing.config';
@@ -12,47 +11,21 @@ import { MessagingSettings } from './messaging-settings';
 import { tracingObservers } from './tracing.config';
 import { BROADCAST_TRANSPORT, DURABLE_TRANSPORT } from './transport-names';
 
-/** Bound on each stream; far above any backlog the sample builds, so nothing pending is trimmed. */
-const STREAM_MAX_LEN = 10_000;
-
-/** Messages waiting per subscription in memory; a flood beyond it goes to the dead letter queue, not to the heap. */
-const MEMORY_MAX_QUEUED = 10_000;
-
-/** Fresh transports on every call: each application owns and closes its own. */
-function transportsFor(settings: MessagingSettings): Record<string, Transport> {
-  if (settings.mode === 'memory') {
-    return {
-      [DURABLE_TRANSPORT]: new MemoryTransport({ maxQueuedDeliveries: MEMORY_MAX_QUEUED }),
-      [BROADCAST_TRANSPORT]: new MemoryTransport({ maxQueuedDeliveries: MEMORY_MAX_QUEUED }),
-    };
-  }
-  const { redisUrl: url, prefix } = settings;
-  return {
-    [DURABLE_TRANSPORT]: new RedisStreamsTransport({
-      url,
-      prefix,
-      maxLen: STREAM_MAX_LEN,
-      // A service started for the first time still gets the work published before it existed.
-      startFrom: '0',
-    }),
-    [BROADCAST_TRANSPORT]: new RedisPubSubTransport({ url, prefix }),
-  };
-}
-
 export function messagingOptions(settings: MessagingSettings, entity: string): SmartMessageModuleOptions {
-  const transports = transportsFor(settings);
+  // Which transports: those of the mode SMART_MESSAGE_TRANSPORT names (its file under modes/).
+  const transports = settings.transports();
   return {
     entity,
     transports,
     defaultTransport: DURABLE_TRANSPORT,
     observers: tracingObservers(process.env, transports),
     // Postgres mode: `publish(message, { transaction })` stores into the outbox in that transaction; its relay sends after commit.
-    ...(settings.mode === 'postgres'
+    ...(settings.postgres
       ? {
           outbox: new PostgresOutbox({
-            connectionString: settings.databaseUrl,
-            schema: settings.schema,
-            relay: settings.relay,
+            connectionString: settings.postgres.databaseUrl,
+            schema: settings.postgres.schema,
+            relay: settings.postgres.relay,
             pollIntervalMs: 500,
           }),
         }

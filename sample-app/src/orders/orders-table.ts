@@ -14,11 +14,11 @@ export class OrdersTable implements OnModuleInit, OnModuleDestroy {
   private readonly table?: string;
 
   constructor() {
-    const settings = readMessagingSettings(process.env);
-    if (settings.mode !== 'postgres') return;
-    this.pool = new Pool({ connectionString: settings.databaseUrl, application_name: 'sample-shop-orders' });
+    const { postgres } = readMessagingSettings(process.env);
+    if (!postgres) return;
+    this.pool = new Pool({ connectionString: postgres.databaseUrl, application_name: 'sample-shop-orders' });
     this.pool.on('error', () => undefined);
-    this.table = `"${settings.schema}".orders`;
+    this.table = `"${postgres.schema}".orders`;
   }
 
   /** Whether orders are written to PostgreSQL. */
