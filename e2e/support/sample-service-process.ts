@@ -83,6 +83,19 @@ export class SampleServiceProcess {
     return { status: response.status, body: (await response.json()) as T };
   }
 
+  /** A GET whose status the caller checks (e.g. `/health`, which answers 503 with its details when down). */
+  async getResponse<T>(path: string): Promise<HttpResponse<T>> {
+    const response = await fetch(`${this.baseUrl}${path}`);
+    return { status: response.status, body: (await response.json()) as T };
+  }
+
+  /** A GET of a text body, such as the Prometheus exposition at `/metrics`. */
+  async text(path: string): Promise<string> {
+    const response = await fetch(`${this.baseUrl}${path}`);
+    if (!response.ok) throw new Error(`GET ${path} on ${this.name} answered ${response.status}`);
+    return response.text();
+  }
+
   activity(): Promise<ActivityEntry[]> {
     return this.get<ActivityEntry[]>('/activity');
   }
