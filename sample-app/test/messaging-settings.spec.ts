@@ -1,0 +1,96 @@
+import { Transport } from '@smart-message/nestjs';
+import { RabbitMqTransport } from '@smart-message/rabbitmq';
+import { MessagingConfigError } from '../src/messaging/messaging-config.error';
+import { MESSAGING_MODES, readMessagingSettings } from '../src/messaging/messaging-settings';
+import { exchangeOf } from '../src/messaging/modes/rabbitmq.mode';
+
+/** The kinds of a mode's two transports; builds them (nothing connects before start) and closes them. */
+async function kindsOf(env: NodeJS.ProcessEnv): Promise<Record<string, string>> {
+  const transports: Record<string, Transport> = readMessagingSettings(env).transports();
+  try {
+    return Object.fromEntries(Object.entries(transports).map(([name, transport]) => [name, transport.kind]));
+  } finally {
+    await Promise.all(Object.values(transports).map((transport) => transport.close()));
+  }
+}
+
+describe('the sample messaging modes (SMART_MESSAGE_TRANSPORT)', () => {
+  it.each([
+    [{}, { durable: 'memory', broadcast: 'memory' }],
+    [{ SMART_MESSAGE_TRANSPORT: 'memory' }, { durable: 'memory', broadcast: 'memory' }],
+    [{ SMART_MESSAGE_TRANSPORT: 'redis' }, { durable: 'redis-streams', broadcast: 'redis-pubsub' }],
+    [
+      { SMART_MESSAGE_TRANSPORT: 'postgres', DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/shop' },
+      { durable: 'redis-streams', broadcast: 'redis-pubsub' },
+    ],
+    [{ SMART_MESSAGE_TRANSPORT: 'rabbitmq' }, { durable: 'rabbitmq', broadcast: 'redis-pubsub' }],
+  ])('%j gives the transports %j', async (env, kinds) => {
+    expect(await kindsOf(env)).toEqual(kinds);
+  });
+
+  it('names every mode when the variable names none of them', () => {
+    const error = captured(() => readMessagingSettings({ SMART_MESSAGE_TRANSPORT: 'kafka' }));
+
+    expect(error).toBeInstanceOf(MessagingConfigError);
+    expect(error).toMatchObject({ code: 'SAMPLE_MESSAGING_CONFIG', variable: 'SMART_MESSAGE_TRANSPORT' });
+    expect(error.message).toBe('SMART_MESSAGE_TRANSPORT must be memory, redis, postgres or rabbitmq, got "kafka"');
+    for (const mode of MESSAGING_MODES) expect(error.message).toContain(mode.name);
+  });
+
+  it('keeps the dead letters in Redis in every mode that talks to Redis, and nowhere else', () => {
+    expect(readMessagingSettings({}).redis).toBeUndefined();
+    expect(readMessagingSettings({ SMART_MESSAGE_TRANSPORT: 'rabbitmq', SMART_MESSAGE_PREFIX: 'p:' }).redis).toEqual({
+      url: 'redis://127.0.0.1:6379',
+      prefix: 'p:',
+    });
+  });
+
+  describe('rabbitmq', () => {
+    it('publishes on the exchange named by SMART_MESSAGE_PREFIX without its trailing ":", at RABBITMQ_URL', async () => {
+      const transports = readMessagingSettings({
+        SMART_MESSAGE_TRANSPORT: 'rabbitmq',
+        SMART_MESSAGE_PREFIX: 'shop-7:',
+        RABBITMQ_URL: 'amqp://shop:secret@rabbit.invalid:5673/shop',
+      }).transports();
+      try {
+        const durable = transports.durable as RabbitMqTransport;
+        expect(durable.topology.exchange).toBe('shop-7');
+        expect(durable.queueOf('fulfillment', 'OrderPlaced')).toBe('shop-7.fulfillment.OrderPlaced');
+        expect(durable.status().endpoint).toBe('rabbit.invalid:5673');
+      } finally {
+        await Promise.all(Object.values(transports).map((transport) => transport.close()));
+      }
+    });
+
+    it('defaults to the sample-shop exchange', () => {
+      expect(exchangeOf('sample-shop:')).toBe('sample-shop');
+    });
+
+    it('refuses a prefix that cannot name an exchange before anything connects, naming the variable', () => {
+      const error = captured(() =>
+        readMessagingSettings({ SMART_MESSAGE_TRANSPORT: 'rabbitmq', SMART_MESSAGE_PREFIX: 'my shop:' }),
+      );
+
+      expect(error).toBeInstanceOf(MessagingConfigError);
+      expect(error).toMatchObject({ code: 'SAMPLE_MESSAGING_CONFIG', variable: 'SMART_MESSAGE_PREFIX' });
+      expect(error.message).toContain('SMART_MESSAGE_PREFIX "my shop:" cannot name the RabbitMQ exchange');
+      expect((error.cause as { code?: string }).code).toBe('SM_RABBITMQ_INVALID_NAME');
+    });
+  });
+
+  it('postgres mode names DATABASE_URL when it is missing', () => {
+    expect(captured(() => readMessagingSettings({ SMART_MESSAGE_TRANSPORT: 'postgres' }))).toMatchObject({
+      code: 'SAMPLE_MESSAGING_CONFIG',
+      variable: 'DATABASE_URL',
+    });
+  });
+});
+
+function captured(run: () => unknown): Error {
+  try {
+    run();
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('it did not throw');
+}
