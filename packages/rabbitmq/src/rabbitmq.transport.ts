@@ -1,47 +1,11 @@
-import type { Channel } from 'amqplib';
-import {
-  Envelope,
-  FrameCodec,
-  InvalidOptionError,
-  MessageLogger,
-  NestMessageLogger,
-  Transport,
-  TransportClosedError,
-  TransportHealth,
-} from '@smart-message/nestjs';
-import {
-  assertFrameSize,
-  type Backoff,
-  CloudEventsFrameCodec,
-  EnvelopeHandler,
-  frameLimitOption,
-  TransportHealthLimits,
-  TransportSubscribeOptions,
-  TransportSubscription,
-} from '@smart-message/nestjs/transport-kit';
-import { ManagedConnection } from './connection/managed-connection';
-import { endpointOf } from './connection/rabbitmq-endpoint';
-import { QueueConsumer, QueueConsumerStatus } from './consume/queue-consumer';
+import type { Options } from 'amqplib';
+import { InvalidOptionError } from '@smart-message/nestjs';
+import { EnvelopeHandler, TransportSubscribeOptions, TransportSubscription } from '@smart-message/nestjs/transport-kit';
 import { RabbitMqTransportOptions } from './interfaces/rabbitmq-transport-options.interface';
-import { ConfirmPublisher } from './publish/confirm-publisher';
+import { RabbitMqTransportBase } from './rabbitmq-transport-base';
 import { Topology } from './topology/topology';
-import { queueDepths } from './health/queue-depths';
 
-const DEFAULT_URL = 'amqp://guest:guest@127.0.0.1:5672';
-
-/** What `status()` reports: connections, channels and consumers, without a round trip. */
-export interface RabbitMqStatus {
-  endpoint: string;
-  publisher: {
-    connection: string;
-    reconnects: number;
-    channelOpen: boolean;
-    channelsOpened: number;
-    unroutable: number;
-  };
-  consumer: { connection: string; reconnects: number };
-  subscriptions: QueueConsumerStatus[];
-}
+export type { RabbitMqStatus } from './rabbitmq-transport-base';
 
 /**
  * Durable transport on RabbitMQ: one topic exchange, and one quorum queue per subscribing
@@ -52,57 +16,20 @@ export interface RabbitMqStatus {
  * broker dead-letters it and the bus records it as `poison`. Publishes resolve on the broker's
  * confirm. Connections, channels and consumers are recovered by the transport itself.
  */
-export class RabbitMqTransport implements Transport {
+export class RabbitMqTransport extends RabbitMqTransportBase {
   readonly kind = 'rabbitmq';
-  readonly topology: Topology;
-  private readonly url: string;
-  private codec: FrameCodec;
-  private readonly maxFrameBytes: number;
-  private readonly maxDeliveries: number;
-  private readonly connectTimeoutMs: number;
-  private readonly logger: MessageLogger;
-  private readonly backoff: Backoff;
-  private readonly publisherConnection: ManagedConnection;
-  private readonly consumerConnection: ManagedConnection;
-  private readonly publisher: ConfirmPublisher;
-  private readonly consumers = new Set<QueueConsumer>();
-  private starting?: Promise<void>;
-  private closing?: Promise<void>;
 
-  constructor(private readonly options: RabbitMqTransportOptions = {}) {
-    this.url = options.url ?? DEFAULT_URL;
-    endpointOf(this.url); // a URL that does not parse fails here, before anything connects
-    this.logger = options.logger ?? new NestMessageLogger('SmartMessage:RabbitMQ');
-    this.codec = options.codec ?? new CloudEventsFrameCodec();
-    this.maxFrameBytes = frameLimitOption(options.maxFrameBytes, 'RabbitMqTransport');
-    this.maxDeliveries = positiveInteger(options.maxDeliveries ?? 5, 'maxDeliveries');
-    this.connectTimeoutMs = positiveInteger(options.connectTimeoutMs ?? 5000, 'connectTimeoutMs');
-    this.topology = new Topology(
-      options.prefix ?? 'smart-message',
-      this.maxDeliveries,
-      options.singleActiveConsumerForConcurrencyOne ?? true,
+  constructor(options: RabbitMqTransportOptions = {}) {
+    super(
+      options,
+      'RabbitMqTransport',
+      (prefix) =>
+        new Topology(
+          prefix,
+          positiveInteger(options.maxDeliveries ?? 5, 'maxDeliveries'),
+          options.singleActiveConsumerForConcurrencyOne ?? true,
+        ),
     );
-    this.backoff = { baseMs: options.reconnect?.baseMs ?? 50, maxMs: options.reconnect?.maxMs ?? 1000, jitter: true };
-    const name = options.connectionName ?? 'smart-message';
-    const connection = (role: string) =>
-      new ManagedConnection(this.url, role, name, this.backoff, this.connectTimeoutMs, this.logger);
-    this.publisherConnection = connection('publisher');
-    this.consumerConnection = connection('consumer');
-    this.publisher = new ConfirmPublisher(
-      this.publisherConnection,
-      (channel) => this.declareExchanges(channel),
-      this.backoff,
-      this.logger,
-      {
-        timeoutMs: positiveInteger(options.publishTimeoutMs ?? 10_000, 'publishTimeoutMs'),
-        maxWaiting: positiveInteger(options.maxBufferedPublishes ?? 10_000, 'maxBufferedPublishes'),
-      },
-    );
-  }
-
-  /** The exchange and routing key a message class travels on, as the AsyncAPI channel address. */
-  addressOf(messageClass: string): string {
-    return `${this.topology.exchange}/${this.topology.routingKeyOf(messageClass)}`;
   }
 
   /** The quorum queue of a subscribing service (`group`) for a message class. */
@@ -115,63 +42,25 @@ export class RabbitMqTransport implements Transport {
     return this.topology.deadLetterQueueOf(this.queueOf(group, messageClass));
   }
 
-  /** Connects both connections within `connectTimeoutMs` and declares the exchanges; idempotent. */
-  start(): Promise<void> {
-    if (this.closing) return Promise.reject(new TransportClosedError(this.kind));
-    this.starting ??= this.connect().catch(async (error: unknown) => {
-      this.starting = undefined;
-      throw error;
-    });
-    return this.starting;
-  }
-
-  async publish(envelope: Envelope): Promise<void> {
-    if (this.closing) throw new TransportClosedError(this.kind);
-    const { header } = envelope;
-    const routingKey = this.topology.routingKeyOf(header.messageClass);
-    const frame = this.codec.encode(envelope);
-    assertFrameSize(frame, this.maxFrameBytes, this.kind, header.messageClass);
-    await this.start();
-    await this.publisher.publish(this.topology.exchange, routingKey, Buffer.from(frame), {
-      persistent: true,
-      // Returned (and counted in status) when no queue is bound yet; the confirm still comes.
-      mandatory: true,
-      contentType: 'application/cloudevents+json',
-      messageId: header.uuid,
-      type: header.messageClass,
-      appId: header.from,
-      ...(header.correlationId ? { correlationId: header.correlationId } : {}),
-      timestamp: Math.floor(Date.now() / 1000),
-    });
-  }
-
-  /** The default codec labels each payload with its serializer's content type (the bus tells it). */
-  useContentTypes(contentTypeOf: (serializer: string) => string | undefined): void {
-    if (this.options.codec) return;
-    this.codec = new CloudEventsFrameCodec((serializer) => contentTypeOf(serializer) ?? 'application/json');
-  }
-
   async subscribe(
     messageClass: string,
     handler: EnvelopeHandler,
     options: TransportSubscribeOptions,
   ): Promise<TransportSubscription> {
-    if (this.closing) throw new TransportClosedError(this.kind);
     const queue = this.queueOf(options.group, messageClass);
-    await this.start();
     if (options.group === 'default')
       this.logger.warn(
         `subscribing to ${messageClass} in group 'default': services without an entity share queue ${queue} and split its messages`,
       );
     const deadLetterQueue = this.topology.deadLetterQueueOf(queue);
     const routingKey = this.topology.routingKeyOf(messageClass);
-    const consumer = new QueueConsumer(
-      this.consumerConnection,
+    // Deliveries given up on at shutdown stay unacknowledged with the broker, which requeues them.
+    return this.consume(
       {
         messageClass,
         queue,
-        deadLetterQueue,
         routingKey,
+        redelivers: true,
         declare: async (channel) => {
           await this.declareExchanges(channel);
           await channel.assertQueue(deadLetterQueue, { durable: true });
@@ -181,100 +70,17 @@ export class RabbitMqTransport implements Transport {
             arguments: this.topology.queueArguments(queue, options.concurrency),
           });
           await channel.bindQueue(queue, this.topology.exchange, routingKey);
+          return queue;
         },
       },
-      options,
       handler,
-      () => this.codec,
-      this.maxFrameBytes,
-      this.maxDeliveries,
-      this.backoff,
-      this.logger,
+      options,
+      this.topology.maxDeliveries,
     );
-    await consumer.start();
-    this.consumers.add(consumer);
-    return {
-      unsubscribe: async () => {
-        this.consumers.delete(consumer);
-        await consumer.stop();
-      },
-      // Deliveries given up on stay unacknowledged with the broker, which requeues them.
-      abandon: () => consumer.abandon(),
-    };
   }
 
-  status(): RabbitMqStatus {
-    const { host, port } = endpointOf(this.url);
-    return {
-      endpoint: `${host}:${port}`,
-      publisher: {
-        connection: this.publisherConnection.state,
-        reconnects: this.publisherConnection.reconnects,
-        channelOpen: this.publisher.isOpen,
-        channelsOpened: this.publisher.channelsOpened,
-        unroutable: this.publisher.unroutable,
-      },
-      consumer: { connection: this.consumerConnection.state, reconnects: this.consumerConnection.reconnects },
-      subscriptions: [...this.consumers].map((consumer) => consumer.status()),
-    };
-  }
-
-  /**
-   * A passive declare of every subscription's queue on a fresh channel (a real round trip):
-   * down when a connection or the publisher channel is not ready, a consumer is not consuming
-   * or a queue holds more ready messages than `limits.maxLag`. Unacknowledged counts need the
-   * management plugin and are not reported (`maxPending` is not checked).
-   */
-  async health(timeoutMs: number, limits: TransportHealthLimits = {}): Promise<TransportHealth> {
-    const status = this.status();
-    if (this.closing) return { up: false, details: { ...status, problems: ['closed'] } };
-    const problems: string[] = [];
-    if (status.publisher.connection !== 'ready') problems.push(`publisher connection ${status.publisher.connection}`);
-    if (!status.publisher.channelOpen) problems.push('publisher channel closed');
-    if (status.consumer.connection !== 'ready') problems.push(`consumer connection ${status.consumer.connection}`);
-    for (const subscription of status.subscriptions)
-      if (!subscription.consuming) problems.push(`queue ${subscription.queue} has no consumer of this instance`);
-    const depths = await queueDepths(
-      this.consumerConnection.current ?? this.publisherConnection.current,
-      status.subscriptions.map(({ queue }) => queue),
-      timeoutMs,
-    );
-    if (depths.error) problems.push(depths.error);
-    for (const { queue, messageCount } of depths.queues)
-      if (limits.maxLag !== undefined && messageCount > limits.maxLag)
-        problems.push(`queue ${queue} has ${messageCount} ready messages, more than maxLag ${limits.maxLag}`);
-    return { up: problems.length === 0, details: { ...status, queues: depths.queues, problems } };
-  }
-
-  /** Stops every consumer (handlers finish and are acknowledged), waits for confirms, then closes the connections. */
-  close(): Promise<void> {
-    this.closing ??= (async () => {
-      await this.starting?.catch(() => undefined);
-      const consumers = [...this.consumers];
-      this.consumers.clear();
-      await Promise.all(consumers.map((consumer) => consumer.stop()));
-      await this.publisher.close();
-      await Promise.all([this.publisherConnection.close(), this.consumerConnection.close()]);
-    })();
-    return this.closing;
-  }
-
-  private async connect(): Promise<void> {
-    try {
-      await this.publisherConnection.open(this.connectTimeoutMs);
-      await this.consumerConnection.open(this.connectTimeoutMs);
-      await this.publisher.start();
-    } catch (error) {
-      // Nothing keeps reconnecting in the background after a failed start.
-      await this.publisher.close();
-      await Promise.all([this.publisherConnection.close(), this.consumerConnection.close()]);
-      throw error;
-    }
-  }
-
-  private async declareExchanges(channel: Channel): Promise<void> {
-    await channel.assertExchange(this.topology.exchange, 'topic', { durable: true });
-    await channel.assertExchange(this.topology.deadLetterExchange, 'direct', { durable: true });
+  protected publishProperties(): Options.Publish {
+    return { persistent: true };
   }
 }
 

@@ -15,11 +15,21 @@ import { RabbitMqTopologyError } from '../errors/rabbitmq-topology.error';
 /** What a consumer declares and consumes; the transport's `Topology` fills it in. */
 export interface ConsumedQueue {
   readonly messageClass: string;
+  /** The queue's name, or how status shows a server-named one before it is declared. */
   readonly queue: string;
-  readonly deadLetterQueue: string;
   readonly routingKey: string;
-  /** Declares exchanges, the queue, its dead letter queue and the bindings on `channel`. */
-  declare(channel: Channel): Promise<void>;
+  /**
+   * Durable (`true`): a failed handler rejects the delivery with requeue, the broker counts it,
+   * and the last allowed failure is `poison`. At-most-once (`false`): every delivery is its
+   * first (`attempt` 1, no `redelivers`), so the dispatcher treats a failure as final, and the
+   * delivery is acknowledged whatever the outcome.
+   */
+  readonly redelivers: boolean;
+  /**
+   * Declares exchanges, the queue (and a dead letter queue) and the bindings on `channel`, and
+   * returns the name of the queue to consume: a server-named queue gets a new one each time.
+   */
+  declare(channel: Channel): Promise<string>;
 }
 
 /** A consumer's state, for `health()`. */
@@ -36,9 +46,17 @@ export interface QueueConsumerStatus {
   lastError?: string;
 }
 
+const FIRST_DELIVERY = Object.freeze({ attempt: 1 });
+
+/** The broker's count of earlier deliveries (quorum queues' `x-delivery-count`, absent on the first) plus one. */
+function attemptOf(message: ConsumeMessage): number {
+  const deliveryCount = Number(message.properties.headers?.['x-delivery-count'] ?? 0);
+  return (Number.isFinite(deliveryCount) ? deliveryCount : 0) + 1;
+}
+
 /**
  * One subscription: a channel of its own on the consumer connection with `prefetch =
- * concurrency`, a consumer on its quorum queue, and a `DeliveryQueue` for the handler calls.
+ * concurrency`, a consumer on its queue, and a `DeliveryQueue` for the handler calls.
  * amqplib recovers nothing on a channel: whenever the channel closes (a connection loss, a
  * channel error such as an unknown delivery tag, a consumer timeout) or the broker cancels the
  * consumer (queue deleted), this opens a new channel, declares again and consumes again, once,
@@ -49,6 +67,8 @@ export class QueueConsumer {
   readonly queue: DeliveryQueue;
   private channel?: Channel;
   private consumerTag?: string;
+  /** The queue consumed now: the target's, or the name the broker gave the last declare. */
+  private currentQueue: string;
   private restoring?: Promise<void>;
   private stopped = false;
   private restores = 0;
@@ -66,6 +86,12 @@ export class QueueConsumer {
     private readonly logger: MessageLogger,
   ) {
     this.queue = new DeliveryQueue(handler, options);
+    this.currentQueue = target.queue;
+  }
+
+  /** The queue this consumer consumes now (a server-named queue changes with each restore). */
+  get queueName(): string {
+    return this.currentQueue;
   }
 
   /** Declares and consumes; resolves once the broker registered the consumer. */
@@ -82,7 +108,7 @@ export class QueueConsumer {
     return {
       group: this.options.group,
       messageClass: this.target.messageClass,
-      queue: this.target.queue,
+      queue: this.currentQueue,
       consuming: this.channel !== undefined && this.consumerTag !== undefined,
       restores: this.restores,
       running: this.queue.running,
@@ -101,9 +127,13 @@ export class QueueConsumer {
     await channel?.close().catch(() => undefined);
   }
 
-  /** Gives up deliveries not started: they stay unacknowledged with the broker, for another consumer. */
+  /**
+   * Gives up deliveries not started. Durable: they stay unacknowledged with the broker, for
+   * another consumer. At-most-once: the broker's copy goes with the exclusive queue, so each is
+   * reported as `shutdown`.
+   */
   abandon(): number {
-    return this.queue.abandonWaiting(false);
+    return this.queue.abandonWaiting(!this.target.redelivers);
   }
 
   private async open(): Promise<void> {
@@ -111,15 +141,16 @@ export class QueueConsumer {
     const channel = await model.createChannel();
     channel.on('error', (error: Error) => {
       this.lastError = error.message;
-      this.logger.warn(`RabbitMQ closed the channel of queue ${this.target.queue}`, { error: error.message });
+      this.logger.warn(`RabbitMQ closed the channel of queue ${this.currentQueue}`, { error: error.message });
     });
     channel.once('close', () => this.lost(channel));
     try {
-      await this.target.declare(channel);
+      const queue = await this.target.declare(channel);
+      this.currentQueue = queue;
       // Per consumer, not global: quorum queues refuse global QoS.
       await channel.prefetch(this.options.concurrency, false);
       this.channel = channel;
-      const { consumerTag } = await channel.consume(this.target.queue, (message) => this.receive(channel, message), {
+      const { consumerTag } = await channel.consume(queue, (message) => this.receive(channel, message), {
         noAck: false,
       });
       if (this.channel !== channel) return; // closed while consuming started; lost() restores
@@ -154,7 +185,7 @@ export class QueueConsumer {
       try {
         await this.open();
         this.restores++;
-        this.logger.log(`RabbitMQ consumer of queue ${this.target.queue} restored`);
+        this.logger.log(`RabbitMQ consumer of queue ${this.currentQueue} restored`);
         return;
       } catch (error) {
         this.lastError = (error as Error).message;
@@ -166,7 +197,7 @@ export class QueueConsumer {
     if (message === null) {
       // The broker cancelled the consumer (its queue was deleted): a new channel declares it again.
       this.lastError = 'consumer cancelled by the broker';
-      this.logger.warn(`RabbitMQ cancelled the consumer of queue ${this.target.queue}; restoring it`);
+      this.logger.warn(`RabbitMQ cancelled the consumer of queue ${this.currentQueue}; restoring it`);
       if (this.channel === channel) {
         this.channel = undefined;
         this.consumerTag = undefined;
@@ -175,8 +206,10 @@ export class QueueConsumer {
       this.lost(channel);
       return;
     }
-    const deliveryCount = Number(message.properties.headers?.['x-delivery-count'] ?? 0);
-    const attempt = (Number.isFinite(deliveryCount) ? deliveryCount : 0) + 1;
+    // Stopping: nothing new starts. Left unacknowledged, the delivery goes back to the queue
+    // when the channel closes (durable) or goes with the exclusive queue (at-most-once).
+    if (this.stopped) return;
+    const attempt = this.target.redelivers ? attemptOf(message) : 1;
     const content = message.content;
     if (content.length > this.maxFrameBytes) {
       const error = oversizedFrameError(content.length, this.maxFrameBytes);
@@ -187,6 +220,12 @@ export class QueueConsumer {
       envelope = this.codec().decode(content);
     } catch (error) {
       return this.setAside(channel, message, content, attempt, error as Error);
+    }
+    if (!this.target.redelivers) {
+      // At-most-once: failure is final and the dispatcher reports it; the ack only frees the prefetch slot.
+      const settle = () => this.settle(channel, (open) => open.ack(message));
+      this.queue.push(envelope, FIRST_DELIVERY).then(settle, settle);
+      return;
     }
     this.queue.push(envelope, { attempt, redelivers: true }).then(
       () => this.settle(channel, (open) => open.ack(message)),
@@ -199,7 +238,7 @@ export class QueueConsumer {
     );
   }
 
-  /** Undecodable: reported, then rejected without requeue, so the broker moves it to the dead letter queue. */
+  /** Undecodable: reported, then rejected without requeue, so the broker moves it to the dead letter queue (durable) or drops it. */
   private setAside(channel: Channel, message: ConsumeMessage, frame: Uint8Array, attempt: number, error: Error): void {
     this.options.onReject?.({ reason: 'undecodable', frame, attempt, error });
     this.settle(channel, (open) => open.reject(message, false));

@@ -8,7 +8,8 @@ const PREFIX_PATTERN = /^[A-Za-z0-9._-]+$/;
  * Names and arguments of everything the transport declares: one durable topic exchange
  * (`<prefix>`), one quorum queue per (group, message class) `<prefix>.<group>.<class>` bound with
  * routing key `<class>`, and beside each a dead letter queue `<queue>.dead-letters` fed by the
- * direct exchange `<prefix>.dead-letters`.
+ * direct exchange `<prefix>.dead-letters`. The broadcast transport binds server-named exclusive
+ * queues to the same exchange.
  */
 export class Topology {
   readonly exchange: string;
@@ -16,8 +17,9 @@ export class Topology {
 
   constructor(
     readonly prefix: string,
-    private readonly maxDeliveries: number,
-    private readonly singleActiveConsumerForConcurrencyOne: boolean,
+    /** Deliveries of a message before it is poison (durable queues only). */
+    readonly maxDeliveries = 5,
+    private readonly singleActiveConsumerForConcurrencyOne = true,
   ) {
     if (!PREFIX_PATTERN.test(prefix))
       throw new RabbitMqInvalidNameError('prefix', prefix, 'only letters, digits, ".", "_" and "-" are allowed');
@@ -41,6 +43,20 @@ export class Topology {
 
   deadLetterQueueOf(queue: string): string {
     return `${queue}.dead-letters`;
+  }
+
+  /**
+   * Arguments of a broadcast subscription's exclusive queue: classic (quorum queues cannot be
+   * exclusive), bounded, and dropping its oldest message when full. `reject-publish` would nack
+   * the publisher instead, so one slow instance would stall every publish to the exchange.
+   */
+  broadcastQueueArguments(maxLength: number, maxLengthBytes: number): Record<string, unknown> {
+    return {
+      'x-queue-type': 'classic',
+      'x-max-length': maxLength,
+      'x-max-length-bytes': maxLengthBytes,
+      'x-overflow': 'drop-head',
+    };
   }
 
   /** Arguments of a subscription's quorum queue. Queue arguments are fixed: every instance must declare the same. */
