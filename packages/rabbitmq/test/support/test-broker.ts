@@ -1,6 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { type Channel, connect } from 'amqplib';
-import { RabbitMqTransport, RabbitMqTransportOptions } from '@smart-message/rabbitmq';
+import {
+  RabbitMqBroadcastTransport,
+  RabbitMqBroadcastTransportOptions,
+  RabbitMqTransport,
+  RabbitMqTransportOptions,
+} from '@smart-message/rabbitmq';
 
 import { TEST_RABBITMQ_URL } from './test-url';
 
@@ -35,6 +40,22 @@ export class TestTopology {
       return subscribe(messageClass, handler, subscribeOptions);
     };
     return transport;
+  }
+
+  /** A queue declared outside these transports (e.g. by a consumer process) that cleanup deletes too. */
+  track(queue: string): void {
+    this.queues.add(queue);
+  }
+
+  /** A broadcast transport on this file's exchange; its exclusive queues go with its connection. */
+  broadcast(options: RabbitMqBroadcastTransportOptions = {}): RabbitMqBroadcastTransport {
+    return new RabbitMqBroadcastTransport({
+      url: TEST_RABBITMQ_URL,
+      prefix: this.prefix,
+      logger: silentLogger,
+      reconnect: { baseMs: 20, maxMs: 200 },
+      ...options,
+    });
   }
 
   async cleanup(): Promise<void> {
