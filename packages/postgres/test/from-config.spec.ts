@@ -11,7 +11,7 @@ import { dropSchema, randomSchema, TEST_DATABASE_URL } from './support/test-data
 const REDIS_URL = process.env.SMART_MESSAGE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const silent = { log: () => undefined, warn: () => undefined, error: () => undefined };
 const { PostgresTransport } = postgres;
-const { RabbitMqTransport } = rabbitmq;
+const { RabbitMqBroadcastTransport, RabbitMqTransport } = rabbitmq;
 const { RedisPubSubTransport, RedisStreamsTransport } = redis;
 // The packages as jest maps them to their sources; an application's loader is Node's require (the nestjs
 // package's from-config spec runs that one on the build).
@@ -44,6 +44,7 @@ describe('fromConfig with the real transport packages', () => {
           `events=${REDIS_URL.replace('redis:', 'redis+streams:')}?prefix=${prefix}&blockMs=100`,
           `live=${REDIS_URL}?prefix=${prefix}`,
           'rabbit=amqp://guest:guest@127.0.0.1:5672?prefix=sm-config',
+          'radio=amqp+broadcast://guest:guest@127.0.0.1:5672?prefix=sm-config&maxQueuedMessages=100',
         ].join(','),
       },
       { load },
@@ -53,6 +54,7 @@ describe('fromConfig with the real transport packages', () => {
     expect(transports.events).toBeInstanceOf(RedisStreamsTransport);
     expect(transports.live).toBeInstanceOf(RedisPubSubTransport);
     expect(transports.rabbit).toBeInstanceOf(RabbitMqTransport);
+    expect(transports.radio).toBeInstanceOf(RabbitMqBroadcastTransport);
     await Promise.all(Object.values(transports).map((transport: Transport) => transport.close()));
   });
 

@@ -29,10 +29,19 @@ const REDIS_COMMON = {
   maxFrameBytes: 'number',
 } as const;
 
+const RABBITMQ_COMMON = {
+  prefix: 'string',
+  connectTimeoutMs: 'number',
+  publishTimeoutMs: 'number',
+  maxBufferedPublishes: 'number',
+  maxFrameBytes: 'number',
+} as const;
+
 /**
  * The schemes, each loaded only when a configuration uses it. `redis://` is pub/sub, as the
  * original SmartMessage's Redis transport is (and Ruby services on the same channels interoperate);
- * `redis+streams://` is the durable Streams transport.
+ * `redis+streams://` is the durable Streams transport. Likewise `amqp://` is the durable RabbitMQ
+ * transport and `amqp+broadcast://` its at-most-once broadcast twin.
  */
 export const TRANSPORT_SCHEMES: readonly TransportScheme[] = [
   {
@@ -94,14 +103,16 @@ export const TRANSPORT_SCHEMES: readonly TransportScheme[] = [
     exportName: 'RabbitMqTransport',
     install: 'pnpm add @smart-message/rabbitmq amqplib',
     urlOption: 'url',
-    options: {
-      prefix: 'string',
-      connectTimeoutMs: 'number',
-      publishTimeoutMs: 'number',
-      maxBufferedPublishes: 'number',
-      maxDeliveries: 'number',
-      maxFrameBytes: 'number',
-    },
+    options: { ...RABBITMQ_COMMON, maxDeliveries: 'number' },
+  })),
+  // A scheme of its own, as redis+streams: is: another class with other guarantees, not a tweak of amqp:.
+  ...['amqp+broadcast:', 'amqps+broadcast:'].map((scheme): TransportScheme => ({
+    scheme,
+    packageName: '@smart-message/rabbitmq',
+    exportName: 'RabbitMqBroadcastTransport',
+    install: 'pnpm add @smart-message/rabbitmq amqplib',
+    urlOption: 'url',
+    options: { ...RABBITMQ_COMMON, maxQueuedMessages: 'number', maxQueuedBytes: 'number' },
   })),
   {
     scheme: 'nats:',
