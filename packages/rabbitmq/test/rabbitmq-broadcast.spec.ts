@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { ConfirmChannel } from 'amqplib';
+import type { Channel, ConfirmChannel, Message } from 'amqplib';
 import { DeliveryInfo } from '@smart-message/nestjs';
 import { FrameRejection } from '@smart-message/nestjs/transport-kit';
 import { RabbitMqBroadcastTransport } from '@smart-message/rabbitmq';
@@ -147,6 +147,34 @@ describe('RabbitMqBroadcastTransport', () => {
     await created.publish(envelopeOf(messageClass, 51));
     await waitFor(() => received.includes(51), 'the last message', wait);
     expect(received.sort((a, b) => a - b)).toEqual(Array.from({ length: 52 }, (_, index) => index));
+  });
+
+  it('declares a new queue when the broker closed the consumer channel (unknown delivery tag); the old queue goes with its consumer', async () => {
+    const messageClass = className('ChannelError');
+    const created = broadcast();
+    const received: number[] = [];
+    await created.subscribe(messageClass, async (envelope) => void received.push(sequenceOf(envelope)), {
+      concurrency: 1,
+      group,
+    });
+    const before = queueOf(created);
+    // A double ack's effect, through the private API (the test hook): 406 PRECONDITION_FAILED closes the channel.
+    const consumers = (created as unknown as { consumers: Set<{ channel?: Channel }> }).consumers;
+    [...consumers][0].channel?.ack({ fields: { deliveryTag: 999 } } as unknown as Message);
+
+    await waitFor(
+      () => created.status().subscriptions[0]?.restores === 1 && created.status().subscriptions[0]?.consuming,
+      'the consumer to be restored',
+      wait,
+    );
+    expect(queueOf(created)).not.toBe(before);
+    // Auto-delete: the old queue went when its only consumer's channel closed, the connection stayed.
+    expect(await exists(before)).toBe(false);
+    expect(created.status().consumer.reconnects).toBe(0);
+    expect(await consumersOf(created)).toBe(1);
+    for (let sequence = 0; sequence < 5; sequence++) await created.publish(envelopeOf(messageClass, sequence));
+    await waitFor(() => received.length === 5, 'five messages after the restore', wait);
+    expect(received).toEqual([0, 1, 2, 3, 4]);
   });
 
   it('bounds what a slow handler leaves queued: past maxQueuedMessages the oldest go, publishers are not slowed, health warns', async () => {
