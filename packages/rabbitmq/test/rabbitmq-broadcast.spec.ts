@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Channel, ConfirmChannel, Message } from 'amqplib';
-import { DeliveryInfo } from '@smart-message/nestjs';
-import { FrameRejection } from '@smart-message/nestjs/transport-kit';
+import { DeliveryInfo, FrameRejection } from '@smart-message/nestjs/transport-kit';
 import { RabbitMqBroadcastTransport } from '@smart-message/rabbitmq';
 import { waitFor } from '@smart-message/testing';
 import { envelopeOf, sequenceOf } from './support/envelopes';

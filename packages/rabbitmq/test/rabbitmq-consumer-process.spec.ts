@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { DeliveryInfo } from '@smart-message/nestjs';
+import type { DeliveryInfo } from '@smart-message/nestjs/transport-kit';
 import { RabbitMqTransport } from '@smart-message/rabbitmq';
 import { waitFor } from '@smart-message/testing';
 import { ConsumerProcess } from './support/consumer-process';
