@@ -5,8 +5,6 @@ import { RabbitMqTransportOptions } from './interfaces/rabbitmq-transport-option
 import { RabbitMqTransportBase } from './rabbitmq-transport-base';
 import { Topology } from './topology/topology';
 
-export type { RabbitMqStatus } from './rabbitmq-transport-base';
-
 /**
  * Durable transport on RabbitMQ: one topic exchange, and one quorum queue per subscribing
  * service (the module's `entity`) and message class, bound with the class as routing key, so
