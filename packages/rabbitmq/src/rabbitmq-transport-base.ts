@@ -250,9 +250,7 @@ export abstract class RabbitMqTransportBase implements Transport {
   }
 
   protected positiveInteger(value: number, name: string): number {
-    if (!Number.isInteger(value) || value < 1)
-      throw new InvalidOptionError(this.className, name, value, 'a positive integer');
-    return value;
+    return positiveInteger(this.className, value, name);
   }
 
   private async connect(): Promise<void> {
@@ -267,4 +265,10 @@ export abstract class RabbitMqTransportBase implements Transport {
       throw error;
     }
   }
+}
+
+/** An option that must be a positive integer, or `InvalidOptionError` naming the class and option. */
+export function positiveInteger(className: string, value: number, name: string): number {
+  if (!Number.isInteger(value) || value < 1) throw new InvalidOptionError(className, name, value, 'a positive integer');
+  return value;
 }

@@ -1,8 +1,7 @@
 import type { Options } from 'amqplib';
-import { InvalidOptionError } from '@smart-message/nestjs';
 import { EnvelopeHandler, TransportSubscribeOptions, TransportSubscription } from '@smart-message/nestjs/transport-kit';
 import { RabbitMqTransportOptions } from './interfaces/rabbitmq-transport-options.interface';
-import { RabbitMqTransportBase } from './rabbitmq-transport-base';
+import { positiveInteger, RabbitMqTransportBase } from './rabbitmq-transport-base';
 import { Topology } from './topology/topology';
 
 /**
@@ -24,7 +23,7 @@ export class RabbitMqTransport extends RabbitMqTransportBase {
       (prefix) =>
         new Topology(
           prefix,
-          positiveInteger(options.maxDeliveries ?? 5, 'maxDeliveries'),
+          positiveInteger('RabbitMqTransport', options.maxDeliveries ?? 5, 'maxDeliveries'),
           options.singleActiveConsumerForConcurrencyOne ?? true,
         ),
     );
@@ -80,10 +79,4 @@ export class RabbitMqTransport extends RabbitMqTransportBase {
   protected publishProperties(): Options.Publish {
     return { persistent: true };
   }
-}
-
-function positiveInteger(value: number, name: string): number {
-  if (!Number.isInteger(value) || value < 1)
-    throw new InvalidOptionError('RabbitMqTransport', name, value, 'a positive integer');
-  return value;
 }
