@@ -46,7 +46,7 @@ function sampleValue(exposition: string, series: string): number {
 }
 
 describe('sample app: each service in its own process over RabbitMQ', () => {
-  // The exchange of this run; Redis (broadcasts, dead letters) gets the same name with ":".
+  // The exchange of this run; Redis (dead letters) gets the same name with ":".
   const exchange = `smtest-sample-${randomBytes(4).toString('hex')}`;
   const prefix = `${exchange}:`;
   const env = { SMART_MESSAGE_TRANSPORT: 'rabbitmq', SMART_MESSAGE_PREFIX: prefix, RABBITMQ_URL: TEST_RABBITMQ_URL };
@@ -84,7 +84,7 @@ describe('sample app: each service in its own process over RabbitMQ', () => {
 
   itRunsTheShopAcrossProcesses(started);
 
-  it('every process reports its RabbitMQ queues, consumed, and its Redis pub/sub in GET /health', async () => {
+  it('every process reports its RabbitMQ queues, consumed, and its broadcast queues in GET /health', async () => {
     for (const child of started().processes) {
       const response = await child.getResponse<HealthBody>('/health');
       const { durable, broadcast } = response.body.details.transports.transports;
@@ -95,7 +95,7 @@ describe('sample app: each service in its own process over RabbitMQ', () => {
         status: response.status,
         durable: durable.kind,
         broadcast: broadcast.kind,
-      }).toEqual({ process: child.name, status: 200, durable: 'rabbitmq', broadcast: 'redis-pubsub' });
+      }).toEqual({ process: child.name, status: 200, durable: 'rabbitmq', broadcast: 'rabbitmq-broadcast' });
       expect(durable.subscriptions?.map(({ queue, consuming }) => ({ queue, consuming }))).toEqual(
         expect.arrayContaining(
           DURABLE_CLASSES[service].map((messageClass) => ({

@@ -23,7 +23,7 @@ describe('the sample messaging modes (SMART_MESSAGE_TRANSPORT)', () => {
       { SMART_MESSAGE_TRANSPORT: 'postgres', DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/shop' },
       { durable: 'redis-streams', broadcast: 'redis-pubsub' },
     ],
-    [{ SMART_MESSAGE_TRANSPORT: 'rabbitmq' }, { durable: 'rabbitmq', broadcast: 'redis-pubsub' }],
+    [{ SMART_MESSAGE_TRANSPORT: 'rabbitmq' }, { durable: 'rabbitmq', broadcast: 'rabbitmq-broadcast' }],
   ])('%j gives the transports %j', async (env, kinds) => {
     expect(await kindsOf(env)).toEqual(kinds);
   });

@@ -1,5 +1,9 @@
-import { RabbitMqInvalidNameError, RabbitMqTransport, Topology } from '@smart-message/rabbitmq';
-import { RedisPubSubTransport } from '@smart-message/redis';
+import {
+  RabbitMqBroadcastTransport,
+  RabbitMqInvalidNameError,
+  RabbitMqTransport,
+  Topology,
+} from '@smart-message/rabbitmq';
 import { MessagingConfigError } from '../messaging-config.error';
 import { BROADCAST_TRANSPORT, DURABLE_TRANSPORT } from '../transport-names';
 import { MessagingMode, readRedisSettings } from './messaging-mode';
@@ -30,7 +34,8 @@ export function exchangeOf(prefix: string): string {
 /**
  * `SMART_MESSAGE_TRANSPORT=rabbitmq`: the durable classes on RabbitMQ quorum queues
  * (`RABBITMQ_URL`, exchange `<SMART_MESSAGE_PREFIX without ":">`), broadcasts and replies on
- * Redis pub/sub (`REDIS_URL`, `SMART_MESSAGE_PREFIX`), where the dead letters are kept too.
+ * per-instance exclusive queues bound to the same exchange; the dead letters are kept in Redis
+ * (`REDIS_URL`, `SMART_MESSAGE_PREFIX`).
  */
 export const rabbitMqMode: MessagingMode = {
   name: 'rabbitmq',
@@ -43,10 +48,8 @@ export const rabbitMqMode: MessagingMode = {
       redis,
       transports: () => ({
         [DURABLE_TRANSPORT]: new RabbitMqTransport({ url, prefix: exchange, connectionName: 'sample-shop' }),
-        // RabbitMQ has no broadcast transport yet (per-instance exclusive queues): replies must reach
-        // the very instance that waits, so they go over Redis pub/sub as in redis mode. This line is
-        // the one to change when that transport exists; Redis then only keeps the dead letters.
-        [BROADCAST_TRANSPORT]: new RedisPubSubTransport({ url: redis.url, prefix: redis.prefix }),
+        // Replies must reach the very instance that waits: a queue of each instance's own, at most once.
+        [BROADCAST_TRANSPORT]: new RabbitMqBroadcastTransport({ url, prefix: exchange, connectionName: 'sample-shop' }),
       }),
     };
   },
