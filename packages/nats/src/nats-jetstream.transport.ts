@@ -295,7 +295,7 @@ export class NatsJetStreamTransport implements Transport {
       const consumers = [...this.consumers];
       this.consumers.clear();
       await Promise.all(consumers.map((consumer) => consumer.stop()));
-      if (this.connection.isReady())
+      if (this.connection.isConnected())
         await withTimeout(this.connection.client.flush(), 2000, 'flush').catch(() => undefined);
       await this.connection.close();
     })();

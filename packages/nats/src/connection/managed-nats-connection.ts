@@ -22,7 +22,7 @@ export interface ManagedNatsConnectionOptions {
  * The one NATS connection of a transport. The client reconnects by itself (forever, with the
  * options given); this class opens it within a deadline with a coded error, and follows the
  * client's status events, because the client keeps no synchronous "connected" flag and a core
- * publish made while it is away is dropped without an error: publishers ask `isReady()` first.
+ * publish made while it is away is dropped without an error: publishers ask `isConnected()` first.
  */
 export class ManagedNatsConnection implements GatedConnection {
   state: NatsConnectionState = 'idle';
@@ -72,8 +72,18 @@ export class ManagedNatsConnection implements GatedConnection {
     }
   }
 
-  isReady(): boolean {
+  /** Whether the client is connected now (what health and core publishes ask). */
+  isConnected(): boolean {
     return this.state === 'connected';
+  }
+
+  /**
+   * For the `ReconnectGate`: connected, or closed for good. A closed connection has nothing to
+   * wait for: a command sent now fails at once with the client's "closed" error, which is not
+   * retried, instead of waiting out `publishTimeoutMs` (and keeping a timer alive) after close.
+   */
+  isReady(): boolean {
+    return this.state === 'connected' || this.state === 'closed';
   }
 
   onceReady(listener: () => void): void {
@@ -103,8 +113,8 @@ export class ManagedNatsConnection implements GatedConnection {
    */
   async close(): Promise<void> {
     this.state = 'closed';
-    this.readyWaiters = [];
     this.reconnectedListeners.clear();
+    this.flushWaiters();
     const nc = this.nc;
     if (!nc || nc.isClosed()) return;
     let timer: NodeJS.Timeout | undefined;
@@ -128,6 +138,7 @@ export class ManagedNatsConnection implements GatedConnection {
       if (error) this.lastError = (error as Error).message;
       if (this.state !== 'closed') {
         this.state = 'closed';
+        this.flushWaiters();
         this.logger.error(
           `NATS connection to ${this.endpoint.host}:${this.endpoint.port} closed for good` +
             (this.lastError ? ` (${this.lastError})` : '') +

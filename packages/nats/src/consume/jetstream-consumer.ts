@@ -86,6 +86,9 @@ export class JetStreamConsumer {
   private lastError?: string;
   /** Envelopes whose handlers started: one that failed without starting was abandoned, not failed. */
   private readonly started = new WeakSet<Envelope>();
+  /** Messages taken and not yet settled: waiting behind the handlers or being handled. */
+  private readonly held = new Set<JsMsg>();
+  private progressTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly deps: JetStreamConsumerDeps,
@@ -111,6 +114,15 @@ export class JetStreamConsumer {
       this.stopped = true;
       throw error;
     }
+    // The client pulls again as messages arrive, not as handlers finish, so an instance may hold
+    // more than it runs (up to the consumer's max_ack_pending). Telling the server every half
+    // ack_wait that each held message is in progress keeps it from redelivering one that only
+    // waits here, or whose handler runs long, to another instance.
+    const every = Math.max(100, Math.floor(this.deps.settings.ackWaitMs / 2));
+    this.progressTimer = setInterval(() => {
+      for (const message of this.held) message.working();
+    }, every);
+    this.progressTimer.unref();
   }
 
   status(): JetStreamConsumerStatus {
@@ -135,7 +147,10 @@ export class JetStreamConsumer {
     this.messages = undefined;
     if (messages) await bounded(messages.close());
     await this.restoring;
+    // Taken but not started: given back now (nak), for another instance, instead of run here.
+    this.queue.abandonWaiting(false);
     await this.queue.idle();
+    clearInterval(this.progressTimer);
   }
 
   /** Gives up deliveries not started: they are given back to the server (`nak`) for another instance. */
@@ -273,9 +288,14 @@ export class JetStreamConsumer {
       void this.setAside(message, { reason: 'poison', error, attempt, frame: data, receivedBytes: data.length });
       return;
     }
+    this.held.add(message);
     this.queue.push(envelope, { attempt, redelivers: true }).then(
-      () => message.ack(),
+      () => {
+        this.held.delete(message);
+        message.ack();
+      },
       (error: unknown) => {
+        this.held.delete(message);
         if (!this.started.has(envelope)) {
           message.nak(); // abandoned before it ran: for another instance, at once
           return;

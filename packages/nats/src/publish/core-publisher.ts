@@ -31,7 +31,9 @@ export class CorePublisher {
   async publish(subject: string, frame: Uint8Array): Promise<void> {
     const deadline = Date.now() + this.timeoutMs;
     // The gate only waits here: the send below happens once, outside its retries.
-    while (!this.connection.isReady()) {
+    while (!this.connection.isConnected()) {
+      if (this.connection.state === 'closed')
+        throw new NatsUnavailableError(this.timeoutMs, { cause: new Error('the NATS connection is closed') });
       if (Date.now() >= deadline) throw new NatsUnavailableError(this.timeoutMs);
       await this.gate.run(() => Promise.resolve());
     }
