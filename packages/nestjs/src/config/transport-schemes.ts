@@ -29,6 +29,15 @@ const REDIS_COMMON = {
   maxFrameBytes: 'number',
 } as const;
 
+const NATS_COMMON = {
+  prefix: 'string',
+  connectTimeoutMs: 'number',
+  publishTimeoutMs: 'number',
+  maxBufferedPublishes: 'number',
+  maxFrameBytes: 'number',
+  connectionName: 'string',
+} as const;
+
 /**
  * The schemes, each loaded only when a configuration uses it. `redis://` is pub/sub, as the
  * original SmartMessage's Redis transport is (and Ruby services on the same channels interoperate);
@@ -107,8 +116,25 @@ export const TRANSPORT_SCHEMES: readonly TransportScheme[] = [
     scheme: 'nats:',
     packageName: '@smart-message/nats',
     exportName: 'NatsJetStreamTransport',
-    install: 'pnpm add @smart-message/nats',
+    install: 'pnpm add @smart-message/nats @nats-io/transport-node @nats-io/jetstream',
     urlOption: 'url',
-    options: { prefix: 'string', maxDeliveries: 'number', publishTimeoutMs: 'number', maxFrameBytes: 'number' },
+    options: {
+      ...NATS_COMMON,
+      maxDeliveries: 'number',
+      ackWaitMs: 'number',
+      maxAckPending: 'number',
+      startFrom: 'string',
+      onConsumerDrift: 'string',
+      pullExpiresMs: 'number',
+    },
+  },
+  {
+    // Core NATS: at-most-once broadcast (every instance gets every message), like `redis://`.
+    scheme: 'nats+core:',
+    packageName: '@smart-message/nats',
+    exportName: 'NatsTransport',
+    install: 'pnpm add @smart-message/nats @nats-io/transport-node @nats-io/jetstream',
+    urlOption: 'url',
+    options: { ...NATS_COMMON, maxQueuedDeliveries: 'number' },
   },
 ];
