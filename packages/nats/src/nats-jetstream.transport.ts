@@ -105,7 +105,12 @@ export class NatsJetStreamTransport implements Transport {
       throw new InvalidOptionError('NatsJetStreamTransport', 'startFrom', this.startFrom, "'new' or 'all'");
     this.onDrift = options.onConsumerDrift ?? 'fail';
     if (!['fail', 'warn', 'update'].includes(this.onDrift))
-      throw new InvalidOptionError('NatsJetStreamTransport', 'onConsumerDrift', this.onDrift, "'fail', 'warn' or 'update'");
+      throw new InvalidOptionError(
+        'NatsJetStreamTransport',
+        'onConsumerDrift',
+        this.onDrift,
+        "'fail', 'warn' or 'update'",
+      );
     this.redelivery = {
       baseMs: options.redelivery?.baseMs ?? 200,
       maxMs: options.redelivery?.maxMs ?? 10_000,
@@ -250,7 +255,8 @@ export class NatsJetStreamTransport implements Transport {
     const problems: string[] = [];
     if (status.connection !== 'connected') problems.push(`connection ${status.connection}`);
     for (const subscription of status.subscriptions)
-      if (!subscription.consuming) problems.push(`consumer ${subscription.consumer} of ${subscription.stream} is not pulling`);
+      if (!subscription.consuming)
+        problems.push(`consumer ${subscription.consumer} of ${subscription.stream} is not pulling`);
     const backlogs: QueueBacklog[] = [];
     if (status.connection === 'connected') {
       try {
@@ -310,7 +316,9 @@ export class NatsJetStreamTransport implements Transport {
       this.js = jetstream(nc, { timeout: this.connectTimeoutMs });
     } catch (cause) {
       await this.connection.close();
-      const failure = /not enabled|503|no responders/i.test(String((cause as Error).message)) ? 'no-jetstream' : 'unreachable';
+      const failure = /not enabled|503|no responders/i.test(String((cause as Error).message))
+        ? 'no-jetstream'
+        : 'unreachable';
       throw new NatsConnectionError({ host, port }, failure, 'checking JetStream', this.connectTimeoutMs, { cause });
     }
   }

@@ -277,7 +277,10 @@ describe('NatsJetStreamTransport faults', () => {
       await waitFor(() => child.events.some((event) => event.event === 'subscribed'), 'the child to subscribe', 45_000);
       const publisher = track(streams.jetStream({ ackWaitMs: 1000 }));
       for (let sequence = 0; sequence < 5; sequence++) await publisher.publish(envelopeOf(messageClass, sequence));
-      await waitFor(() => child.events.filter((event) => event.event === 'received').length === 5, 'the child to take all 5');
+      await waitFor(
+        () => child.events.filter((event) => event.event === 'received').length === 5,
+        'the child to take all 5',
+      );
       child.process.kill('SIGKILL');
       await new Promise((resolve) => child.process.once('exit', resolve));
 
@@ -353,7 +356,13 @@ interface ChildHandle {
 function spawnChild(env: Record<string, string>): ChildHandle {
   const child = spawn(
     process.execPath,
-    ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', join(__dirname, 'fixtures/child-consumer.ts')],
+    [
+      '-r',
+      'ts-node/register/transpile-only',
+      '-r',
+      'tsconfig-paths/register',
+      join(__dirname, 'fixtures/child-consumer.ts'),
+    ],
     {
       cwd: ROOT,
       env: { ...process.env, TS_NODE_PROJECT: join(ROOT, 'tsconfig.json'), TS_NODE_SWC: 'true', ...env },

@@ -44,7 +44,10 @@ describe('fromConfig with @smart-message/nats', () => {
     const bus = new MessageBus({
       entity: 'configured',
       logger: silentLogger,
-      transports: fromConfig({ transports: { main: `${TEST_NATS_URL.replace('nats:', scheme)}?prefix=${prefix}` } }, { load }),
+      transports: fromConfig(
+        { transports: { main: `${TEST_NATS_URL.replace('nats:', scheme)}?prefix=${prefix}` } },
+        { load },
+      ),
     });
     const received: number[] = [];
     await bus.subscribe(NatsConfiguredOrder, (message) => void received.push(message.orderNo));

@@ -2,7 +2,8 @@ import { NatsConnectionFailure } from '../errors/nats-connection.error';
 
 /** Names a failed connect from the socket's error code or the client's message; duck-typed across error classes. */
 export function classifyConnectionFailure(error: unknown): NatsConnectionFailure {
-  const described = error as { code?: unknown; message?: unknown; name?: unknown; cause?: { code?: unknown } } | undefined;
+  const described = error as
+    { code?: unknown; message?: unknown; name?: unknown; cause?: { code?: unknown } } | undefined;
   const code = described?.code ?? described?.cause?.code;
   const message = String(described?.message ?? '');
   switch (code) {

@@ -12,7 +12,10 @@ export function parseNatsUrl(url: string): NatsEndpoint {
   const servers: string[] = [];
   let user: string | undefined;
   let pass: string | undefined;
-  for (const part of url.split(',').map((item) => item.trim()).filter(Boolean)) {
+  for (const part of url
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean)) {
     const parsed = new URL(part.includes('://') ? part : `nats://${part}`);
     if (parsed.username && user === undefined) {
       user = decodeURIComponent(parsed.username);
@@ -22,5 +25,11 @@ export function parseNatsUrl(url: string): NatsEndpoint {
   }
   if (servers.length === 0) throw new TypeError(`no NATS server in ${JSON.stringify(url)}`);
   const [host, port] = servers[0].split(/:(?=\d+$)/);
-  return { servers, host, port: Number(port), ...(user !== undefined ? { user } : {}), ...(pass !== undefined ? { pass } : {}) };
+  return {
+    servers,
+    host,
+    port: Number(port),
+    ...(user !== undefined ? { user } : {}),
+    ...(pass !== undefined ? { pass } : {}),
+  };
 }

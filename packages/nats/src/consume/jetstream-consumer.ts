@@ -305,7 +305,13 @@ export class JetStreamConsumer {
           return;
         }
         this.options.onReject?.({ reason: 'poison', envelope, attempt, error: error as Error });
-        void this.setAside(message, { reason: 'poison', error: error as Error, attempt, frame: data, receivedBytes: data.length });
+        void this.setAside(message, {
+          reason: 'poison',
+          error: error as Error,
+          attempt,
+          frame: data,
+          receivedBytes: data.length,
+        });
       },
     );
   }

@@ -8,10 +8,12 @@ const FIXES: Record<NatsConnectionFailure, string> = {
   refused: 'nothing listens there: start nats-server, or point `url` at the host and port it listens on',
   'unknown-host': 'the host name does not resolve: check the host in `url`',
   auth: 'the server refused the credentials: check the user and password (or token) in `url`',
-  timeout: 'NATS did not answer in time: check that host and port are reachable from this machine, or raise `connectTimeoutMs`',
+  timeout:
+    'NATS did not answer in time: check that host and port are reachable from this machine, or raise `connectTimeoutMs`',
   'no-jetstream':
     'the server runs without JetStream: start it with `-js` (and a store directory, `-sd`), or use NatsTransport for at-most-once broadcast',
-  unreachable: 'check that the host and port are reachable from this machine and that a NATS server accepts clients there',
+  unreachable:
+    'check that the host and port are reachable from this machine and that a NATS server accepts clients there',
 };
 
 /**

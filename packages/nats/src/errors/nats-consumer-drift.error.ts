@@ -25,11 +25,15 @@ export class NatsConsumerDriftError extends SmartMessageError {
     /** Whether `onConsumerDrift: 'update'` can apply the settings (false when one is not editable). */
     readonly updatable: boolean,
   ) {
-    const fields = drift.map(({ field, wanted, actual }) => `${field} ${actual} on the server, ${wanted} here`).join('; ');
+    const fields = drift
+      .map(({ field, wanted, actual }) => `${field} ${actual} on the server, ${wanted} here`)
+      .join('; ');
     const fix = updatable
       ? 'give every instance of the service the same options (maxDeliveries, ackWaitMs, maxAckPending, concurrency), ' +
         "or start one instance with `onConsumerDrift: 'update'` to apply these settings to the shared consumer"
       : `a setting that cannot be edited differs: delete the consumer once it is drained (nats consumer rm ${stream} ${consumer}) or use another group`;
-    super(`The durable NATS consumer ${consumer} of stream ${stream} differs from this instance's settings (${fields}): ${fix}`);
+    super(
+      `The durable NATS consumer ${consumer} of stream ${stream} differs from this instance's settings (${fields}): ${fix}`,
+    );
   }
 }

@@ -12,7 +12,10 @@ export function describeConsumer(group: string, messageClass: string): string {
  * waiting out their delay included) what is being handled. JetStream does not tell how old the
  * oldest pending message is, so `oldestDueAgeMs` is 0.
  */
-export function backlogOf(info: ConsumerInfo, fallback?: { group: string; messageClass: string }): QueueBacklog | undefined {
+export function backlogOf(
+  info: ConsumerInfo,
+  fallback?: { group: string; messageClass: string },
+): QueueBacklog | undefined {
   const named = parseDescription(info.config.description) ?? fallback;
   if (!named) return undefined;
   return {
@@ -26,7 +29,11 @@ export function backlogOf(info: ConsumerInfo, fallback?: { group: string; messag
 }
 
 /** Every consumer of every stream whose name starts with `streamPrefix_` (the dead letter stream aside). */
-export async function allBacklogs(jsm: JetStreamManager, streamPrefix: string, deadLetterStream: string): Promise<QueueBacklog[]> {
+export async function allBacklogs(
+  jsm: JetStreamManager,
+  streamPrefix: string,
+  deadLetterStream: string,
+): Promise<QueueBacklog[]> {
   const backlogs: QueueBacklog[] = [];
   for await (const stream of jsm.streams.list()) {
     const name = stream.config.name;

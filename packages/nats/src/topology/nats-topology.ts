@@ -58,7 +58,11 @@ function checkSubjectTokens(name: string, nameKind: 'message class' | 'group'): 
   if (TOKEN_FORBIDDEN.test(name))
     throw new NatsInvalidNameError(nameKind, name, '`*` and `>` are subject wildcards and whitespace ends a subject');
   if (name.split('.').some((token) => token.length === 0))
-    throw new NatsInvalidNameError(nameKind, name, 'a subject token would be empty (`..`, or a leading or trailing `.`)');
+    throw new NatsInvalidNameError(
+      nameKind,
+      name,
+      'a subject token would be empty (`..`, or a leading or trailing `.`)',
+    );
 }
 
 function safeName(raw: string): string {

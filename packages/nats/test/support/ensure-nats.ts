@@ -22,7 +22,9 @@ export default async function ensureNats(): Promise<void> {
     if (await answers()) return;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  throw new Error('nats-server was started but 127.0.0.1:4222 does not answer JetStream requests: is it running with -js?');
+  throw new Error(
+    'nats-server was started but 127.0.0.1:4222 does not answer JetStream requests: is it running with -js?',
+  );
 }
 
 async function answers(): Promise<boolean> {

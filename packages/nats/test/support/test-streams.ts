@@ -2,7 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { JetStreamManager } from '@nats-io/jetstream';
-import { NatsJetStreamTransport, NatsJetStreamTransportOptions, NatsTransport, NatsTransportOptions } from '@smart-message/nats';
+import {
+  NatsJetStreamTransport,
+  NatsJetStreamTransportOptions,
+  NatsTransport,
+  NatsTransportOptions,
+} from '@smart-message/nats';
 import { TEST_NATS_URL } from './test-url';
 
 export { TEST_NATS_URL };
@@ -32,13 +37,20 @@ export class TestStreams {
   }
 
   core(options: NatsTransportOptions = {}): NatsTransport {
-    return new NatsTransport({ url: this.url, prefix: this.prefix, logger: silentLogger, reconnect: { waitMs: 50 }, ...options });
+    return new NatsTransport({
+      url: this.url,
+      prefix: this.prefix,
+      logger: silentLogger,
+      reconnect: { waitMs: 50 },
+      ...options,
+    });
   }
 
   async cleanup(url = this.url): Promise<void> {
     await withManager(url, async (jsm) => {
       for await (const stream of jsm.streams.list()) {
-        if (stream.config.name.startsWith(`${this.prefix.toUpperCase()}_`)) await jsm.streams.delete(stream.config.name);
+        if (stream.config.name.startsWith(`${this.prefix.toUpperCase()}_`))
+          await jsm.streams.delete(stream.config.name);
       }
     });
   }

@@ -58,10 +58,9 @@ describe('fromConfig', () => {
     // once the package exists, which an application's own process would not.
     const env = { ...process.env };
     delete env.NODE_PATH;
-    const out = JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: empty, env, encoding: 'utf8' })) as Record<
-      string,
-      string
-    >;
+    const out = JSON.parse(
+      execFileSync(process.execPath, ['-e', script], { cwd: empty, env, encoding: 'utf8' }),
+    ) as Record<string, string>;
     expect(out).toMatchObject({
       name: 'TransportPackageMissingError',
       code: 'SM_TRANSPORT_PACKAGE_MISSING',
