@@ -229,7 +229,8 @@ describe('NatsJetStreamTransport faults', () => {
 
   it('on close with work in flight, acknowledges what was handled and leaves the rest for another instance', async () => {
     const messageClass = className('Close');
-    const transport = streams.jetStream();
+    // Messages on their way when the pull closes come again after ack_wait: short, so the test is quick.
+    const transport = streams.jetStream({ ackWaitMs: 2000 });
     const started: number[] = [];
     const release: (() => void)[] = [];
     await transport.subscribe(
@@ -250,7 +251,7 @@ describe('NatsJetStreamTransport faults', () => {
     await closing;
     expect(started).toHaveLength(2);
 
-    const next = track(streams.jetStream());
+    const next = track(streams.jetStream({ ackWaitMs: 2000 }));
     const handled: number[] = [];
     await next.subscribe(messageClass, async (envelope) => void handled.push(sequenceOf(envelope)), {
       concurrency: 2,
