@@ -227,6 +227,36 @@ describe('NatsJetStreamTransport faults', () => {
     expect((await withManager(server.url, (jsm) => jsm.consumers.info(stream, consumer))).config.max_deliver).toBe(4);
   });
 
+  it('reports a backlog above the health limits, from the consumer on the server', async () => {
+    const messageClass = className('Backlog');
+    const transport = track(streams.jetStream());
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await transport.subscribe(messageClass, () => held, { concurrency: 1, group: 'backlog' });
+    for (let sequence = 0; sequence < 5; sequence++) await transport.publish(envelopeOf(messageClass, sequence));
+    let problems: string[] = [];
+    await waitFor(async () => {
+      const health = await transport.health(2000, { maxLag: 2, maxPending: 0 });
+      problems = health.details.problems as string[];
+      return !health.up && problems.length === 2;
+    }, 'the backlog problems');
+    expect(problems).toEqual([
+      `${messageClass} (backlog): lag 4 above 2`,
+      `${messageClass} (backlog): 1 pending above 0`,
+    ]);
+    const backlog = await transport.backlog(2000);
+    expect(backlog).toContainEqual({
+      group: 'backlog',
+      messageClass,
+      ready: 4,
+      delayed: 0,
+      leased: 1,
+      oldestDueAgeMs: 0,
+    });
+    release();
+    await waitFor(async () => (await transport.health(2000, { maxLag: 2, maxPending: 0 })).up, 'the backlog to drain');
+  });
+
   it('on close with work in flight, acknowledges what was handled and leaves the rest for another instance', async () => {
     const messageClass = className('Close');
     // Messages on their way when the pull closes come again after ack_wait: short, so the test is quick.
