@@ -46,6 +46,9 @@ const needsPostgres: Config = { globalSetup: join(__dirname, 'packages/postgres/
 // Suites that talk to RabbitMQ start the machine's node when nothing listens on 5672 (see ensure-rabbitmq.ts).
 const needsRabbitMq: Config = { globalSetup: join(__dirname, 'packages/rabbitmq/test/support/ensure-rabbitmq.ts') };
 
+// Suites that talk to NATS start a server with JetStream when nothing listens on 4222 (see ensure-nats.ts).
+const needsNats: Config = { globalSetup: join(__dirname, 'packages/nats/test/support/ensure-nats.ts') };
+
 // The Redis package supports ioredis 5 and 6 (peer `^5.4 || ^6`), and the two differ in reply
 // shapes: its suites run once more with `ioredis` (and `ioredis/…`) resolved to the `ioredis-6`
 // alias. ioredis-version.spec.ts proves which one each project loaded.
@@ -81,6 +84,7 @@ const config: Config = {
     }),
     project('postgres-typeorm03', 'packages/postgres', ['<rootDir>/test/adapters/typeorm.spec.ts'], withTypeorm03),
     project('rabbitmq', 'packages/rabbitmq', ['<rootDir>/test/**/*.spec.ts'], needsRabbitMq),
+    project('nats', 'packages/nats', ['<rootDir>/test/**/*.spec.ts'], needsNats),
     project('pino', 'packages/pino', ['<rootDir>/test/**/*.spec.ts']),
     project('opentelemetry', 'packages/opentelemetry', ['<rootDir>/test/**/*.spec.ts'], needsRedis),
     project('prometheus', 'packages/prometheus', ['<rootDir>/test/**/*.spec.ts'], needsPostgres),

@@ -33,7 +33,7 @@ const MAX_URL_CHARS = 2048;
  * Transports from a URL-style configuration, for `SmartMessageModule.forRoot({ transports: fromConfig(process.env) })`:
  * `SMART_MESSAGE_TRANSPORTS="events=redis+streams://cache:6379?prefix=shop,db=postgres://app@db/app"`, a
  * `{ transports: { name: url } }` object, or the path of a JSON file of that shape. Schemes: `memory:`,
- * `redis://` (pub/sub), `redis+streams://`, `postgres://`, `amqp://`, `amqp+broadcast://`, `nats://` (and their TLS forms); each
+ * `redis://` (pub/sub), `redis+streams://`, `postgres://`, `amqp://`, `amqp+broadcast://`, `nats://` (JetStream), `nats+core://` (and their TLS forms); each
  * package is loaded only when its scheme is used, and a missing one fails naming what to install. Query
  * parameters set the transport's options (`?prefix=shop&maxDeliveries=10`); an option the transport does not
  * take, or a value of the wrong type, is refused rather than ignored.

@@ -29,12 +29,14 @@ const REDIS_COMMON = {
   maxFrameBytes: 'number',
 } as const;
 
-const RABBITMQ_COMMON = {
+/** What the RabbitMQ and NATS transports both take from a URL's query. */
+const BROKER_COMMON = {
   prefix: 'string',
   connectTimeoutMs: 'number',
   publishTimeoutMs: 'number',
   maxBufferedPublishes: 'number',
   maxFrameBytes: 'number',
+  connectionName: 'string',
 } as const;
 
 /**
@@ -103,7 +105,7 @@ export const TRANSPORT_SCHEMES: readonly TransportScheme[] = [
     exportName: 'RabbitMqTransport',
     install: 'pnpm add @smart-message/rabbitmq amqplib',
     urlOption: 'url',
-    options: { ...RABBITMQ_COMMON, maxDeliveries: 'number' },
+    options: { ...BROKER_COMMON, maxDeliveries: 'number' },
   })),
   // A scheme of its own, as redis+streams: is: another class with other guarantees, not a tweak of amqp:.
   ...['amqp+broadcast:', 'amqps+broadcast:'].map((scheme): TransportScheme => ({
@@ -112,14 +114,31 @@ export const TRANSPORT_SCHEMES: readonly TransportScheme[] = [
     exportName: 'RabbitMqBroadcastTransport',
     install: 'pnpm add @smart-message/rabbitmq amqplib',
     urlOption: 'url',
-    options: { ...RABBITMQ_COMMON, maxQueuedMessages: 'number', maxQueuedBytes: 'number' },
+    options: { ...BROKER_COMMON, maxQueuedMessages: 'number', maxQueuedBytes: 'number' },
   })),
   {
     scheme: 'nats:',
     packageName: '@smart-message/nats',
     exportName: 'NatsJetStreamTransport',
-    install: 'pnpm add @smart-message/nats',
+    install: 'pnpm add @smart-message/nats @nats-io/transport-node @nats-io/jetstream',
     urlOption: 'url',
-    options: { prefix: 'string', maxDeliveries: 'number', publishTimeoutMs: 'number', maxFrameBytes: 'number' },
+    options: {
+      ...BROKER_COMMON,
+      maxDeliveries: 'number',
+      ackWaitMs: 'number',
+      maxAckPending: 'number',
+      startFrom: 'string',
+      onConsumerDrift: 'string',
+      pullExpiresMs: 'number',
+    },
+  },
+  {
+    // Core NATS: at-most-once broadcast (every instance gets every message), like `redis://`.
+    scheme: 'nats+core:',
+    packageName: '@smart-message/nats',
+    exportName: 'NatsTransport',
+    install: 'pnpm add @smart-message/nats @nats-io/transport-node @nats-io/jetstream',
+    urlOption: 'url',
+    options: { ...BROKER_COMMON, maxQueuedDeliveries: 'number' },
   },
 ];

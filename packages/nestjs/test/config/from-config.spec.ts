@@ -53,10 +53,14 @@ describe('fromConfig', () => {
       const { fromConfig } = require(${JSON.stringify(built)});
       try { fromConfig({ transports: { bus: 'nats://127.0.0.1:4222' } }); }
       catch (error) { process.stdout.write(JSON.stringify({ name: error.constructor.name, code: error.code, packageName: error.packageName, message: error.message })); }`;
-    const out = JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: empty, encoding: 'utf8' })) as Record<
-      string,
-      string
-    >;
+    // Without NODE_PATH: the jest bin shim pnpm writes sets it to node_modules/.pnpm/node_modules,
+    // where pnpm hoists every workspace package, so the child would find @smart-message/nats there
+    // once the package exists, which an application's own process would not.
+    const env = { ...process.env };
+    delete env.NODE_PATH;
+    const out = JSON.parse(
+      execFileSync(process.execPath, ['-e', script], { cwd: empty, env, encoding: 'utf8' }),
+    ) as Record<string, string>;
     expect(out).toMatchObject({
       name: 'TransportPackageMissingError',
       code: 'SM_TRANSPORT_PACKAGE_MISSING',
