@@ -20,6 +20,8 @@ export type { SmartMessageContextType } from './module/message-execution-context
 export type { MessageEnhancers } from './module/message-enhancers.interface';
 export { SmartMessageModule } from './module/smart-message.module';
 export { SMART_MESSAGE_MODULE_OPTIONS } from './module/smart-message.module-definition';
+export { SMART_MESSAGE_OPTIONS_EXTENSION } from './module/options-extension';
+export type { SmartMessageOptionsExtension } from './module/options-extension';
 export { NestMessageLogger } from './module/nest-message-logger';
 export type { NestMessageLoggerOptions } from './module/nest-message-logger';
 export type { SmartMessageModuleOptions, SmartMessageModuleExtras } from './module/module-options.interface';

@@ -28,6 +28,12 @@ export interface MessageObserver {
    * nested in the order given, so each sees the call's outcome (a rejection is a failure).
    */
   aroundHandler?(call: HandlerCall, run: () => Promise<void>): Promise<void>;
+  /**
+   * A handler call failed and its retry policy (`@Retry()`, the module's `retry`) will call the
+   * handler again after `delayMs`; `call.attempt` is the attempt that failed. Not called when the
+   * attempts run out (that failure reaches `aroundHandler` and `undeliverable`).
+   */
+  retrying?(call: HandlerCall, error: Error, delayMs: number): void;
   /** A message was reported as undeliverable (and is on its way to the dead letter queue). */
   undeliverable?(event: UndeliverableMessage): void;
   /**

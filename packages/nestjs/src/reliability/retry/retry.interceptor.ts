@@ -44,6 +44,14 @@ export class RetryInterceptor implements NestInterceptor {
     const policy = createRetryPolicy(options, Math.max(0, (options.attempts ?? DEFAULT_RETRY_ATTEMPTS) - first));
     policy.onRetry((event) => {
       this.bus.statistics.count(handlerId, messageClass, 'retried');
+      const error = 'error' in event ? event.error : new Error('the handler returned a value its retry policy retries');
+      const call = {
+        envelope: messageContext.envelope,
+        handlerId,
+        transport: messageContext.transport,
+        attempt: messageContext.attempt,
+      };
+      for (const observer of this.moduleOptions.observers ?? []) observer.retrying?.(call, error, event.delay);
       this.bus.logger.warn(`Retrying ${handlerId} on ${messageClass} in ${Math.round(event.delay)} ms`, {
         uuid: messageContext.header.uuid,
         messageClass,
