@@ -1,3 +1,21 @@
+// Test harness for applications
+export { SmartMessageTestingModule } from './harness/smart-message-testing.module';
+export type { SmartMessageTestingOptions } from './harness/testing-options.interface';
+export { SmartMessageHarness } from './harness/smart-message-harness';
+export type { HarnessWaitOptions, HarnessExpectNoneOptions, HarnessRunOptions } from './harness/smart-message-harness';
+export { HarnessSession } from './harness/harness-session';
+export { MessageList } from './harness/message-list';
+export type { CapturedMessage, HarnessEventKind } from './harness/captured-message';
+export type { MessageMatch } from './harness/message-match';
+export { smartMessageMatchers } from './matchers/smart-message-matchers';
+export type { SmartMessageMatchers } from './matchers/smart-message-matchers';
+export { TestTransport } from './injection/test-transport';
+export type { RawFrame } from './injection/test-transport';
+export { HandlerFaults } from './injection/handler-faults';
+export type { HandlerTarget, FailNextOptions, SlowNextOptions } from './injection/handler-faults';
+export * from './errors';
+
+// Conformance suites for transports and stores
 export { describeTransportConformance } from './describe-transport-conformance';
 export type {
   TransportConformanceOptions,
