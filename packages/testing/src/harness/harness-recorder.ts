@@ -49,7 +49,11 @@ export class HarnessRecorder {
       if (error) return;
       const { correlationId } = envelope.header;
       this.add({ kind: 'published', header: envelope.header, envelope, transport });
-      if (correlationId !== undefined && envelope.header.causationId === correlationId && this.replying.delete(correlationId)) {
+      if (
+        correlationId !== undefined &&
+        envelope.header.causationId === correlationId &&
+        this.replying.delete(correlationId)
+      ) {
         this.add({ kind: 'replied', header: envelope.header, envelope, transport });
       }
     },
@@ -85,7 +89,8 @@ export class HarnessRecorder {
 
   /** The routing name of `type`, remembering the class so payloads of that name read as its instances. */
   nameOf(type: MessageType): string {
-    if (!this.reader) throw new Error('the harness is not attached to a bus yet: query it after compiling the testing module');
+    if (!this.reader)
+      throw new Error('the harness is not attached to a bus yet: query it after compiling the testing module');
     const name = this.reader.nameOf(type);
     this.classes.set(name, type);
     return name;
@@ -186,7 +191,11 @@ function unreadableHeader(): MessageHeader {
  * Decodes an envelope the way a receiver's serializer would. Chains with stages (compression,
  * encryption) need the receiving handler's keys: those payloads are read on handled entries.
  */
-function readPayload(envelope: Envelope | undefined, reader: PayloadReader | undefined, type: MessageType | undefined): object {
+function readPayload(
+  envelope: Envelope | undefined,
+  reader: PayloadReader | undefined,
+  type: MessageType | undefined,
+): object {
   if (!envelope) throw new Error('the dead letter holds no readable envelope');
   if (!reader) throw new Error('the harness is not attached to a bus yet');
   const { serializer } = envelope.header;

@@ -49,7 +49,9 @@ export class MessageList {
   single<T extends object>(type?: MessageType<T>, match?: MessageMatch<T>): CapturedMessage<T> {
     const found = this.all(type, match);
     if (found.length !== 1) {
-      throw new HarnessAssertionError(this.explain(found.length === 0 ? 'no' : `${found.length}`, type, match, 'exactly one'));
+      throw new HarnessAssertionError(
+        this.explain(found.length === 0 ? 'no' : `${found.length}`, type, match, 'exactly one'),
+      );
     }
     return found[0];
   }

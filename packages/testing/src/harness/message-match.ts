@@ -6,8 +6,7 @@ import type { CapturedMessage } from './captured-message';
  * payload's properties, each compared deeply (`{ orderId: 'o-1' }`).
  */
 export type MessageMatch<T extends object> =
-  | ((payload: T, entry: CapturedMessage<T>) => boolean)
-  | { readonly [K in keyof T]?: T[K] };
+  ((payload: T, entry: CapturedMessage<T>) => boolean) | { readonly [K in keyof T]?: T[K] };
 
 export function matches<T extends object>(entry: CapturedMessage<T>, match: MessageMatch<T> | undefined): boolean {
   if (match === undefined) return true;

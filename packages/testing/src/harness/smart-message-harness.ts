@@ -54,7 +54,10 @@ export class SmartMessageHarness extends HarnessSession {
     @Inject(HandlerFaults) faults: HandlerFaults,
     @Inject(SMART_MESSAGE_TESTING_OPTIONS) private readonly options: SmartMessageTestingOptions,
   ) {
-    super((kind) => recorder.entries(kind), (type) => recorder.nameOf(type));
+    super(
+      (kind) => recorder.entries(kind),
+      (type) => recorder.nameOf(type),
+    );
     this.faults = faults;
     recorder.useReader({
       decode: (serializer, payload) => bus.serializers.get(serializer).decode(payload),
@@ -166,7 +169,9 @@ export class SmartMessageHarness extends HarnessSession {
     const failed = session.failed.all();
     // A handler failure that became a dead letter is one error, not two.
     const other = session.deadLettered.all().filter((entry) => entry.reason !== 'handler-failed' || !entry.handlerId);
-    const errors = [...failed, ...other].map((entry) => entry.error ?? new Error(`${entry.kind} ${entry.messageClass}`));
+    const errors = [...failed, ...other].map(
+      (entry) => entry.error ?? new Error(`${entry.kind} ${entry.messageClass}`),
+    );
     if (errors.length > 0) {
       throw new HarnessRunFailedError(
         `harness.run() saw ${failed.length} handler failures and ${other.length} other dead letters ` +

@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { MemoryTransport, type Envelope, type MessageHeader, type Transport, type TransportHealth } from '@smart-message/nestjs';
+import {
+  MemoryTransport,
+  type Envelope,
+  type MessageHeader,
+  type Transport,
+  type TransportHealth,
+} from '@smart-message/nestjs';
 import type {
   EnvelopeHandler,
   TransportSubscribeOptions,
@@ -85,11 +91,13 @@ export class TestTransport implements Transport {
         subscriptions.delete(marks);
         for (const mark of marks.splice(0)) mark();
       },
-      abandon: subscription.abandon && (() => {
-        const abandoned = subscription.abandon!();
-        for (const mark of marks.splice(0)) mark();
-        return abandoned;
-      }),
+      abandon:
+        subscription.abandon &&
+        (() => {
+          const abandoned = subscription.abandon!();
+          for (const mark of marks.splice(0)) mark();
+          return abandoned;
+        }),
     };
   }
 
@@ -127,7 +135,9 @@ export class TestTransport implements Transport {
     return this.queue(count, (envelope) => {
       const done = this.pending.track();
       setTimeout(() => {
-        this.deliver(envelope).finally(done).catch(() => undefined);
+        this.deliver(envelope)
+          .finally(done)
+          .catch(() => undefined);
       }, ms);
       return Promise.resolve();
     });
@@ -135,7 +145,8 @@ export class TestTransport implements Transport {
 
   /** The next `count` publishes (at least 2) are held and delivered together, last first. */
   reorderNext(count = 2): this {
-    if (!Number.isInteger(count) || count < 2) throw new RangeError(`reorderNext needs at least 2 messages, not ${count}`);
+    if (!Number.isInteger(count) || count < 2)
+      throw new RangeError(`reorderNext needs at least 2 messages, not ${count}`);
     this.holding = count;
     this.held = [];
     return this;
@@ -177,7 +188,8 @@ export class TestTransport implements Transport {
   }
 
   private queue(count: number, fault: (envelope: Envelope) => Promise<void>): this {
-    if (!Number.isInteger(count) || count < 1) throw new RangeError(`count must be a whole number of at least 1, not ${count}`);
+    if (!Number.isInteger(count) || count < 1)
+      throw new RangeError(`count must be a whole number of at least 1, not ${count}`);
     for (let index = 0; index < count; index++) this.faults.push(fault);
     return this;
   }

@@ -9,16 +9,22 @@ interface MatcherResult {
 }
 
 function listMatcher(kind: HarnessEventKind, verb: string) {
-  return function (this: { isNot: boolean }, received: unknown, type: MessageType, match?: MessageMatch<object>): MatcherResult {
+  return function (
+    this: { isNot?: boolean },
+    received: unknown,
+    type: MessageType,
+    match?: MessageMatch<object>,
+  ): MatcherResult {
     if (!(received instanceof Object) || !(kind in received)) {
-      throw new TypeError(`expect(…).toHave${verb}() needs a SmartMessageHarness or a run's session, got ${String(received)}`);
+      throw new TypeError(
+        `expect(…).toHave${verb}() needs a SmartMessageHarness or a run's session, got ${String(received)}`,
+      );
     }
     const list = (received as HarnessSession)[kind];
     const count = list.count(type, match);
     return {
       pass: count > 0,
-      message: () =>
-        this.isNot ? list.explain(`${count}`, type, match, 'no') : list.explain('none', type, match),
+      message: () => (this.isNot ? list.explain(`${count}`, type, match, 'no') : list.explain('none', type, match)),
     };
   };
 }
@@ -51,6 +57,6 @@ export interface SmartMessageMatchers<R> {
 
 declare module 'expect' {
   // `@jest/globals`' expect.
-  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unused-vars
   interface Matchers<R extends void | Promise<void>, T = unknown> extends SmartMessageMatchers<R> {}
 }

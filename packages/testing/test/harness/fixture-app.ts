@@ -42,7 +42,9 @@ export class OrdersHandler {
   async onOrderPlaced(order: OrderPlaced): Promise<void> {
     if (order.orderId === 'bad') throw new Error(`order ${order.orderId} refused`);
     this.placed.push(order);
-    await this.bus.publish(Object.assign(new PaymentRequested(), { orderId: order.orderId, amountCents: order.quantity * 500 }));
+    await this.bus.publish(
+      Object.assign(new PaymentRequested(), { orderId: order.orderId, amountCents: order.quantity * 500 }),
+    );
   }
 
   @Subscribe()

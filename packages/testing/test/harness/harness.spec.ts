@@ -13,7 +13,16 @@ import {
   TestTransportDisconnectedError,
   smartMessageMatchers,
 } from '@smart-message/testing';
-import { OrderPlaced, OrdersHandler, PaymentRequested, PaymentsHandler, PriceAsked, PriceQuoted, ShopModule, StockReserved } from './fixture-app';
+import {
+  OrderPlaced,
+  OrdersHandler,
+  PaymentRequested,
+  PaymentsHandler,
+  PriceAsked,
+  PriceQuoted,
+  ShopModule,
+  StockReserved,
+} from './fixture-app';
 
 expect.extend(smartMessageMatchers);
 
@@ -69,9 +78,13 @@ describe('SmartMessageHarness', () => {
     await harness.run(() => bus.publish(order('o-2')));
 
     expect(() => harness.handled.single(OrderPlaced)).toThrow(HarnessAssertionError);
-    expect(() => harness.handled.single(OrderPlaced)).toThrow(/exactly one handled OrderPlaced, found 2[\s\S]*"orderId":"o-1"[\s\S]*"orderId":"o-2"/);
+    expect(() => harness.handled.single(OrderPlaced)).toThrow(
+      /exactly one handled OrderPlaced, found 2[\s\S]*"orderId":"o-1"[\s\S]*"orderId":"o-2"/,
+    );
     expect(() => harness.published.first(OrderPlaced, { orderId: 'o-9' })).toThrow(/Published \(4\):/);
-    expect(() => expect(harness).toHavePublished(OrderPlaced, { orderId: 'o-9' })).toThrow(/"orderId":"o-9"[\s\S]*"orderId":"o-2"/);
+    expect(() => expect(harness).toHavePublished(OrderPlaced, { orderId: 'o-9' })).toThrow(
+      /"orderId":"o-9"[\s\S]*"orderId":"o-2"/,
+    );
   });
 
   it('records replies, and runs return only their own events', async () => {
@@ -91,7 +104,10 @@ describe('SmartMessageHarness', () => {
   it('rejects a run with every handler error unless errors are allowed', async () => {
     const run = harness.run(() => bus.publishAll([order('bad'), order('ok')]));
 
-    const error = await run.then(() => undefined, (thrown: unknown) => thrown);
+    const error = await run.then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    );
     expect(error).toBeInstanceOf(HarnessRunFailedError);
     expect((error as HarnessRunFailedError).errors.map((e) => e.message)).toEqual(['order bad refused']);
     expect((error as HarnessRunFailedError).session.handled.single(PaymentRequested).payload.orderId).toBe('ok');
@@ -144,12 +160,16 @@ describe('SmartMessageHarness', () => {
   describe('failure injection', () => {
     it('fails the next N calls of a handler, then lets it run', async () => {
       harness.failNext('OrdersHandler.onOrderPlaced', { times: 2 });
-      const session = await harness.run(() => bus.publishAll([order('a'), order('b'), order('c')]), { allowErrors: true });
+      const session = await harness.run(() => bus.publishAll([order('a'), order('b'), order('c')]), {
+        allowErrors: true,
+      });
 
-      expect(session.failed.all(OrderPlaced).map((entry) => [entry.payload.orderId, entry.error?.constructor])).toEqual([
-        ['a', InjectedFailureError],
-        ['b', InjectedFailureError],
-      ]);
+      expect(session.failed.all(OrderPlaced).map((entry) => [entry.payload.orderId, entry.error?.constructor])).toEqual(
+        [
+          ['a', InjectedFailureError],
+          ['b', InjectedFailureError],
+        ],
+      );
       expect(session.deadLettered.count(OrderPlaced)).toBe(2);
       expect(moduleRef.get(OrdersHandler).placed.map((o) => o.orderId)).toEqual(['c']);
     });
@@ -196,16 +216,18 @@ describe('SmartMessageHarness', () => {
       const session = await harness.run(
         async () => {
           await harness.transport('orders').pushFrame({ messageClass: 'OrderPlaced', payload: '{not json' });
-          await harness.transport('orders').pushFrame({ messageClass: 'OrderPlaced', payload: '{"orderId":"x","quantity":0}' });
+          await harness
+            .transport('orders')
+            .pushFrame({ messageClass: 'OrderPlaced', payload: '{"orderId":"x","quantity":0}' });
         },
         { allowErrors: true },
       );
 
       expect(session.deadLettered.all().map((entry) => entry.reason)).toEqual(['undecodable', 'invalid']);
       expect(session.handled.count()).toBe(0);
-      await expect(harness.run(() => harness.transport('orders').pushFrame({ messageClass: 'OrderPlaced', payload: '[' }))).rejects.toThrow(
-        HarnessRunFailedError,
-      );
+      await expect(
+        harness.run(() => harness.transport('orders').pushFrame({ messageClass: 'OrderPlaced', payload: '[' })),
+      ).rejects.toThrow(HarnessRunFailedError);
     });
   });
 });
