@@ -95,6 +95,7 @@ const ROOT = [
   'SIGNATURE_DOMAIN',
   'SMART_MESSAGE_CONTEXT_TYPE',
   'SMART_MESSAGE_MODULE_OPTIONS',
+  'SMART_MESSAGE_OPTIONS_EXTENSION',
   'SecurityRejectionError',
   'SerializerChainError',
   'SerializerNotAllowedError',
