@@ -91,6 +91,25 @@ describe('SMART_MESSAGE_OPTIONS_EXTENSION', () => {
     }
   });
 
+  it('extends the options forRootAsync() builds', async () => {
+    given.length = 0;
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        SmartMessageModule.forRootAsync({
+          useFactory: () => ({ entity: 'shop', deadLetters: false as const, logger: false as const }),
+        }),
+        ExtensionModule,
+      ],
+    }).compile();
+    await moduleRef.init();
+    try {
+      expect(given).toHaveLength(1);
+      expect(moduleRef.get(MessageBus).transport('memory')).toBe(replacement);
+    } finally {
+      await moduleRef.close();
+    }
+  });
+
   it('changes nothing without a provider', async () => {
     const options = { deadLetters: false as const, logger: false as const };
     const moduleRef = await Test.createTestingModule({ imports: [SmartMessageModule.forRoot(options)] }).compile();
