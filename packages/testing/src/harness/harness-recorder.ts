@@ -9,6 +9,7 @@ import type {
 } from '@smart-message/nestjs';
 import { plainToInstance } from 'class-transformer';
 import type { CapturedMessage, HarnessEventKind } from './captured-message';
+import { realNow } from './real-time';
 
 /** What the recorder needs to turn an envelope into an instance of its class, lazily. */
 export interface PayloadReader {
@@ -39,7 +40,7 @@ export class HarnessRecorder {
   private readonly log: CapturedMessage[] = [];
   private readonly listeners = new Set<() => void>();
   private pending = 0;
-  private last = Date.now();
+  private last = realNow();
   /** Requests whose handler returned a message, by uuid: the next publish answering one is its reply. */
   private readonly replying = new Set<string>();
   private reader?: PayloadReader;
@@ -111,7 +112,7 @@ export class HarnessRecorder {
 
   /** Milliseconds since anything was captured or pending work changed. */
   get quietForMs(): number {
-    return Date.now() - this.last;
+    return realNow() - this.last;
   }
 
   get pendingCount(): number {
@@ -179,7 +180,7 @@ export class HarnessRecorder {
 
   /** Restarts the quiet window. */
   touch(): void {
-    this.last = Date.now();
+    this.last = realNow();
   }
 }
 

@@ -10,6 +10,7 @@ import { HarnessOptionsExtension } from './harness-options-extension';
 import { HarnessRecorder } from './harness-recorder';
 import { HarnessSession } from './harness-session';
 import { describeMatch, MessageMatch } from './message-match';
+import { realClearTimeout, realNow, realPause, realSetTimeout } from './real-time';
 import { SMART_MESSAGE_TESTING_OPTIONS, SmartMessageTestingOptions } from './testing-options.interface';
 
 export interface HarnessWaitOptions {
@@ -92,7 +93,7 @@ export class SmartMessageHarness extends HarnessSession {
         finish();
         resolve(entry);
       });
-      const timer = setTimeout(() => {
+      const timer = realSetTimeout(() => {
         finish();
         reject(
           new HarnessAssertionError(
@@ -101,7 +102,7 @@ export class SmartMessageHarness extends HarnessSession {
         );
       }, timeoutMs);
       const finish = (): void => {
-        clearTimeout(timer);
+        realClearTimeout(timer);
         stop();
       };
     });
@@ -125,11 +126,11 @@ export class SmartMessageHarness extends HarnessSession {
     return new Promise((resolve, reject) => {
       const stop = this.recorder.onCapture(() => {
         if (!list.any(type, match)) return;
-        clearTimeout(timer);
+        realClearTimeout(timer);
         stop();
         reject(refuse());
       });
-      const timer = setTimeout(() => {
+      const timer = realSetTimeout(() => {
         stop();
         resolve();
       }, options.withinMs);
@@ -149,7 +150,7 @@ export class SmartMessageHarness extends HarnessSession {
       (kind) => this.recorder.entries(kind, start),
       (type) => this.recorder.nameOf(type),
     );
-    const deadline = Date.now() + timeoutMs;
+    const deadline = realNow() + timeoutMs;
     await action();
     // Quiet counts from the end of the action: it may push work the observers do not see.
     this.recorder.touch();
@@ -157,13 +158,13 @@ export class SmartMessageHarness extends HarnessSession {
       const busy = this.bus.inFlightCount > 0 || this.recorder.pendingCount > 0;
       const quiet = this.recorder.quietForMs;
       if (!busy && quiet >= inactivityMs) break;
-      if (Date.now() >= deadline) {
+      if (realNow() >= deadline) {
         throw new HarnessAssertionError(
           `harness.run() timed out after ${timeoutMs} ms: ${this.bus.inFlightCount} handler calls in flight, ` +
             `${this.recorder.pendingCount} delayed deliveries pending.\n${session.describe()}`,
         );
       }
-      await new Promise((resolve) => setTimeout(resolve, busy ? Math.min(5, inactivityMs) : inactivityMs - quiet));
+      await realPause(busy ? Math.min(5, inactivityMs) : inactivityMs - quiet);
     }
     if (options.allowErrors) return session;
     const failed = session.failed.all();

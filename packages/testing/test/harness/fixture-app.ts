@@ -33,6 +33,12 @@ export class StockReserved {
   @IsString() orderId!: string;
 }
 
+/** Retried a minute later: only fake timers let a test see the second attempt. */
+@Message({ from: 'shop', transport: 'orders', retry: { attempts: 2, backoff: 'fixed', initialDelayMs: 60_000 } })
+export class InvoiceRequested {
+  @IsString() orderId!: string;
+}
+
 @Injectable()
 export class OrdersHandler {
   readonly placed: OrderPlaced[] = [];
@@ -61,6 +67,13 @@ export class PaymentsHandler {
   @Subscribe()
   onPaymentRequested(payment: PaymentRequested): void {
     this.requested.push(payment);
+  }
+
+  invoiceCalls = 0;
+
+  @Subscribe()
+  onInvoiceRequested(_invoice: InvoiceRequested): void {
+    if (++this.invoiceCalls === 1) throw new Error('invoicing down');
   }
 
   @Subscribe()
