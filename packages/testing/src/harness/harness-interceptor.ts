@@ -1,6 +1,6 @@
 import { CallHandler, ExecutionContext, NestInterceptor } from '@nestjs/common';
 import { getMessage, getMessageContext, isSmartMessageContext } from '@smart-message/nestjs';
-import { defer, Observable, tap } from 'rxjs';
+import { defer, Observable, switchMap, tap } from 'rxjs';
 import type { HandlerFaults } from '../injection/handler-faults';
 import type { HarnessRecorder } from './harness-recorder';
 
@@ -38,13 +38,7 @@ export class HarnessInterceptor implements NestInterceptor {
       if (fault.delayMs !== undefined) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
       if (fault.fail) throw fault.fail;
     }).pipe(
-      (started) =>
-        new Observable<unknown>((subscriber) =>
-          started.subscribe({
-            error: (error: unknown) => subscriber.error(error),
-            complete: () => next.handle().subscribe(subscriber),
-          }),
-        ),
+      switchMap(() => next.handle()),
       tap({
         // The bus publishes a returned message as the reply once this call completes.
         next: (value) => {

@@ -17,6 +17,9 @@ export interface PayloadReader {
   nameOf(type: MessageType): string;
 }
 
+/** Entries a harness keeps by default (`SmartMessageTestingOptions.capacity`). */
+export const DEFAULT_CAPACITY = 10_000;
+
 interface NewEntry {
   kind: HarnessEventKind;
   header: Readonly<MessageHeader>;
@@ -38,6 +41,8 @@ interface NewEntry {
  */
 export class HarnessRecorder {
   private readonly log: CapturedMessage[] = [];
+  /** Entries captured in all, dropped ones included: the next entry's sequence. */
+  private captured = 0;
   private readonly listeners = new Set<() => void>();
   private pending = 0;
   private last = realNow();
@@ -102,12 +107,15 @@ export class HarnessRecorder {
     this.reader = reader;
   }
 
+  /** `capacity`: entries kept; past it the oldest go, so a long soak test does not grow without end. */
+  constructor(private readonly capacity = DEFAULT_CAPACITY) {}
+
   entries(kind?: HarnessEventKind, after = 0): CapturedMessage[] {
     return this.log.filter((entry) => (kind === undefined || entry.kind === kind) && entry.sequence > after);
   }
 
   get sequence(): number {
-    return this.log.length;
+    return this.captured;
   }
 
   /** Milliseconds since anything was captured or pending work changed. */
@@ -155,7 +163,7 @@ export class HarnessRecorder {
     const classes = this.classes;
     const captured: CapturedMessage = {
       kind: entry.kind,
-      sequence: this.log.length + 1,
+      sequence: ++this.captured,
       messageClass: entry.header.messageClass,
       header: entry.header,
       envelope: entry.envelope,
@@ -174,6 +182,7 @@ export class HarnessRecorder {
       },
     };
     this.log.push(captured);
+    if (this.log.length > this.capacity) this.log.shift();
     this.touch();
     for (const listener of [...this.listeners]) listener();
   }

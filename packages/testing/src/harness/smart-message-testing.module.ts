@@ -21,7 +21,7 @@ export class SmartMessageTestingModule {
       global: true,
       providers: [
         { provide: SMART_MESSAGE_TESTING_OPTIONS, useValue: options },
-        { provide: HarnessRecorder, useFactory: () => new HarnessRecorder() },
+        { provide: HarnessRecorder, useFactory: () => new HarnessRecorder(options.capacity) },
         {
           provide: HandlerFaults,
           useFactory: (recorder: HarnessRecorder) => new HandlerFaults((type) => recorder.nameOf(type)),

@@ -10,6 +10,8 @@ export interface SmartMessageTestingOptions {
   inactivityMs?: number;
   /** How long waits and runs wait by default before failing (default 5000 ms). */
   timeoutMs?: number;
+  /** Captured entries kept, all lists together; past it the oldest are dropped (default 10000). */
+  capacity?: number;
 }
 
 export const SMART_MESSAGE_TESTING_OPTIONS = Symbol('smart-message:testing-options');

@@ -232,6 +232,30 @@ describe('SmartMessageHarness', () => {
   });
 });
 
+describe('SmartMessageTestingModule capacity and clear()', () => {
+  it('keeps the newest entries up to its capacity, and forgets them on clear()', async () => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [ShopModule, SmartMessageTestingModule.forRoot({ replaceTransports: true, capacity: 4 })],
+    }).compile();
+    await moduleRef.init();
+    try {
+      const harness = moduleRef.get(SmartMessageHarness);
+      const bus = moduleRef.get(MessageBus);
+      // Each order makes 6 entries: 2 published, 2 received, 2 handled.
+      const session = await harness.run(() => bus.publish(order('o-1')));
+      expect(session.published.count() + session.received.count() + session.handled.count()).toBe(4);
+      expect(harness.handled.single(PaymentRequested).sequence).toBe(6);
+
+      harness.clear();
+      expect(harness.published.count()).toBe(0);
+      await harness.run(() => bus.publish(order('o-2')));
+      expect(harness.handled.single(PaymentRequested).payload.orderId).toBe('o-2');
+    } finally {
+      await moduleRef.close();
+    }
+  });
+});
+
 describe('SmartMessageTestingModule without replaceTransports', () => {
   it("keeps the application's transports and still captures", async () => {
     const moduleRef = await boot(false);
