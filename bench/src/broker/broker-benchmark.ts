@@ -5,8 +5,11 @@ import { formatInteger, formatMs, formatRatio, markdownTable } from '../harness/
 import { measuredOn } from '../harness/measured-on';
 import { median, spread } from '../harness/stats';
 import { ContenderDefinition } from '../redis/contender';
-import { BrokerSuite } from './broker-suite';
+import { BrokerSuite, brokerUrlsOf } from './broker-suite';
 import { BrokerWorkerResult, BrokerWorkerTask, runBrokerWorker } from './broker-worker';
+
+/** Offered rate of the paced runs of a suite without `defaultRate`, when `--rate` is not given. */
+const DEFAULT_RATE = 5000;
 
 /** What the section's header says about the run itself. */
 interface RunFacts {
@@ -17,6 +20,22 @@ interface RunFacts {
 }
 
 type Results = Map<string, BrokerWorkerResult[]>;
+
+/** How many messages each run sends, and at what rate the paced run offers them. */
+interface Plan {
+  messages: number;
+  rate: number;
+  pacedMessages: number;
+}
+
+function planOf(suite: BrokerSuite, options: BenchmarkContext['options']): Plan {
+  const rate = options.rate ?? suite.defaultRate ?? DEFAULT_RATE;
+  return {
+    messages: options.messages ?? suite.defaultMessages,
+    rate,
+    pacedMessages: options.pacedMessages ?? rate * 2,
+  };
+}
 
 /**
  * A benchmark of publish → handler over real brokers: each contender of the suite, raw clients
@@ -36,16 +55,17 @@ export function brokerBenchmark(suite: BrokerSuite): Benchmark {
 
 async function runSuite(suite: BrokerSuite, context: BenchmarkContext): Promise<string> {
   const { options } = context;
-  const messages = options.messages ?? suite.defaultMessages;
+  const { messages, rate, pacedMessages } = planOf(suite, options);
   const contenders = selectContenders(suite.contenders, options.only);
   const startedAt = new Date();
-  const servers = await suite.servers(options);
+  const urls = brokerUrlsOf(options);
+  const servers = await suite.servers(urls, contenders);
   const loadAtStart = currentLoad();
   const runId = `bench_${startedAt.getTime().toString(36)}${randomBytes(2).toString('hex')}`;
   context.progress(
     `${contenders.length} contenders × (1 warm-up + ${options.runs} runs) of ${messages} messages of ` +
-      `${options.payloadBytes} B, at most ${options.maxInFlight} in flight, then ${options.pacedMessages} at ` +
-      `${options.rate} msg/s; ${servers}, names under ${runId}:`,
+      `${options.payloadBytes} B, at most ${options.maxInFlight} in flight, then ${pacedMessages} at ${rate} msg/s; ` +
+      ` ${servers}, names under ${runId}:`,
   );
   const results: Results = new Map(contenders.map((contender) => [contender.id, []]));
   try {
@@ -57,21 +77,24 @@ async function runSuite(suite: BrokerSuite, context: BenchmarkContext): Promise<
         const task: BrokerWorkerTask = {
           contender: contender.id,
           prefix: `${runId}_${contender.id.replace(/-/g, '_')}_${run}_`,
-          redisUrl: options.redisUrl,
-          postgresUrl: options.postgresUrl,
+          urls,
           messages,
           payloadBytes: options.payloadBytes,
           maxInFlight: options.maxInFlight,
-          rate: options.rate,
-          pacedMessages: options.pacedMessages,
+          rate,
+          pacedMessages,
         };
-        const result = (await context.runWorker({ ...task })) as BrokerWorkerResult;
+        const result = (await context.runWorker({ ...task }).catch(async (error: unknown) => {
+          // A worker that died (or timed out) did not clean up after itself.
+          await suite.cleanup(urls, task.prefix, [contender]).catch(() => undefined);
+          throw error;
+        })) as BrokerWorkerResult;
         results.get(contender.id)!.push(result);
         context.progress(`run ${run + 1}/${options.runs} ${contender.label}: ${describeResult(result)}`);
       }
     }
   } finally {
-    await suite.cleanup(options, runId).catch(() => undefined);
+    await suite.cleanup(urls, runId, contenders).catch(() => undefined);
   }
   const facts: RunFacts = { startedAt, servers, loadAtStart, loadAtEnd: currentLoad() };
   const section = renderSection(suite, context, contenders, results, facts);
@@ -103,6 +126,18 @@ function medianThroughput(results: Results, id: string): number {
   return median((results.get(id) ?? []).map((result) => result.saturation.throughput));
 }
 
+/** The medians a ratio row divides: throughput and CPU at saturation, latency at the fixed rate. */
+function medianFigures(results: Results, id: string): number[] {
+  const runs = results.get(id) ?? [];
+  return [
+    median(runs.map((run) => run.saturation.throughput)),
+    median(runs.map((run) => run.saturation.cpuUsPerMessage)),
+    median(runs.map((run) => run.paced.cpuUsPerMessage)),
+    median(runs.map((run) => run.paced.p50Ms)),
+    median(runs.map((run) => run.paced.p99Ms)),
+  ];
+}
+
 function renderSection(
   suite: BrokerSuite,
   context: BenchmarkContext,
@@ -111,7 +146,7 @@ function renderSection(
   facts: RunFacts,
 ): string {
   const { options, machine } = context;
-  const messages = options.messages ?? suite.defaultMessages;
+  const { messages, rate, pacedMessages } = planOf(suite, options);
   const ids = new Set(contenders.map((contender) => contender.id));
   const ratioText = (contender: ContenderDefinition): string => {
     const baselines = [...(contender.aims ?? []).map((aim) => aim.baseline), ...(contender.compareWith ?? [])].filter(
@@ -155,6 +190,20 @@ function renderSection(
     ];
   });
 
+  const ratioRows = contenders.flatMap((contender) =>
+    [...(contender.aims ?? []).map((aim) => aim.baseline), ...(contender.compareWith ?? [])]
+      .filter((baseline) => ids.has(baseline))
+      .map((baseline) => {
+        const ours = medianFigures(results, contender.id);
+        const theirs = medianFigures(results, baseline);
+        return [
+          `\`${contender.id}\``,
+          `\`${baseline}\``,
+          ...ours.map((figure, index) => formatRatio(figure / theirs[index]!)),
+        ];
+      }),
+  );
+
   const aimLines = contenders.flatMap((contender) =>
     (contender.aims ?? [])
       .filter((aim) => ids.has(aim.baseline))
@@ -195,7 +244,7 @@ function renderSection(
       saturationRows,
     ),
     '',
-    `### At a fixed offered rate of ${formatInteger(options.rate)} msg/s (${formatInteger(options.pacedMessages)} messages)`,
+    `### At a fixed offered rate of ${formatInteger(rate)} msg/s (${formatInteger(pacedMessages)} messages)`,
     '',
     'The publisher sends on schedule (same in-flight bound); latency is measured from the actual publish call.',
     '',
@@ -204,6 +253,27 @@ function renderSection(
       pacedRows,
     ),
     '',
+    ...(ratioRows.length > 0
+      ? [
+          '### Ratios, measured in the same run',
+          '',
+          "Each figure is the row's median ÷ its baseline's median: above 1× is more msg/s, more CPU per message, or a higher latency.",
+          '',
+          markdownTable(
+            [
+              'contender',
+              'baseline',
+              'msg/s',
+              'CPU µs/msg',
+              `CPU µs/msg at ${formatInteger(rate)} msg/s`,
+              `p50 at ${formatInteger(rate)} msg/s`,
+              `p99 at ${formatInteger(rate)} msg/s`,
+            ],
+            ratioRows,
+          ),
+          '',
+        ]
+      : []),
     '### Against the aims',
     '',
     ...(aimLines.length > 0 ? aimLines : ['- (no aim applies to the contenders selected)']),

@@ -4,6 +4,12 @@ import { ContenderDefinition } from '../redis/contender';
 export interface BrokerUrls {
   redisUrl: string;
   postgresUrl: string;
+  rabbitmqUrl: string;
+}
+
+/** The URLs out of the command line's options: what a worker task carries (plain JSON). */
+export function brokerUrlsOf({ redisUrl, postgresUrl, rabbitmqUrl }: BrokerUrls): BrokerUrls {
+  return { redisUrl, postgresUrl, rabbitmqUrl };
 }
 
 /** One `brokerBenchmark`: its contenders and the brokers they need. */
@@ -14,10 +20,15 @@ export interface BrokerSuite {
   readonly contenders: readonly ContenderDefinition[];
   /** Messages per measured run without `--messages`. */
   readonly defaultMessages: number;
+  /** Offered rate of the paced runs without `--rate`, msg/s (default 5000): below what every row sustains. */
+  readonly defaultRate?: number;
   /** Shown under the general description of the method: what is particular to this suite. */
   readonly introduction?: string;
-  /** The servers used and their versions, e.g. `Redis 7.0.15 on the same machine`; rejects with a hint when one does not answer. */
-  servers(urls: BrokerUrls): Promise<string>;
-  /** Removes what contenders created under `prefix` (keys, tables). */
-  cleanup(urls: BrokerUrls, prefix: string): Promise<void>;
+  /**
+   * The servers `selected` (the contenders of this run) use and their versions, e.g. `Redis 7.0.15
+   * on the same machine`; rejects with a hint when one does not answer.
+   */
+  servers(urls: BrokerUrls, selected: readonly ContenderDefinition[]): Promise<string>;
+  /** Removes what `selected` created under `prefix` (keys, tables, queues). */
+  cleanup(urls: BrokerUrls, prefix: string, selected: readonly ContenderDefinition[]): Promise<void>;
 }

@@ -3,14 +3,13 @@ import { orderFactory } from '../shared/bench-order';
 import { BenchOrderPlaced } from '../redis/bench-order.message';
 import { LoadDriver } from '../redis/load-driver';
 import { RunOutcome } from '../redis/load-run';
-import { BrokerSuite } from './broker-suite';
+import { BrokerSuite, BrokerUrls } from './broker-suite';
 
 /** One contender's turn: a warm-up run, then one measured run at saturation and one paced run. */
 export interface BrokerWorkerTask {
   contender: string;
   prefix: string;
-  redisUrl: string;
-  postgresUrl: string;
+  urls: BrokerUrls;
   messages: number;
   payloadBytes: number;
   maxInFlight: number;
@@ -30,7 +29,7 @@ export interface BrokerWorkerResult {
 export async function runBrokerWorker(suite: BrokerSuite, task: BrokerWorkerTask): Promise<BrokerWorkerResult> {
   const definition = suite.contenders.find((candidate) => candidate.id === task.contender);
   if (!definition) throw new Error(`unknown contender ${task.contender}`);
-  const contender = definition.create({ redisUrl: task.redisUrl, postgresUrl: task.postgresUrl, prefix: task.prefix });
+  const contender = definition.create({ ...task.urls, prefix: task.prefix });
   const driver = new LoadDriver(contender, orderFactory(task.payloadBytes, BenchOrderPlaced), task.maxInFlight);
   try {
     await contender.start(driver.onReceived);
@@ -43,6 +42,6 @@ export async function runBrokerWorker(suite: BrokerSuite, task: BrokerWorkerTask
     return { warmup, saturation, paced, peakRssMb };
   } finally {
     await contender.stop().catch(() => undefined);
-    await suite.cleanup(task, task.prefix);
+    await suite.cleanup(task.urls, task.prefix, [definition]);
   }
 }

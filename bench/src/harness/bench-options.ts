@@ -10,10 +10,10 @@ export interface BenchOptions {
   runs: number;
   /** Messages published but not yet answered by the broker or not yet received by the handler, at most. */
   maxInFlight: number;
-  /** Offered rate of the paced (fixed-rate) runs, messages per second. */
-  rate: number;
-  /** Messages per paced run. */
-  pacedMessages: number;
+  /** Offered rate of the paced (fixed-rate) runs, messages per second, when given; each broker benchmark has its own default. */
+  rate?: number;
+  /** Messages per paced run, when given (default 2 s worth at the rate). */
+  pacedMessages?: number;
   /** Contender ids to run; empty runs them all. */
   only: string[];
   /** Scale factors of the `scenarios` benchmark (its message counts times each), when given. */
@@ -25,6 +25,8 @@ export interface BenchOptions {
   redisUrl: string;
   /** PostgreSQL of the `postgres` benchmark. */
   postgresUrl: string;
+  /** RabbitMQ of the `brokers` benchmark. */
+  rabbitmqUrl: string;
   /** Write the results into docs/benchmarks.md (off with --no-write). */
   write: boolean;
   /** Folder for CPU profiles of the measured runs (`--cpu-prof`), when profiling. */

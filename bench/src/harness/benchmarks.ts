@@ -7,6 +7,7 @@ export const BENCHMARKS: readonly { name: string; load(): Promise<Benchmark> }[]
   { name: 'steps', load: async () => (await import('../steps/steps.benchmark')).stepsBenchmark },
   { name: 'redis', load: async () => (await import('../redis/redis.benchmark')).redisBenchmark },
   { name: 'postgres', load: async () => (await import('../postgres/postgres.benchmark')).postgresBenchmark },
+  { name: 'brokers', load: async () => (await import('../brokers/brokers.benchmark')).brokersBenchmark },
   { name: 'security', load: async () => (await import('../security/security.benchmark')).securityBenchmark },
   { name: 'scaling', load: async () => (await import('../scaling/scaling.benchmark')).scalingBenchmark },
 ];

@@ -8,7 +8,7 @@ export const USAGE = `Usage: pnpm bench [name ...] [options]
   --payload BYTES      size of one message's JSON payload (default 1024)
   --runs N             measured runs per contender, each after a warm-up (default 5)
   --max-in-flight N    unanswered or unreceived messages at most (default 1000)
-  --rate N             offered rate of the paced runs, msg/s (default 5000)
+  --rate N             offered rate of the paced runs, msg/s (default: each benchmark's own, 5000 for redis)
   --paced-messages N   messages per paced run (default: 2 s worth at --rate)
   --only ID[,ID]       run only these contenders or scenarios (ids are listed in bench/README.md)
   --scales F[,F]       scenarios: scale factors of the message counts (default 1,10,100)
@@ -16,6 +16,7 @@ export const USAGE = `Usage: pnpm bench [name ...] [options]
   --io-concurrency N   scenarios: concurrency of the sleeping handlers (default: one per message)
   --redis-url URL      Redis to use (default $REDIS_URL or redis://127.0.0.1:6379)
   --postgres-url URL   PostgreSQL to use (default $POSTGRES_URL or postgres://postgres@127.0.0.1:5432/test)
+  --rabbitmq-url URL   RabbitMQ to use (default $RABBITMQ_URL or amqp://guest:guest@127.0.0.1:5672)
   --no-write           print the results only; leave docs/benchmarks.md alone
   --cpu-prof           write a CPU profile of each measured run (to bench/profiles)
   --cpu-prof-dir DIR   ... to DIR instead
@@ -35,6 +36,13 @@ const INTEGER_OPTIONS = {
   '--io-concurrency': 'ioConcurrency',
 } as const;
 
+/** One `--<broker>-url` per broker the benchmarks use; a new broker adds its line here and in BenchOptions. */
+const URL_OPTIONS = {
+  '--redis-url': 'redisUrl',
+  '--postgres-url': 'postgresUrl',
+  '--rabbitmq-url': 'rabbitmqUrl',
+} as const;
+
 export class UsageError extends Error {}
 
 /** Reads `pnpm bench` arguments; throws UsageError on anything it does not know. */
@@ -44,11 +52,10 @@ export function parseCliOptions(argv: string[], benchRoot: string): BenchOptions
     payloadBytes: 1024,
     runs: 5,
     maxInFlight: 1000,
-    rate: 5000,
-    pacedMessages: 0,
     only: [],
     redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     postgresUrl: process.env.POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
+    rabbitmqUrl: process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
     write: true,
   };
   const args = argv.flatMap((arg) => (arg.startsWith('--') && arg.includes('=') ? arg.split(/=(.*)/s, 2) : [arg]));
@@ -71,10 +78,8 @@ export function parseCliOptions(argv: string[], benchRoot: string): BenchOptions
       options.scales = next()
         .split(',')
         .map((factor) => positiveNumber(arg, factor.trim()));
-    } else if (arg === '--redis-url') {
-      options.redisUrl = next();
-    } else if (arg === '--postgres-url') {
-      options.postgresUrl = next();
+    } else if (arg in URL_OPTIONS) {
+      options[URL_OPTIONS[arg as keyof typeof URL_OPTIONS]] = next();
     } else if (arg === '--no-write') {
       options.write = false;
     } else if (arg === '--cpu-prof') {
@@ -97,7 +102,6 @@ export function parseCliOptions(argv: string[], benchRoot: string): BenchOptions
       options.benchmarks.push(arg);
     }
   }
-  if (options.pacedMessages === 0) options.pacedMessages = options.rate * 2;
   return options;
 }
 

@@ -7,15 +7,17 @@ export interface ContenderSettings {
   redisUrl: string;
   /** Only the `postgres` benchmark's contenders use it. */
   postgresUrl?: string;
+  /** Only the RabbitMQ rows of the `brokers` benchmark use it. */
+  rabbitmqUrl?: string;
   /** Every key, channel, schema and table the contender uses starts with this, so runs never meet. */
   prefix: string;
 }
 
-/** One way of getting a message from a publisher to a handler over Redis, in one process. */
+/** One way of getting a message from a publisher to a handler over a broker, in one process. */
 export interface Contender {
   /** Connects, subscribes and makes `onReceived` the handler. */
   start(onReceived: ReceiveListener): Promise<void>;
-  /** Publishes one message; settles when Redis has answered. */
+  /** Publishes one message; settles when the broker has answered (confirmed it). */
   publish(order: BenchOrderPlaced): Promise<unknown>;
   stop(): Promise<void>;
 }
