@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import { brokerUrlsOf } from '../harness/bench-options';
 import { Benchmark, BenchmarkContext } from '../harness/benchmark';
 import { currentLoad } from '../harness/machine';
 import { formatInteger, formatMs, formatRatio, markdownTable } from '../harness/markdown-table';
 import { measuredOn } from '../harness/measured-on';
 import { median, spread } from '../harness/stats';
 import { ContenderDefinition } from '../redis/contender';
-import { BrokerSuite, brokerUrlsOf } from './broker-suite';
+import { BrokerSuite } from './broker-suite';
 import { BrokerWorkerResult, BrokerWorkerTask, runBrokerWorker } from './broker-worker';
 
 /** Offered rate of the paced runs of a suite without `defaultRate`, when `--rate` is not given. */
@@ -65,7 +66,7 @@ async function runSuite(suite: BrokerSuite, context: BenchmarkContext): Promise<
   context.progress(
     `${contenders.length} contenders × (1 warm-up + ${options.runs} runs) of ${messages} messages of ` +
       `${options.payloadBytes} B, at most ${options.maxInFlight} in flight, then ${pacedMessages} at ${rate} msg/s; ` +
-      ` ${servers}, names under ${runId}:`,
+      `${servers}, names under ${runId}:`,
   );
   const results: Results = new Map(contenders.map((contender) => [contender.id, []]));
   try {

@@ -1,16 +1,5 @@
+import { BrokerUrls } from '../harness/bench-options';
 import { ContenderDefinition } from '../redis/contender';
-
-/** Where the contenders' brokers are: the command line's URLs. */
-export interface BrokerUrls {
-  redisUrl: string;
-  postgresUrl: string;
-  rabbitmqUrl: string;
-}
-
-/** The URLs out of the command line's options: what a worker task carries (plain JSON). */
-export function brokerUrlsOf({ redisUrl, postgresUrl, rabbitmqUrl }: BrokerUrls): BrokerUrls {
-  return { redisUrl, postgresUrl, rabbitmqUrl };
-}
 
 /** One `brokerBenchmark`: its contenders and the brokers they need. */
 export interface BrokerSuite {

@@ -3,7 +3,8 @@ import { orderFactory } from '../shared/bench-order';
 import { BenchOrderPlaced } from '../redis/bench-order.message';
 import { LoadDriver } from '../redis/load-driver';
 import { RunOutcome } from '../redis/load-run';
-import { BrokerSuite, BrokerUrls } from './broker-suite';
+import { BrokerUrls } from '../harness/bench-options';
+import { BrokerSuite } from './broker-suite';
 
 /** One contender's turn: a warm-up run, then one measured run at saturation and one paced run. */
 export interface BrokerWorkerTask {

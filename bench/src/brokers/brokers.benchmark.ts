@@ -1,5 +1,5 @@
 import { brokerBenchmark } from '../broker/broker-benchmark';
-import { BrokerUrls } from '../broker/broker-suite';
+import { BrokerUrls } from '../harness/bench-options';
 import { ContenderDefinition } from '../redis/contender';
 import { RABBITMQ_ROWS } from './rabbitmq.rows';
 

@@ -1,5 +1,25 @@
+/**
+ * `--<broker>-url` of each broker a benchmark uses: the option, the environment variable read
+ * without it, and the default. A new broker adds its line here (and to USAGE).
+ */
+export const BROKER_URL_OPTIONS = {
+  '--redis-url': { name: 'redisUrl', env: 'REDIS_URL', fallback: 'redis://127.0.0.1:6379' },
+  '--postgres-url': { name: 'postgresUrl', env: 'POSTGRES_URL', fallback: 'postgres://postgres@127.0.0.1:5432/test' },
+  '--rabbitmq-url': { name: 'rabbitmqUrl', env: 'RABBITMQ_URL', fallback: 'amqp://guest:guest@127.0.0.1:5672' },
+} as const;
+
+/** Where the brokers are: `redisUrl`, `postgresUrl`, `rabbitmqUrl`, … */
+export type BrokerUrls = Record<(typeof BROKER_URL_OPTIONS)[keyof typeof BROKER_URL_OPTIONS]['name'], string>;
+
+/** The URLs alone, as plain JSON for a worker task. */
+export function brokerUrlsOf(options: BrokerUrls): BrokerUrls {
+  const urls = {} as BrokerUrls;
+  for (const { name } of Object.values(BROKER_URL_OPTIONS)) urls[name] = options[name];
+  return urls;
+}
+
 /** What the command line asks for; each benchmark reads the options that apply to it. */
-export interface BenchOptions {
+export interface BenchOptions extends BrokerUrls {
   /** Benchmarks to run, by name; empty runs them all. */
   benchmarks: string[];
   /** Messages per measured run, when given; each benchmark has its own default. */
@@ -22,11 +42,6 @@ export interface BenchOptions {
   cpuConcurrency?: number;
   /** Concurrency of the `scenarios` benchmark's sleeping handlers, when given. */
   ioConcurrency?: number;
-  redisUrl: string;
-  /** PostgreSQL of the `postgres` benchmark. */
-  postgresUrl: string;
-  /** RabbitMQ of the `brokers` benchmark. */
-  rabbitmqUrl: string;
   /** Write the results into docs/benchmarks.md (off with --no-write). */
   write: boolean;
   /** Folder for CPU profiles of the measured runs (`--cpu-prof`), when profiling. */

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { BenchOptions } from './bench-options';
+import { BenchOptions, BROKER_URL_OPTIONS, BrokerUrls } from './bench-options';
 
 export const USAGE = `Usage: pnpm bench [name ...] [options]
 
@@ -36,13 +36,6 @@ const INTEGER_OPTIONS = {
   '--io-concurrency': 'ioConcurrency',
 } as const;
 
-/** One `--<broker>-url` per broker the benchmarks use; a new broker adds its line here and in BenchOptions. */
-const URL_OPTIONS = {
-  '--redis-url': 'redisUrl',
-  '--postgres-url': 'postgresUrl',
-  '--rabbitmq-url': 'rabbitmqUrl',
-} as const;
-
 export class UsageError extends Error {}
 
 /** Reads `pnpm bench` arguments; throws UsageError on anything it does not know. */
@@ -53,9 +46,7 @@ export function parseCliOptions(argv: string[], benchRoot: string): BenchOptions
     runs: 5,
     maxInFlight: 1000,
     only: [],
-    redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-    postgresUrl: process.env.POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
-    rabbitmqUrl: process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
+    ...defaultUrls(),
     write: true,
   };
   const args = argv.flatMap((arg) => (arg.startsWith('--') && arg.includes('=') ? arg.split(/=(.*)/s, 2) : [arg]));
@@ -78,8 +69,8 @@ export function parseCliOptions(argv: string[], benchRoot: string): BenchOptions
       options.scales = next()
         .split(',')
         .map((factor) => positiveNumber(arg, factor.trim()));
-    } else if (arg in URL_OPTIONS) {
-      options[URL_OPTIONS[arg as keyof typeof URL_OPTIONS]] = next();
+    } else if (arg in BROKER_URL_OPTIONS) {
+      options[BROKER_URL_OPTIONS[arg as keyof typeof BROKER_URL_OPTIONS].name] = next();
     } else if (arg === '--no-write') {
       options.write = false;
     } else if (arg === '--cpu-prof') {
@@ -103,6 +94,12 @@ export function parseCliOptions(argv: string[], benchRoot: string): BenchOptions
     }
   }
   return options;
+}
+
+function defaultUrls(): BrokerUrls {
+  const urls = {} as BrokerUrls;
+  for (const { name, env, fallback } of Object.values(BROKER_URL_OPTIONS)) urls[name] = process.env[env] ?? fallback;
+  return urls;
 }
 
 function positiveNumber(option: string, value: string): number {

@@ -1,14 +1,12 @@
+import { BrokerUrls } from '../harness/bench-options';
 import { BenchOrderPlaced } from './bench-order.message';
 
 /** Called by a contender's handler as soon as it starts on a message. */
 export type ReceiveListener = (seq: number, sentAt: number) => void;
 
-export interface ContenderSettings {
+/** Every contender has Redis; those of other brokers also get theirs (`postgresUrl`, `rabbitmqUrl`, …). */
+export interface ContenderSettings extends Partial<BrokerUrls> {
   redisUrl: string;
-  /** Only the `postgres` benchmark's contenders use it. */
-  postgresUrl?: string;
-  /** Only the RabbitMQ rows of the `brokers` benchmark use it. */
-  rabbitmqUrl?: string;
   /** Every key, channel, schema and table the contender uses starts with this, so runs never meet. */
   prefix: string;
 }
