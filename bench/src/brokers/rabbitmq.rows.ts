@@ -1,5 +1,5 @@
 import { connect } from 'amqplib';
-import { RabbitMqTransport } from '@smart-message/rabbitmq';
+import { RabbitMqBroadcastTransport, RabbitMqTransport } from '@smart-message/rabbitmq';
 import { quietLogger } from '../redis/contenders/quiet-logger';
 import { SmartMessageContender } from '../redis/contenders/smart-message.contender';
 import { ContenderDefinition, ContenderSettings } from '../redis/contender';
@@ -20,7 +20,7 @@ function endpoint(url: string): string {
   return `${hostname}:${port || 5672}`;
 }
 
-/** RabbitMQ: `RabbitMqTransport` beside amqplib by hand, on the same topology. */
+/** RabbitMQ: `RabbitMqTransport` and `RabbitMqBroadcastTransport`, each beside amqplib by hand on the same topology. */
 export const RABBITMQ_ROWS: BrokerRows = {
   contenders: [
     {
@@ -44,6 +44,28 @@ export const RABBITMQ_ROWS: BrokerRows = {
       description: 'The same with `validateOnPublish` and `validateOnReceive` false: what class-validator costs.',
       create: ours(false),
       compareWith: ['rabbitmq-raw', 'rabbitmq'],
+    },
+    {
+      id: 'rabbitmq-broadcast-raw',
+      label: 'raw amqplib, broadcast: confirm channel → exclusive queue → ack',
+      description:
+        'The same by hand with transient messages and a server-named exclusive classic queue bounded as the broadcast transport bounds it (10,000 messages, 64 MiB, drop-head).',
+      create: (settings) => new RawAmqplibContender(settings, 'broadcast'),
+    },
+    {
+      id: 'rabbitmq-broadcast',
+      label: '@smart-message/rabbitmq broadcast',
+      description:
+        'RabbitMqBroadcastTransport with its defaults (a queue of its own per instance, prefetch 100, ack after the handler), through the MessageBus, validation on.',
+      create: (settings) =>
+        new SmartMessageContender(
+          new RabbitMqBroadcastTransport({
+            url: rabbitMqUrlOf(settings),
+            prefix: settings.prefix,
+            logger: quietLogger,
+          }),
+        ),
+      aims: [{ baseline: 'rabbitmq-broadcast-raw', atLeast: 0.8 }],
     },
   ],
 

@@ -26,14 +26,18 @@ export function rabbitMqUrlOf(settings: ContenderSettings): string {
   return settings.rabbitmqUrl;
 }
 
+/** `durable`: what `RabbitMqTransport` declares; `broadcast`: what `RabbitMqBroadcastTransport` declares. */
+export type RawAmqplibMode = 'durable' | 'broadcast';
+
 /**
  * amqplib by hand, doing what the transport asks of the broker: a publisher connection with a
- * confirm channel (persistent messages, each publish settled by its confirm) to a durable topic
- * exchange; a consumer connection with one channel, prefetch 100 (the bus's default handler
- * concurrency, which is the transport's prefetch) on a quorum queue declared with the
- * transport's arguments, JSON.parse, then one ack per message. The same topology and queue
- * arguments as `RabbitMqTransport`, so the broker does the same work for both rows and only the
- * client side differs.
+ * confirm channel (each publish settled by its confirm) to a durable topic exchange; a consumer
+ * connection with one channel, prefetch 100 (the bus's default handler concurrency, which is the
+ * transport's prefetch), JSON.parse, then one ack per message. `durable`: persistent messages to
+ * a quorum queue with the transport's arguments and dead letter queue. `broadcast`: transient
+ * messages to a server-named exclusive classic queue bounded as the broadcast transport bounds
+ * it. The same topology and queue arguments as our transports, so the broker does the same work
+ * for both rows and only the client side differs.
  */
 export class RawAmqplibContender implements Contender {
   private readonly url: string;
@@ -42,7 +46,10 @@ export class RawAmqplibContender implements Contender {
   private consumer?: ChannelModel;
   private confirms?: ConfirmChannel;
 
-  constructor(settings: ContenderSettings) {
+  constructor(
+    settings: ContenderSettings,
+    private readonly mode: RawAmqplibMode = 'durable',
+  ) {
     this.url = rabbitMqUrlOf(settings);
     this.names = rabbitMqNamesOf(settings.prefix);
   }
@@ -54,10 +61,10 @@ export class RawAmqplibContender implements Contender {
       connection.on('error', (error: Error) => process.stderr.write(`WARN raw amqplib: ${error.message}\n`));
     this.confirms = await this.publisher.createConfirmChannel();
     const channel = await this.consumer.createChannel();
-    await this.declare(channel);
+    const queue = await this.declare(channel);
     await channel.prefetch(DEFAULT_HANDLER_CONCURRENCY, false);
     await channel.consume(
-      this.names.queue,
+      queue,
       (message) => {
         if (!message) return;
         const order = JSON.parse(message.content.toString()) as ReceivedOrder;
@@ -75,7 +82,7 @@ export class RawAmqplibContender implements Contender {
         this.names.exchange,
         ROUTING_KEY,
         Buffer.from(JSON.stringify(order)),
-        { persistent: true, contentType: 'application/json' },
+        { persistent: this.mode === 'durable', contentType: 'application/json' },
         (error: unknown) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve()),
       );
     });
@@ -87,10 +94,27 @@ export class RawAmqplibContender implements Contender {
     await this.publisher?.close().catch(() => undefined);
   }
 
-  private async declare(channel: Channel): Promise<void> {
+  /** Declares the row's topology; resolves with the queue to consume. */
+  private async declare(channel: Channel): Promise<string> {
     const { exchange, deadLetterExchange, queue, deadLetterQueue } = this.names;
     await channel.assertExchange(exchange, 'topic', { durable: true });
     await channel.assertExchange(deadLetterExchange, 'direct', { durable: true });
+    if (this.mode === 'broadcast') {
+      // The broadcast transport's defaults: 10,000 messages or 64 MiB, the oldest dropped past them.
+      const { queue: own } = await channel.assertQueue('', {
+        exclusive: true,
+        autoDelete: true,
+        durable: false,
+        arguments: {
+          'x-queue-type': 'classic',
+          'x-max-length': 10_000,
+          'x-max-length-bytes': 64 * 1024 * 1024,
+          'x-overflow': 'drop-head',
+        },
+      });
+      await channel.bindQueue(own, exchange, ROUTING_KEY);
+      return own;
+    }
     await channel.assertQueue(deadLetterQueue, { durable: true });
     await channel.bindQueue(deadLetterQueue, deadLetterExchange, queue);
     await channel.assertQueue(queue, {
@@ -106,5 +130,6 @@ export class RawAmqplibContender implements Contender {
       },
     });
     await channel.bindQueue(queue, exchange, ROUTING_KEY);
+    return queue;
   }
 }
