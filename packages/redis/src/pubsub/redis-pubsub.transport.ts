@@ -30,6 +30,7 @@ import { RedisConnections } from '../connection/redis-connections';
 import { RedisPubSubTransportOptions } from '../interfaces/redis-pubsub-transport-options.interface';
 import { ShardedPubSubUnsupportedError } from '../errors/sharded-pubsub-unsupported.error';
 import { isClusterClient } from '../connection/redis-client';
+import { slotOwner } from '../cluster/slot-owner';
 
 interface ChannelSubscription {
   readonly queue: DeliveryQueue;
@@ -318,10 +319,17 @@ export class RedisPubSubTransport implements Transport {
     });
   }
 
-  /** PUBLISH, or SPUBLISH to the shard that owns the channel's slot. */
+  /**
+   * PUBLISH, or SPUBLISH to the shard that owns the channel's slot. A Cluster sends a keyless
+   * PUBLISH to any node, and messages published on different nodes reach a subscriber over
+   * different bus links, out of order: classic PUBLISH goes to the primary of the channel's slot,
+   * so one channel's messages take one path and keep their order.
+   */
   private send(channel: string, message: Buffer | string): Promise<unknown> {
     const publisher = this.publisher();
-    return this.sharded ? publisher.spublish(channel, message) : publisher.publish(channel, message);
+    if (this.sharded) return publisher.spublish(channel, message);
+    const node = isClusterClient(publisher) ? slotOwner(publisher, channel) : undefined;
+    return (node ?? publisher).publish(channel, message);
   }
 
   /**

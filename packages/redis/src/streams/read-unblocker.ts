@@ -1,5 +1,6 @@
 import type { Cluster, Redis } from 'ioredis';
 import { hashSlot } from '../cluster/hash-slot';
+import { nodeKeyOf } from '../cluster/slot-owner';
 import { isClusterClient, RedisClient } from '../connection/redis-client';
 
 /**
@@ -45,8 +46,6 @@ class ServerReadUnblocker implements ReadUnblocker {
       .catch(() => undefined);
   }
 }
-
-const nodeKeyOf = (node: Redis): string => `${node.options.host}:${node.options.port}`;
 
 /**
  * A cluster: ioredis would send CLIENT ID and CLIENT UNBLOCK to any node (redis/ioredis#1270),
