@@ -104,11 +104,21 @@ function parseNode(node: RedisClusterNode): { host: string; port: number } {
   return { host: node.host, port: node.port };
 }
 
+/** Seed nodes as ioredis takes them (`{ host, port }`, `host:port`, a port, a redis:// URL), as host and port. */
+export function seedAddresses(nodes: readonly ClusterNode[]): { host: string; port: number }[] {
+  return nodes.map((node) => {
+    if (typeof node === 'number') return { host: '127.0.0.1', port: node };
+    if (typeof node === 'string') {
+      const match = /^(?:rediss?:\/\/)?\[?([^\]/]+?)\]?(?::(\d+))?\/?$/.exec(node);
+      if (!match) return { host: node, port: 6379 };
+      if (/^\d+$/.test(match[1]) && !match[2]) return { host: '127.0.0.1', port: Number(match[1]) };
+      return { host: match[1], port: Number(match[2] ?? 6379) };
+    }
+    return { host: node.host ?? '127.0.0.1', port: Number(node.port ?? 6379) };
+  });
+}
+
 /** The seed nodes as `host:port`, for messages. */
 export function seedNodesOf(nodes: readonly ClusterNode[]): string[] {
-  return nodes.map((node) =>
-    typeof node === 'object' && node !== null
-      ? `${node.host ?? '127.0.0.1'}:${node.port ?? 6379}`
-      : String(node),
-  );
+  return seedAddresses(nodes).map(({ host, port }) => `${host}:${port}`);
 }

@@ -3,7 +3,8 @@ import { RedisClusterConnectionError } from '../errors/redis-cluster-connection.
 import { RedisConnectionError, RedisConnectionFailure } from '../errors/redis-connection.error';
 import { isClusterClient, RedisClient } from './redis-client';
 import { clusterSeeds, endpointOf } from './redis-endpoint';
-import { seedNodesOf } from './resolve-redis-connection';
+import { probeSeeds } from '../cluster/probe-seeds';
+import { seedAddresses, seedNodesOf } from './resolve-redis-connection';
 
 /** Replies that no retry can fix: they end the wait at once. */
 function permanentFailure(error: Error): RedisConnectionFailure | undefined {
@@ -70,6 +71,8 @@ function waitUntilServerReady(client: Redis, activity: string, timeoutMs: number
 function waitUntilClusterReady(client: Cluster, activity: string, timeoutMs: number): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     let lastError: Error | undefined;
+    // The socket error of a node (ECONNREFUSED, ENOTFOUND) says more than the cluster-wide one that follows.
+    let nodeError: Error | undefined;
     const finish = (error?: Error): void => {
       clearTimeout(timer);
       client.off('ready', onReady);
@@ -79,14 +82,25 @@ function waitUntilClusterReady(client: Cluster, activity: string, timeoutMs: num
       if (error) reject(error);
       else resolve();
     };
-    const fail = (cause?: Error): void =>
-      finish(new RedisClusterConnectionError(seedNodesOf(clusterSeeds(client)), activity, timeoutMs, { cause }));
+    let failing = false;
+    const fail = (cause?: Error): void => {
+      if (failing) return;
+      failing = true;
+      void probeSeeds(seedAddresses(clusterSeeds(client))).then((probes) =>
+        finish(
+          new RedisClusterConnectionError(seedNodesOf(clusterSeeds(client)), activity, timeoutMs, {
+            cause: nodeError ?? cause,
+            probes,
+          }),
+        ),
+      );
+    };
     const onError = (error: Error): void => {
       lastError = (error as Error & { lastNodeError?: Error }).lastNodeError ?? error;
       if (permanentFailure(lastError)) fail(lastError);
     };
     const onNodeError = (error: Error): void => {
-      lastError = error;
+      if ((error as NodeJS.ErrnoException).code !== undefined || permanentFailure(error)) nodeError = error;
       if (permanentFailure(error)) fail(error);
     };
     const onReady = (): void => finish();

@@ -1,4 +1,5 @@
 import { SmartMessageError } from '@smart-message/nestjs';
+import type { SeedProbe } from '../cluster/probe-seeds';
 
 /**
  * A Redis transport could not reach its cluster at startup within `connectTimeoutMs`: names the
@@ -13,17 +14,26 @@ export class RedisClusterConnectionError extends SmartMessageError {
     /** What the library was doing, e.g. `connecting the publisher`. */
     readonly activity: string,
     readonly timeoutMs: number,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; probes?: readonly SeedProbe[] },
   ) {
     const cause = options?.cause as { code?: unknown; message?: unknown } | undefined;
     const detail =
       typeof cause?.code === 'string' ? cause.code : typeof cause?.message === 'string' ? cause.message : 'no answer';
-    super(
-      `Could not connect to the Redis Cluster at ${nodes.join(', ')} while ${activity} ` +
-        `(${detail}, after ${timeoutMs} ms): check that the seed nodes in \`cluster.nodes\` are reachable ` +
-        'cluster nodes (redis-server --cluster-enabled yes) whose CLUSTER INFO says cluster_state:ok, ' +
-        'or raise `connectTimeoutMs`.',
-      options,
+    const probes = options?.probes ?? [];
+    const perNode = probes.map(({ node, result }) =>
+      result === 'listening' ? `${node} accepts connections but did not serve the cluster` : `${node} ${result}`,
     );
+    const fix = probes.some(({ result }) => result === 'listening')
+      ? 'a node that listens must run with --cluster-enabled yes in a cluster whose CLUSTER INFO says cluster_state:ok (create it with redis-cli --cluster create), and the credentials/TLS in `redisOptions` must match'
+      : 'start the cluster nodes, or list reachable ones in `cluster.nodes` (host:port of any node), or raise `connectTimeoutMs`';
+    super(
+      `Could not connect to the Redis Cluster at ${nodes.join(', ')} while ${activity} after ${timeoutMs} ms ` +
+        `(${perNode.length > 0 ? perNode.join('; ') : detail}; ioredis: ${detail}): ${fix}.`,
+      { cause: options?.cause },
+    );
+    this.probes = probes;
   }
+
+  /** What a TCP connect to each seed node found when startup gave up. */
+  readonly probes: readonly SeedProbe[];
 }
