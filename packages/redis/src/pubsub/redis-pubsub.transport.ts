@@ -293,7 +293,10 @@ export class RedisPubSubTransport implements Transport {
     let ready = false;
     client.on('ready', () => {
       ready = true;
-      this.resubscribe(client);
+      // A Cluster moves its channels to each new subscriber connection itself (ClusterSubscriber
+      // and the shard subscribers re-subscribe the previous ones): subscribing again from here
+      // raced with that and left two connections subscribed, delivering messages twice.
+      if (!isClusterClient(client)) this.resubscribe(client);
     });
     client.on('close', () => {
       if (this.closed || !ready) return;
