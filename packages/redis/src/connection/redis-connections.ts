@@ -57,7 +57,12 @@ export class RedisConnections {
    * A connection of its own, for SUBSCRIBE or blocking reads; `whenLost` says what an outage
    * costs, `required` adds options the role depends on, `clusterRequired` those of the Cluster itself.
    */
-  dedicated(role: string, whenLost?: string, required: RedisOptions = {}, clusterRequired?: ClusterOptions): RedisClient {
+  dedicated(
+    role: string,
+    whenLost?: string,
+    required: RedisOptions = {},
+    clusterRequired?: ClusterOptions,
+  ): RedisClient {
     const node: RedisOptions = { maxRetriesPerRequest: null, ...required };
     const client = openRedisConnection(this.connection, {
       ...this.profile(role, { enableOfflineQueue: true, ...node }),

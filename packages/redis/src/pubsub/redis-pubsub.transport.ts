@@ -242,7 +242,9 @@ export class RedisPubSubTransport implements Transport {
     if (set?.delete(subscription) && set.size === 0) {
       this.channels.delete(channel);
       const subscriber = this.subscriberClient;
-      await (this.sharded ? subscriber?.sunsubscribe(channel) : subscriber?.unsubscribe(channel))?.catch(() => undefined);
+      await (this.sharded ? subscriber?.sunsubscribe(channel) : subscriber?.unsubscribe(channel))?.catch(
+        () => undefined,
+      );
     }
     await subscription.queue.idle();
   }

@@ -16,7 +16,9 @@ export interface ReadUnblocker {
 }
 
 export function readUnblocker(reader: RedisClient, commands: () => RedisClient): ReadUnblocker {
-  return isClusterClient(reader) ? new ClusterReadUnblocker(reader, commands) : new ServerReadUnblocker(reader, commands);
+  return isClusterClient(reader)
+    ? new ClusterReadUnblocker(reader, commands)
+    : new ServerReadUnblocker(reader, commands);
 }
 
 /** One server: the reader's CLIENT ID, asked again after each reconnect, unblocked from the command connection. */
@@ -67,7 +69,9 @@ class ClusterReadUnblocker implements ReadUnblocker {
     this.target = undefined;
     if (keys.length === 0) return;
     const nodeKey = this.reader.slots[hashSlot(keys[0])]?.[0];
-    const node = nodeKey ? this.reader.nodes('master').find((candidate) => nodeKeyOf(candidate) === nodeKey) : undefined;
+    const node = nodeKey
+      ? this.reader.nodes('master').find((candidate) => nodeKeyOf(candidate) === nodeKey)
+      : undefined;
     if (!nodeKey || !node) return;
     let id = this.ids.get(node);
     if (id === undefined) {

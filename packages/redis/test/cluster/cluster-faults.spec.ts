@@ -77,7 +77,9 @@ describe('Redis Streams on a Redis Cluster under faults', () => {
   let cluster: TestRedisCluster;
   let admin: Cluster;
   const transports: (RedisStreamsTransport | RedisPubSubTransport)[] = [];
-  const streams = (options: Partial<ConstructorParameters<typeof RedisStreamsTransport>[0]> = {}): RedisStreamsTransport => {
+  const streams = (
+    options: Partial<ConstructorParameters<typeof RedisStreamsTransport>[0]> = {},
+  ): RedisStreamsTransport => {
     const transport = new RedisStreamsTransport({
       cluster: { nodes: cluster.seeds },
       blockMs: 500,
@@ -203,8 +205,14 @@ describe('Redis Streams on a Redis Cluster under faults', () => {
     const loadedKey = consumer.streamOf(loaded);
     const loadedOwner = await cluster.primaryOf(loadedKey);
     const primaries = await cluster.primaries();
-    await cluster.moveSlot(Number(await admin.cluster('KEYSLOT', loadedKey)), primaries.find((p) => p !== loadedOwner)!);
-    await cluster.moveSlot(Number(await admin.cluster('KEYSLOT', idleKey)), primaries.find((p) => p !== idleOwner)!);
+    await cluster.moveSlot(
+      Number(await admin.cluster('KEYSLOT', loadedKey)),
+      primaries.find((p) => p !== loadedOwner)!,
+    );
+    await cluster.moveSlot(
+      Number(await admin.cluster('KEYSLOT', idleKey)),
+      primaries.find((p) => p !== idleOwner)!,
+    );
     expect(await cluster.primaryOf(loadedKey)).not.toBe(loadedOwner);
     expect(await cluster.primaryOf(idleKey)).not.toBe(idleOwner);
 
@@ -219,7 +227,9 @@ describe('Redis Streams on a Redis Cluster under faults', () => {
     expect(lines.filter((line) => /Consumer group missing|Reading streams failed/.test(line))).toEqual([]);
 
     const resolvedAtMove = load.resolved.length;
-    await waitFor(() => load.resolved.length >= resolvedAtMove + 100, 'publishes after the move', { timeoutMs: 30_000 });
+    await waitFor(() => load.resolved.length >= resolvedAtMove + 100, 'publishes after the move', {
+      timeoutMs: 30_000,
+    });
     await load.stop();
     release();
     await waitFor(() => load.resolved.every((sequence) => handled.has(sequence)), 'every message handled', {

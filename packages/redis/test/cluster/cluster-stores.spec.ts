@@ -77,10 +77,14 @@ describe('Redis stores and fromConfig on a cluster', () => {
     const received: string[] = [];
     try {
       for (const [name, transport] of Object.entries(transports) as [string, Transport][]) {
-        await transport.subscribe(`Configured_${run}`, async (envelope) => void received.push(`${name}:${envelope.header.uuid}`), {
-          group: 'configured',
-          concurrency: 1,
-        });
+        await transport.subscribe(
+          `Configured_${run}`,
+          async (envelope) => void received.push(`${name}:${envelope.header.uuid}`),
+          {
+            group: 'configured',
+            concurrency: 1,
+          },
+        );
         await transport.publish({
           header: {
             uuid: name,

@@ -32,9 +32,15 @@ const sequenceOf = (envelope: Envelope): number =>
   (json.decode(envelope.payload as Buffer) as { sequence: number }).sequence;
 
 /** A logger that keeps every line, to assert what was (not) said. */
-function recordingLogger(): { lines: string[]; log: (m: string) => void; warn: (m: string, c?: unknown) => void; error: (m: string, c?: unknown) => void } {
+function recordingLogger(): {
+  lines: string[];
+  log: (m: string) => void;
+  warn: (m: string, c?: unknown) => void;
+  error: (m: string, c?: unknown) => void;
+} {
   const lines: string[] = [];
-  const keep = (message: string, context?: unknown): void => void lines.push(`${message} ${JSON.stringify(context ?? {})}`);
+  const keep = (message: string, context?: unknown): void =>
+    void lines.push(`${message} ${JSON.stringify(context ?? {})}`);
   return { lines, log: keep, warn: keep, error: keep };
 }
 
@@ -43,8 +49,16 @@ describe('Redis Streams on a Redis Cluster', () => {
   const admin = new Cluster(seeds);
   const transports: RedisStreamsTransport[] = [];
   const prefix = `test-cluster-${randomBytes(4).toString('hex')}:`;
-  const make = (options: Partial<ConstructorParameters<typeof RedisStreamsTransport>[0]> = {}): RedisStreamsTransport => {
-    const transport = new RedisStreamsTransport({ cluster: { nodes: seeds }, prefix, blockMs: 200, logger: silent, ...options });
+  const make = (
+    options: Partial<ConstructorParameters<typeof RedisStreamsTransport>[0]> = {},
+  ): RedisStreamsTransport => {
+    const transport = new RedisStreamsTransport({
+      cluster: { nodes: seeds },
+      prefix,
+      blockMs: 200,
+      logger: silent,
+      ...options,
+    });
     transports.push(transport);
     return transport;
   };
@@ -125,11 +139,10 @@ describe('Redis Streams on a Redis Cluster', () => {
     const received = new Map<string, number[]>();
     for (const name of classes) {
       received.set(name, []);
-      await transport.subscribe(
-        name,
-        async (envelope) => void received.get(name)?.push(sequenceOf(envelope)),
-        { group: 'spread', concurrency: 2 },
-      );
+      await transport.subscribe(name, async (envelope) => void received.get(name)?.push(sequenceOf(envelope)), {
+        group: 'spread',
+        concurrency: 2,
+      });
     }
     for (let sequence = 0; sequence < 5; sequence++)
       await Promise.all(classes.map((name) => transport.publish(envelopeOf(name, sequence))));
@@ -189,7 +202,12 @@ async function primaryAddressOf(admin: Cluster, key: string): Promise<string> {
 }
 
 /** A message class name, starting with `base`, whose stream lives on the primary at `port`. */
-async function classOnPort(admin: Cluster, transport: RedisStreamsTransport, port: number, base: string): Promise<string> {
+async function classOnPort(
+  admin: Cluster,
+  transport: RedisStreamsTransport,
+  port: number,
+  base: string,
+): Promise<string> {
   for (let index = 0; index < 10_000; index++) {
     const name = `${base}${index}`;
     if ((await primaryAddressOf(admin, transport.streamOf(name))).endsWith(`:${port}`)) return name;

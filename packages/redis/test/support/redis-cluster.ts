@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
-import { hasRedisServerBinary, INSTALL_HINT, isRedisListening } from './redis-server';
+import { hasRedisServerBinary, isRedisListening } from './redis-server';
 
 const run = promisify(execFile);
 
@@ -212,7 +212,8 @@ export class TestRedisCluster {
         await client.call('MIGRATE', '127.0.0.1', toPort, '', 0, 10_000, 'KEYS', ...keys);
       }
     });
-    for (const port of primaries) await this.onNode(port, (client) => client.call('CLUSTER', 'SETSLOT', slot, 'NODE', toId));
+    for (const port of primaries)
+      await this.onNode(port, (client) => client.call('CLUSTER', 'SETSLOT', slot, 'NODE', toId));
     await until(`slot ${slot} owned by ${toPort} everywhere`, 20_000, async () => {
       for (const port of this.alivePorts()) {
         const owner = await this.ownerOf(port, slot);
