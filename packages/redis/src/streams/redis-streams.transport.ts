@@ -271,7 +271,8 @@ export class RedisStreamsTransport implements Transport {
     const key = this.consumerKey(group, stream);
     let consumer = this.consumers.get(key);
     if (!consumer) {
-      if (group === 'default')
+      // Once per group, also in cluster mode where a group has a consumer per stream.
+      if (group === 'default' && ![...this.groupsByKey.values()].includes(group))
         this.logger.warn(
           'Redis Streams consumer group is "default" because the bus has no `entity`: every service without one ' +
             'joins this group and they split messages between them instead of each getting every message. ' +

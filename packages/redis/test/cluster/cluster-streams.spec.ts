@@ -53,7 +53,7 @@ describe('Redis Streams on a Redis Cluster', () => {
     options: Partial<ConstructorParameters<typeof RedisStreamsTransport>[0]> = {},
   ): RedisStreamsTransport => {
     const transport = new RedisStreamsTransport({
-      cluster: { nodes: seeds },
+      ...(options.client ? {} : { cluster: { nodes: seeds } }),
       prefix,
       blockMs: 200,
       logger: silent,
@@ -115,6 +115,9 @@ describe('Redis Streams on a Redis Cluster', () => {
     const transport = new RedisStreamsTransport({
       cluster: { nodes: ['127.0.0.1:1', '127.0.0.1:2'] },
       connectTimeoutMs: 500,
+      // ioredis waits disconnectTimeout (2 s) for a refused node socket's 'close' that never comes;
+      // a short one lets jest see every handle closed when the file ends.
+      redisOptions: { disconnectTimeout: 50 },
       logger: silent,
     });
     transports.push(transport);
@@ -181,6 +184,41 @@ describe('Redis Streams on a Redis Cluster', () => {
     expect(delivered).toEqual([7]);
     // close unblocks the read on its node (CLIENT UNBLOCK) instead of waiting 600 s.
     await reader.close();
+  });
+
+  it('sets a garbage entry aside in the dead-letter stream of its slot and keeps consuming', async () => {
+    const transport = make();
+    const name = unique('Hostile');
+    const delivered: number[] = [];
+    const rejected: string[] = [];
+    await transport.subscribe(name, async (envelope) => void delivered.push(sequenceOf(envelope)), {
+      group: 'hostile',
+      concurrency: 1,
+      onReject: (rejection) => void rejected.push(rejection.reason),
+    });
+    await admin.xadd(transport.streamOf(name), '*', 'frame', 'not a frame at all');
+    await transport.publish(envelopeOf(name, 3));
+    await waitFor(() => delivered.length === 1 && rejected.length === 1, 'the valid entry and the rejection');
+    expect(delivered).toEqual([3]);
+    expect(rejected).toEqual(['undecodable']);
+    const deadLetters = await admin.xrange(transport.deadLetterStreamOf(name), '-', '+');
+    expect(deadLetters).toHaveLength(1);
+    expect(deadLetters[0][1]).toContain('undecodable');
+  });
+
+  it('shares an application Cluster client for commands and duplicates it for its reader', async () => {
+    const transport = make({ client: admin });
+    const name = unique('Shared');
+    const delivered: number[] = [];
+    await transport.subscribe(name, async (envelope) => void delivered.push(sequenceOf(envelope)), {
+      group: 'shared',
+      concurrency: 1,
+    });
+    await transport.publish(envelopeOf(name, 5));
+    await waitFor(() => delivered.length === 1, 'a delivery over the shared client');
+    await transport.close();
+    // The transport never closes a client it was given.
+    expect(admin.status).toBe('ready');
   });
 
   it('warns about persistence per primary, naming each node', async () => {
