@@ -67,8 +67,7 @@ function entriesOf(source: NodeJS.ProcessEnv | TransportsConfig | string): [stri
       undefined,
       `${TRANSPORTS_VARIABLE} is not set: set it to name=url entries, e.g. ${TRANSPORTS_VARIABLE}="events=redis://127.0.0.1:6379"`,
     );
-  return variable
-    .split(/[,;]/)
+  return joinSeedNodes(variable.split(/[,;]/))
     .map((entry) => entry.trim())
     .filter((entry) => entry !== '')
     .map((entry) => {
@@ -76,6 +75,23 @@ function entriesOf(source: NodeJS.ProcessEnv | TransportsConfig | string): [stri
       if (at <= 0) throw new TransportConfigError(undefined, `"${entry.slice(0, 64)}" is not name=url`);
       return [entry.slice(0, at).trim(), entry.slice(at + 1).trim()];
     });
+}
+
+/**
+ * Entries are separated by commas, and so are the seed nodes of a cluster URL
+ * (`events=redis+cluster://a:6379,b:6379`): a piece that is a `host:port` (with the URL's path or
+ * query after it) right after a cluster URL whose query has not started is one more node of it.
+ */
+function joinSeedNodes(pieces: string[]): string[] {
+  const entries: string[] = [];
+  for (const piece of pieces) {
+    const previous = entries[entries.length - 1];
+    const inSeedList = previous !== undefined && /\+cluster:\/\/[^/?#]*$/.test(previous);
+    if (inSeedList && /^\s*[^\s=/?#,;]+:\d{1,5}(?:[/?].*)?$/.test(piece))
+      entries[entries.length - 1] = `${previous},${piece.trim()}`;
+    else entries.push(piece);
+  }
+  return entries;
 }
 
 function entriesOfFile(path: string): [string, string][] {
@@ -156,7 +172,12 @@ function seedNodesOf(
   const decode = (part: string): string => decodeURIComponent(part);
   return colon === -1
     ? { authority, nodes, password: decode(credentials) }
-    : { authority, nodes, username: decode(credentials.slice(0, colon)), password: decode(credentials.slice(colon + 1)) };
+    : {
+        authority,
+        nodes,
+        username: decode(credentials.slice(0, colon)),
+        password: decode(credentials.slice(colon + 1)),
+      };
 }
 
 function queryOptions(name: string, url: URL, scheme: TransportScheme): Record<string, unknown> {

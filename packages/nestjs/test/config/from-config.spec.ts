@@ -131,6 +131,24 @@ describe('fromConfig', () => {
     ]);
   });
 
+  it('reads the seed nodes of a cluster URL in SMART_MESSAGE_TRANSPORTS, whose entries are also comma-separated', () => {
+    const built: Record<string, unknown>[] = [];
+    const load = (): unknown => ({
+      RedisStreamsTransport: class extends MemoryTransport {
+        constructor(options: Record<string, unknown>) {
+          super();
+          built.push(options);
+        }
+      },
+    });
+    const transports = fromConfig(
+      { SMART_MESSAGE_TRANSPORTS: 'jobs=redis+streams+cluster://a:7000,b:7001,c:7002?blockMs=5,local=memory:' },
+      { load },
+    );
+    expect(Object.keys(transports)).toEqual(['jobs', 'local']);
+    expect(built).toEqual([{ cluster: { nodes: ['a:7000', 'b:7001', 'c:7002'] }, blockMs: 5 }]);
+  });
+
   it.each([
     ['names no seed node', 'redis+cluster://', /takes seed nodes as host:port,host:port/],
     ['sets an option pub/sub does not take', 'redis+cluster://h:7000?blockMs=5', /takes no option "blockMs"/],
