@@ -69,15 +69,34 @@ const withTypeorm03: Config = {
   globals: { expectedTypeormVersion: '0.3.' },
 };
 
+// The Redis Cluster suites (test/cluster) get a project of their own: its global setup starts one
+// 6-node cluster for the files that only read and write (fault files start their own), and fails
+// with what to install when redis-server or redis-cli is missing. They run under both ioredis majors.
+const redisClusterMatch = ['<rootDir>/test/cluster/**/*.spec.ts'];
+const notCluster: Config = { testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/cluster/'] };
+const needsRedisCluster: Config = {
+  globalSetup: join(__dirname, 'packages/redis/test/support/redis-cluster-setup.ts'),
+  globalTeardown: join(__dirname, 'packages/redis/test/support/redis-cluster-teardown.ts'),
+};
+
 const config: Config = {
   projects: [
     project('nestjs', 'packages/nestjs', ['<rootDir>/test/**/*.spec.ts']),
     project('testing', 'packages/testing', ['<rootDir>/test/**/*.spec.ts']),
     project('redis', 'packages/redis', ['<rootDir>/test/**/*.spec.ts'], {
       ...needsRedis,
+      ...notCluster,
       globals: { expectedIoredisMajor: 5 },
     }),
-    project('redis-ioredis6', 'packages/redis', ['<rootDir>/test/**/*.spec.ts'], withIoredis6),
+    project('redis-ioredis6', 'packages/redis', ['<rootDir>/test/**/*.spec.ts'], { ...withIoredis6, ...notCluster }),
+    project('redis-cluster', 'packages/redis', redisClusterMatch, {
+      ...needsRedisCluster,
+      globals: { expectedIoredisMajor: 5 },
+    }),
+    project('redis-cluster-ioredis6', 'packages/redis', redisClusterMatch, {
+      ...withIoredis6,
+      ...needsRedisCluster,
+    }),
     project('postgres', 'packages/postgres', ['<rootDir>/test/**/*.spec.ts'], {
       ...needsPostgres,
       globals: { expectedTypeormVersion: '1.' },

@@ -5,6 +5,11 @@ export type {
   RedisStoreConnectionOptions,
 } from './interfaces/redis-connection-options.interface';
 export type {
+  RedisClusterConnectionOptions,
+  RedisClusterNode,
+} from './interfaces/redis-cluster-connection-options.interface';
+export type { SeedProbe } from './cluster/probe-seeds';
+export type {
   RedisPubSubTransportOptions,
   PubSubBatchOptions,
 } from './interfaces/redis-pubsub-transport-options.interface';

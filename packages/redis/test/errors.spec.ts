@@ -10,6 +10,12 @@ const samples: Error[] = [
   new redis.RedisUnavailableError(10_000),
   new redis.ReservedPropertyError('Order', '_sm_header'),
   new redis.StreamKeyTypeError('smart-message:Order', 'string', 'billing'),
+  new redis.RedisClusterConfigError('both `url` and `cluster` are set', 'Give one of them.'),
+  new redis.RedisClusterConnectionError(['127.0.0.1:1'], 'connecting the publisher', 5000, {
+    probes: [{ node: '127.0.0.1:1', result: 'ECONNREFUSED' }],
+  }),
+  new redis.ShardedPubSubUnsupportedError('it is a Redis Cluster feature'),
+  new redis.StreamClassNameError('Order{x}'),
 ];
 
 describe('errors of @smart-message/redis', () => {

@@ -67,8 +67,7 @@ function entriesOf(source: NodeJS.ProcessEnv | TransportsConfig | string): [stri
       undefined,
       `${TRANSPORTS_VARIABLE} is not set: set it to name=url entries, e.g. ${TRANSPORTS_VARIABLE}="events=redis://127.0.0.1:6379"`,
     );
-  return variable
-    .split(/[,;]/)
+  return joinSeedNodes(variable.split(/[,;]/))
     .map((entry) => entry.trim())
     .filter((entry) => entry !== '')
     .map((entry) => {
@@ -76,6 +75,23 @@ function entriesOf(source: NodeJS.ProcessEnv | TransportsConfig | string): [stri
       if (at <= 0) throw new TransportConfigError(undefined, `"${entry.slice(0, 64)}" is not name=url`);
       return [entry.slice(0, at).trim(), entry.slice(at + 1).trim()];
     });
+}
+
+/**
+ * Entries are separated by commas, and so are the seed nodes of a cluster URL
+ * (`events=redis+cluster://a:6379,b:6379`): a piece that is a `host:port` (with the URL's path or
+ * query after it) right after a cluster URL whose query has not started is one more node of it.
+ */
+function joinSeedNodes(pieces: string[]): string[] {
+  const entries: string[] = [];
+  for (const piece of pieces) {
+    const previous = entries[entries.length - 1];
+    const inSeedList = previous !== undefined && /\+cluster:\/\/[^/?#]*$/.test(previous);
+    if (inSeedList && /^\s*[^\s=/?#,;]+:\d{1,5}(?:[/?].*)?$/.test(piece))
+      entries[entries.length - 1] = `${previous},${piece.trim()}`;
+    else entries.push(piece);
+  }
+  return entries;
 }
 
 function entriesOfFile(path: string): [string, string][] {
@@ -103,9 +119,11 @@ function isTransportsConfig(value: unknown): value is TransportsConfig {
 function build(name: string, text: string, load: (packageName: string) => unknown): Transport {
   if (text.length > MAX_URL_CHARS)
     throw new TransportConfigError(name, `the URL is longer than ${MAX_URL_CHARS} characters`);
+  const seeds = seedNodesOf(text);
   let url: URL;
   try {
-    url = new URL(text);
+    // A list of seed nodes is no URL authority: the URL is read with a placeholder host.
+    url = new URL(seeds ? text.replace(`//${seeds.authority}`, '//seeds') : text);
   } catch {
     throw new TransportConfigError(name, `"${redacted(text)}" is not a URL, e.g. redis://127.0.0.1:6379`);
   }
@@ -116,7 +134,19 @@ function build(name: string, text: string, load: (packageName: string) => unknow
       `unknown scheme ${url.protocol}// (known: ${TRANSPORT_SCHEMES.map((known) => known.scheme).join(' ')})`,
     );
   const transportOptions: Record<string, unknown> = { ...scheme.fixed, ...queryOptions(name, url, scheme) };
-  if (scheme.urlOption) {
+  if (scheme.seedNodes) {
+    if (!seeds || seeds.nodes.length === 0)
+      throw new TransportConfigError(
+        name,
+        `${scheme.scheme}// takes seed nodes as host:port,host:port (e.g. ${scheme.scheme}//10.0.0.1:6379,10.0.0.2:6379)`,
+      );
+    transportOptions.cluster = { nodes: seeds.nodes };
+    if (seeds.password !== undefined)
+      transportOptions.redisOptions = {
+        ...(seeds.username ? { username: seeds.username } : {}),
+        password: seeds.password,
+      };
+  } else if (scheme.urlOption) {
     const address = new URL(url.href);
     address.search = '';
     // `redis+streams:` and `amqp+broadcast:` are our spelling, not the client's: it gets the plain scheme.
@@ -124,6 +154,30 @@ function build(name: string, text: string, load: (packageName: string) => unknow
   }
   const Transport = scheme.local ?? loadTransport(name, scheme, load);
   return new Transport(transportOptions);
+}
+
+/** The seed nodes of a cluster URL (`scheme://[user:password@]host:port,host:port[/][?query]`), or undefined for another URL. */
+function seedNodesOf(
+  text: string,
+): { authority: string; nodes: string[]; username?: string; password?: string } | undefined {
+  const match = /^[a-z+]+\+cluster:\/\/([^/?#]*)/.exec(text);
+  if (!match) return undefined;
+  const authority = match[1];
+  const at = authority.lastIndexOf('@');
+  const hosts = at === -1 ? authority : authority.slice(at + 1);
+  const nodes = hosts.split(',').filter((node) => node !== '');
+  if (at === -1) return { authority, nodes };
+  const credentials = authority.slice(0, at);
+  const colon = credentials.indexOf(':');
+  const decode = (part: string): string => decodeURIComponent(part);
+  return colon === -1
+    ? { authority, nodes, password: decode(credentials) }
+    : {
+        authority,
+        nodes,
+        username: decode(credentials.slice(0, colon)),
+        password: decode(credentials.slice(colon + 1)),
+      };
 }
 
 function queryOptions(name: string, url: URL, scheme: TransportScheme): Record<string, unknown> {

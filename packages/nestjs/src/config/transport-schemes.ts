@@ -15,6 +15,12 @@ export interface TransportScheme {
   readonly local?: new (options: Record<string, unknown>) => Transport;
   /** The constructor option the URL itself goes to (without its query); absent for schemes with no address. */
   readonly urlOption?: string;
+  /**
+   * A cluster scheme: the URL's authority is a comma-separated list of seed nodes
+   * (`[user:password@]host:port,host:port`), given as `{ cluster: { nodes } }` (credentials as
+   * `redisOptions`) instead of a URL option.
+   */
+  readonly seedNodes?: boolean;
   /** Options fixed by the scheme. */
   readonly fixed?: Readonly<Record<string, unknown>>;
   /** Options the query string may set, with their types; anything else is refused. */
@@ -27,6 +33,17 @@ const REDIS_COMMON = {
   publishTimeoutMs: 'number',
   maxBufferedPublishes: 'number',
   maxFrameBytes: 'number',
+} as const;
+
+const REDIS_STREAMS_OPTIONS = {
+  ...REDIS_COMMON,
+  consumerName: 'string',
+  maxLen: 'number',
+  batchSize: 'number',
+  blockMs: 'number',
+  claimIdleMs: 'number',
+  claimIntervalMs: 'number',
+  maxDeliveries: 'number',
 } as const;
 
 /** What the RabbitMQ and NATS transports both take from a URL's query. */
@@ -42,8 +59,11 @@ const BROKER_COMMON = {
 /**
  * The schemes, each loaded only when a configuration uses it. `redis://` is pub/sub, as the
  * original SmartMessage's Redis transport is (and Ruby services on the same channels interoperate);
- * `redis+streams://` is the durable Streams transport. Likewise `amqp://` is the durable RabbitMQ
- * transport and `amqp+broadcast://` its at-most-once broadcast twin.
+ * `redis+streams://` is the durable Streams transport. `redis+cluster://` and
+ * `redis+streams+cluster://` are the same on a Redis Cluster: a scheme of their own rather than
+ * `?cluster=true`, because their authority is a list of seed nodes, which is no URL host.
+ * Likewise `amqp://` is the durable RabbitMQ transport and `amqp+broadcast://` its at-most-once
+ * broadcast twin.
  */
 export const TRANSPORT_SCHEMES: readonly TransportScheme[] = [
   {
@@ -68,17 +88,24 @@ export const TRANSPORT_SCHEMES: readonly TransportScheme[] = [
     exportName: 'RedisStreamsTransport',
     install: 'pnpm add @smart-message/redis ioredis',
     urlOption: 'url',
-    options: {
-      ...REDIS_COMMON,
-      consumerName: 'string',
-      maxLen: 'number',
-      batchSize: 'number',
-      blockMs: 'number',
-      claimIdleMs: 'number',
-      claimIntervalMs: 'number',
-      maxDeliveries: 'number',
-    },
+    options: REDIS_STREAMS_OPTIONS,
   })),
+  {
+    scheme: 'redis+cluster:',
+    packageName: '@smart-message/redis',
+    exportName: 'RedisPubSubTransport',
+    install: 'pnpm add @smart-message/redis ioredis',
+    seedNodes: true,
+    options: { ...REDIS_COMMON, maxInFlightPublishes: 'number', maxQueuedDeliveries: 'number', sharded: 'boolean' },
+  },
+  {
+    scheme: 'redis+streams+cluster:',
+    packageName: '@smart-message/redis',
+    exportName: 'RedisStreamsTransport',
+    install: 'pnpm add @smart-message/redis ioredis',
+    seedNodes: true,
+    options: REDIS_STREAMS_OPTIONS,
+  },
   ...['postgres:', 'postgresql:'].map((scheme): TransportScheme => ({
     scheme,
     packageName: '@smart-message/postgres',

@@ -92,4 +92,75 @@ describe('fromConfig', () => {
     expect(() => fromConfig({ transports: { a: 'nonsense//app:s3cret@db' } })).toThrow(TransportConfigError);
     expect(() => fromConfig({ transports: { a: 'nonsense//app:s3cret@db' } })).not.toThrow(/s3cret/);
   });
+
+  it('reads redis+cluster:// and redis+streams+cluster:// as seed nodes, with credentials and query options', () => {
+    const built: { exportName: string; options: Record<string, unknown> }[] = [];
+    const recording = (exportName: string) =>
+      class extends MemoryTransport {
+        constructor(options: Record<string, unknown>) {
+          super();
+          built.push({ exportName, options });
+        }
+      };
+    const load = (): unknown => ({
+      RedisPubSubTransport: recording('RedisPubSubTransport'),
+      RedisStreamsTransport: recording('RedisStreamsTransport'),
+    });
+    fromConfig(
+      {
+        transports: {
+          events: 'redis+cluster://10.0.0.1:7000,10.0.0.2:7001?sharded=true',
+          jobs: 'redis+streams+cluster://app:s%40cret@10.0.0.1:7000,10.0.0.2:7001/?blockMs=500',
+        },
+      },
+      { load },
+    );
+    expect(built).toEqual([
+      {
+        exportName: 'RedisPubSubTransport',
+        options: { cluster: { nodes: ['10.0.0.1:7000', '10.0.0.2:7001'] }, sharded: true },
+      },
+      {
+        exportName: 'RedisStreamsTransport',
+        options: {
+          cluster: { nodes: ['10.0.0.1:7000', '10.0.0.2:7001'] },
+          redisOptions: { username: 'app', password: 's@cret' },
+          blockMs: 500,
+        },
+      },
+    ]);
+  });
+
+  it('reads the seed nodes of a cluster URL in SMART_MESSAGE_TRANSPORTS, whose entries are also comma-separated', () => {
+    const built: Record<string, unknown>[] = [];
+    const load = (): unknown => ({
+      RedisStreamsTransport: class extends MemoryTransport {
+        constructor(options: Record<string, unknown>) {
+          super();
+          built.push(options);
+        }
+      },
+    });
+    const transports = fromConfig(
+      { SMART_MESSAGE_TRANSPORTS: 'jobs=redis+streams+cluster://a:7000,b:7001,c:7002?blockMs=5,local=memory:' },
+      { load },
+    );
+    expect(Object.keys(transports)).toEqual(['jobs', 'local']);
+    expect(built).toEqual([{ cluster: { nodes: ['a:7000', 'b:7001', 'c:7002'] }, blockMs: 5 }]);
+  });
+
+  it.each([
+    ['names no seed node', 'redis+cluster://', /takes seed nodes as host:port,host:port/],
+    ['sets an option pub/sub does not take', 'redis+cluster://h:7000?blockMs=5', /takes no option "blockMs"/],
+    ['has sharded that is no boolean', 'redis+cluster://h:7000?sharded=yes', /sharded must be true or false/],
+  ])('refuses a cluster URL that %s', (_, url, message) => {
+    expect(() => fromConfig({ transports: { a: url } }, { load: () => ({}) })).toThrow(message);
+  });
+
+  it('never shows the password of a cluster URL it refuses', () => {
+    expect(() => fromConfig({ transports: { a: 'redis+cluster://app:s3cret@h:7000?nope=1' } })).toThrow(
+      TransportConfigError,
+    );
+    expect(() => fromConfig({ transports: { a: 'redis+cluster://app:s3cret@h:7000?nope=1' } })).not.toThrow(/s3cret/);
+  });
 });

@@ -1,8 +1,8 @@
-import type { Redis } from 'ioredis';
 import type { GatedConnection } from '@smart-message/nestjs/transport-kit';
+import { RedisClient } from './redis-client';
 
 /** An ioredis client as the transport kit's `ReconnectGate` sees it. */
-export function gatedRedis(client: Redis): GatedConnection {
+export function gatedRedis(client: RedisClient): GatedConnection {
   return {
     isReady: () => client.status === 'ready',
     onceReady: (listener) => void client.once('ready', listener),

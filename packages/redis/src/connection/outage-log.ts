@@ -1,5 +1,5 @@
-import type { Redis } from 'ioredis';
 import type { MessageLogger } from '@smart-message/nestjs';
+import { RedisClient } from './redis-client';
 import { endpointOf } from './redis-endpoint';
 
 interface Watched {
@@ -15,7 +15,7 @@ interface Watched {
  * ready is startup's to report (RedisConnectionError), not an outage.
  */
 export class OutageLog {
-  private readonly watched = new Map<Redis, Watched>();
+  private readonly watched = new Map<RedisClient, Watched>();
   private outageSince?: number;
   private lastError?: Error;
   private connectionErrors = 0;
@@ -24,10 +24,10 @@ export class OutageLog {
     private readonly name: string,
     private readonly logger: MessageLogger | undefined,
     /** Called when any connection is ready again: the server is back, the others may retry at once. */
-    private readonly onServerSeen: (client: Redis) => void,
+    private readonly onServerSeen: (client: RedisClient) => void,
   ) {}
 
-  watch(client: Redis, role: string, whenLost?: string): void {
+  watch(client: RedisClient, role: string, whenLost?: string): void {
     const watched: Watched = { role, whenLost, everReady: client.status === 'ready' };
     this.watched.set(client, watched);
     client.on('error', (error: Error) => {
@@ -42,7 +42,7 @@ export class OutageLog {
     });
   }
 
-  forget(client: Redis): void {
+  forget(client: RedisClient): void {
     this.watched.delete(client);
   }
 
@@ -51,7 +51,7 @@ export class OutageLog {
     this.watched.clear();
   }
 
-  private lost(client: Redis, watched: Watched): void {
+  private lost(client: RedisClient, watched: Watched): void {
     if (!watched.everReady || !this.watched.has(client)) return;
     if (this.outageSince !== undefined) return;
     this.outageSince = Date.now();

@@ -10,8 +10,9 @@ export interface RedisDeadLetterStoreOptions extends DeadLetterBoundsOptions, Re
    * Start of the store's four keys: `<prefix>entries` (a hash of entries by id), `<prefix>index`
    * (a sorted set of ids by last failure time), `<prefix>fields` (a hash of each entry's index
    * fields) and `<prefix>counters` (bytes held, entries evicted). Default
-   * `smart-message:dead-letters:`. On Redis Cluster, put a hash tag in it (e.g. `{dead-letters}:`)
-   * so all four keys live in one slot.
+   * `smart-message:dead-letters:`, and `smart-message:{dead-letters}:` in cluster mode, where a
+   * prefix without a hash tag is refused (RedisClusterConfigError): the store's transactions
+   * span its four keys, which must share a slot.
    */
   prefix?: string;
 }

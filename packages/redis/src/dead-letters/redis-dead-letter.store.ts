@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../connection/redis-client';
 import {
   DeadLetterEntry,
   DeadLetterFilter,
@@ -25,10 +25,17 @@ import {
 } from '@smart-message/nestjs/transport-kit';
 import { sharedOrOwnConnection } from '../connection/open-redis-connection';
 import { resolveRedisConnection, STORE_CONNECT_TIMEOUT_MS } from '../connection/resolve-redis-connection';
+import { hashTagOf } from '../cluster/hash-slot';
+import { RedisClusterConfigError } from '../errors/redis-cluster-config.error';
 import { REMOVE_SCRIPT, UPSERT_SCRIPT } from './dead-letter-scripts';
 import { RedisDeadLetterStoreOptions } from './redis-dead-letter-store-options.interface';
 
 const DEFAULT_PREFIX = 'smart-message:dead-letters:';
+/**
+ * In cluster mode the four keys share a hash tag, so the MULTI and scripts over them stay in one
+ * slot (one shard holds the whole store: dead letters are few and small).
+ */
+const DEFAULT_CLUSTER_PREFIX = 'smart-message:{dead-letters}:';
 /** Ids per HMGET or per removal script. */
 const CHUNK = 500;
 /** Commands wait this many reconnects, then fail, so a durable transport keeps an unrecorded message. */
@@ -66,18 +73,24 @@ export class RedisDeadLetterStore implements DeadLetterStore {
   readonly fieldsKey: string;
   /** `bytes` held and entries `evicted`, for the whole store. */
   readonly countersKey: string;
-  private readonly client: Redis;
+  private readonly client: RedisClient;
   private readonly ownsClient: boolean;
   private readonly bounds: DeadLetterBounds;
 
   constructor(options: RedisDeadLetterStoreOptions = {}) {
     this.bounds = resolveDeadLetterBounds(options, STORE_NAME);
-    const prefix = options.prefix ?? DEFAULT_PREFIX;
+    const connection = resolveRedisConnection(options);
+    const prefix = options.prefix ?? (connection.isCluster ? DEFAULT_CLUSTER_PREFIX : DEFAULT_PREFIX);
+    if (connection.isCluster && hashTagOf(prefix) === prefix)
+      throw new RedisClusterConfigError(
+        `the dead letter store prefix "${prefix}" has no hash tag`,
+        "In cluster mode its keys must share a slot: put a {tag} in the prefix (default 'smart-message:{dead-letters}:').",
+      );
     this.entriesKey = `${prefix}entries`;
     this.indexKey = `${prefix}index`;
     this.fieldsKey = `${prefix}fields`;
     this.countersKey = `${prefix}counters`;
-    const { client, owned } = sharedOrOwnConnection(resolveRedisConnection(options), {
+    const { client, owned } = sharedOrOwnConnection(connection, {
       name: 'smart-message:dead-letters',
       defaults: { connectTimeout: STORE_CONNECT_TIMEOUT_MS, maxRetriesPerRequest: MAX_RETRIES_PER_REQUEST },
     });
@@ -237,7 +250,7 @@ export class RedisDeadLetterStore implements DeadLetterStore {
   }
 
   private async transaction(
-    build: (multi: ReturnType<Redis['multi']>) => ReturnType<Redis['multi']>,
+    build: (multi: ReturnType<RedisClient['multi']>) => ReturnType<RedisClient['multi']>,
   ): Promise<unknown[]> {
     const replies = await build(this.client.multi()).exec();
     if (replies === null) throw new Error('the Redis transaction of the dead letter store was aborted');

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../connection/redis-client';
 import { DeduplicationStore, InvalidMessageOptionsError, MessageLogger } from '@smart-message/nestjs';
 import {
   DeduplicationCheck,
@@ -11,6 +11,7 @@ import {
 import { sharedOrOwnConnection } from '../connection/open-redis-connection';
 import { resolveRedisConnection, STORE_CONNECT_TIMEOUT_MS } from '../connection/resolve-redis-connection';
 import { RedisDeduplicationStoreOptions } from '../interfaces/redis-deduplication-store-options.interface';
+import { RedisClusterConfigError } from '../errors/redis-cluster-config.error';
 import { BEGIN_SCRIPT, COMPLETE_SCRIPT, RELEASE_SCRIPT, RENEW_SCRIPT } from './deduplication-scripts';
 
 export const DEFAULT_DEDUPLICATION_PREFIX = 'smart-message:dedup:';
@@ -29,7 +30,7 @@ export class RedisDeduplicationStore implements DeduplicationStore {
   readonly prefix: string;
   readonly ttlSeconds: number;
   readonly leaseMs: number;
-  private readonly client: Redis;
+  private readonly client: RedisClient;
   private readonly ownsClient: boolean;
   private readonly logger: MessageLogger;
   private readonly renewals: MarkRenewals;
@@ -37,6 +38,14 @@ export class RedisDeduplicationStore implements DeduplicationStore {
 
   constructor(options: RedisDeduplicationStoreOptions = {}) {
     this.prefix = options.prefix ?? DEFAULT_DEDUPLICATION_PREFIX;
+    const connection = resolveRedisConnection(options);
+    // Every key carries its own {handler:uuid} tag, so a script's two keys share a slot and
+    // handlers spread over the cluster; a tag in the prefix would hash every key to one slot.
+    if (connection.isCluster && /[{}]/.test(this.prefix))
+      throw new RedisClusterConfigError(
+        `the deduplication store prefix "${this.prefix}" contains "{" or "}"`,
+        'Each key is tagged with its handler and uuid by the store: use a prefix without braces.',
+      );
     this.ttlSeconds = positiveInteger(options.ttlSeconds, DEFAULT_DEDUPLICATION_TTL_SECONDS, 'ttlSeconds');
     this.leaseMs = positiveInteger(options.leaseMs, DEFAULT_DEDUPLICATION_LEASE_MS, 'leaseMs');
     this.logger = options.logger ?? silentLogger;
@@ -46,7 +55,7 @@ export class RedisDeduplicationStore implements DeduplicationStore {
       async (mark) =>
         Number(await this.client.eval(RENEW_SCRIPT, 2, ...this.keys(mark), mark.token, this.leaseMs)) === 1,
     );
-    const { client, owned } = sharedOrOwnConnection(resolveRedisConnection(options), {
+    const { client, owned } = sharedOrOwnConnection(connection, {
       name: 'smart-message:dedup',
       // A check that cannot reach Redis fails the delivery (redelivered later on Streams) rather than waiting forever.
       defaults: { connectTimeout: STORE_CONNECT_TIMEOUT_MS, maxRetriesPerRequest: 2 },

@@ -5,3 +5,7 @@ export * from './invalid-redis-url.error';
 export * from './redis-reply-shape.error';
 export * from './stream-key-type.error';
 export * from './reserved-property.error';
+export * from './redis-cluster-config.error';
+export * from './redis-cluster-connection.error';
+export * from './sharded-pubsub-unsupported.error';
+export * from './stream-class-name.error';

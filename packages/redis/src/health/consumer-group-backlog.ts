@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../connection/redis-client';
 import { replyFields } from './reply-fields';
 import { withinTimeout } from './within-timeout';
 
@@ -11,7 +11,7 @@ export interface ConsumerGroupBacklog {
 
 /** Reads XINFO GROUPS of `stream` and picks `group`'s figures. */
 export async function consumerGroupBacklog(
-  client: Redis,
+  client: RedisClient,
   stream: string,
   group: string,
   timeoutMs: number,

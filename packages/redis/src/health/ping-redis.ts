@@ -1,9 +1,9 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../connection/redis-client';
 import { withinTimeout } from './within-timeout';
 
 /** PING's round trip in ms, or why it failed. */
 export async function pingRedis(
-  client: Redis,
+  client: RedisClient,
   timeoutMs: number,
 ): Promise<{ ok: true; pingMs: number } | { ok: false; error: string }> {
   const started = Date.now();

@@ -1,5 +1,6 @@
-import type { Redis, RedisOptions } from 'ioredis';
+import type { Cluster, Redis, RedisOptions } from 'ioredis';
 import type { MessageLogger } from '@smart-message/nestjs';
+import type { RedisClusterConnectionOptions } from './redis-cluster-connection-options.interface';
 
 /**
  * How the package reaches Redis. The transports take all of it; the stores take `url`, `client`
@@ -9,15 +10,25 @@ export interface RedisConnectionOptions {
   /**
    * `redis://[[username]:password@]host[:port][/db]`, or `rediss://` for TLS
    * (default `redis://127.0.0.1:6379`). Refused at construction when it cannot name a Redis server.
+   * Not with `cluster`.
    */
   url?: string;
+  /**
+   * A Redis Cluster instead of one server: seed nodes and ioredis `ClusterOptions`. Not with
+   * `url`, nor with a `client` (a shared `Cluster` client is cluster mode by itself).
+   * Streams keys then carry hash tags (`<prefix>{<class>}`): see docs/redis-transports.md.
+   */
+  cluster?: RedisClusterConnectionOptions;
   /**
    * An existing client to share for plain commands; `url` is then ignored. Connections that need
    * one of their own (a transport's subscriber and blocking readers) are duplicated from it.
    * Nothing of this package closes a client it was given.
    */
-  client?: Redis;
-  /** More ioredis options for the connections opened from `url` or duplicated from `client`. */
+  client?: Redis | Cluster;
+  /**
+   * More ioredis options for the connections opened from `url` or duplicated from `client`; in
+   * cluster mode, options of every node connection (ClusterOptions `redisOptions`).
+   */
   redisOptions?: RedisOptions;
   /**
    * How long startup waits for each connection to Redis before it fails with
@@ -40,4 +51,4 @@ export interface RedisConnectionOptions {
  * What a store takes to reach Redis. Its connection reconnects as a transport's does; the
  * timeouts are ioredis's own unless `redisOptions` changes them, and nothing waits at startup.
  */
-export type RedisStoreConnectionOptions = Pick<RedisConnectionOptions, 'url' | 'client' | 'redisOptions'>;
+export type RedisStoreConnectionOptions = Pick<RedisConnectionOptions, 'url' | 'cluster' | 'client' | 'redisOptions'>;

@@ -37,4 +37,12 @@ export interface RedisPubSubTransportOptions extends RedisConnectionOptions {
    * `client-output-buffer-limit pubsub` (32 MB by default), losing what else was in flight.
    */
   maxFrameBytes?: number;
+  /**
+   * Cluster mode only: sharded pub/sub (SPUBLISH/SSUBSCRIBE, Redis 7), which keeps each channel's
+   * messages inside the shard that owns its slot instead of crossing the cluster bus to every
+   * node. Default false: classic PUBLISH, which Ruby SmartMessage peers use; shard channels are a
+   * separate namespace, so every publisher and subscriber of a channel must agree. Needs
+   * ioredis 5.5.0 or later (`shardedSubscribers`); refused with ShardedPubSubUnsupportedError otherwise.
+   */
+  sharded?: boolean;
 }

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../connection/redis-client';
 import {
   FrameDecodeError,
   Envelope,
@@ -28,6 +28,9 @@ import { BATCH_FORMAT, decodeBatch, isBatch } from './batch-frame';
 import { resolveBatchOptions } from './batch-options';
 import { RedisConnections } from '../connection/redis-connections';
 import { RedisPubSubTransportOptions } from '../interfaces/redis-pubsub-transport-options.interface';
+import { ShardedPubSubUnsupportedError } from '../errors/sharded-pubsub-unsupported.error';
+import { isClusterClient } from '../connection/redis-client';
+import { slotOwner } from '../cluster/slot-owner';
 
 interface ChannelSubscription {
   readonly queue: DeliveryQueue;
@@ -65,19 +68,25 @@ export class RedisPubSubTransport implements Transport {
   private readonly logger: MessageLogger;
   private readonly bound?: InFlightLimit;
   private readonly batcher?: FrameBatcher;
-  private publisherClient?: Redis;
+  private publisherClient?: RedisClient;
   private publishGate?: ReconnectGate;
-  private subscriberClient?: Redis;
+  private subscriberClient?: RedisClient;
   private readonly channels = new Map<string, Set<ChannelSubscription>>();
   private closed = false;
   private starting?: Promise<void>;
   private subscriberDisconnects = 0;
   private lastSubscriberDisconnectAt?: Date;
   private overflowed = 0;
+  private readonly sharded: boolean;
 
   constructor(private readonly options: RedisPubSubTransportOptions = {}) {
     this.logger = options.logger ?? new NestMessageLogger('SmartMessage:RedisPubSub');
     this.connections = new RedisConnections(options, 'smart-message:pubsub', this.logger);
+    this.sharded = options.sharded === true;
+    if (this.sharded && !this.connections.isCluster)
+      throw new ShardedPubSubUnsupportedError(
+        'it is a Redis Cluster feature: give `cluster: { nodes }` (or a Cluster `client`), or leave `sharded` off',
+      );
     this.codec = options.codec ?? new CloudEventsFrameCodec();
     this.maxFrameBytes = frameLimitOption(options.maxFrameBytes, 'RedisPubSubTransport');
     this.prefix = options.prefix ?? '';
@@ -88,7 +97,7 @@ export class RedisPubSubTransport implements Transport {
         maxBytes: this.maxFrameBytes,
         format: BATCH_FORMAT,
         send: (channel, message) => {
-          const send = (): Promise<unknown> => this.gate().run(() => this.publisher().publish(channel, message));
+          const send = (): Promise<unknown> => this.gate().run(() => this.send(channel, message));
           return this.bound ? this.bound.run(send) : send();
         },
       });
@@ -114,7 +123,7 @@ export class RedisPubSubTransport implements Transport {
     const channel = this.channelOf(envelope.header.messageClass);
     if (this.batcher) return this.batcher.add(channel, frame);
     const gate = this.gate();
-    const send = (): Promise<unknown> => gate.run(() => this.publisher().publish(channel, frame));
+    const send = (): Promise<unknown> => gate.run(() => this.send(channel, frame));
     await (this.bound ? this.bound.run(send) : send());
   }
 
@@ -163,7 +172,7 @@ export class RedisPubSubTransport implements Transport {
       try {
         // Bounded: SUBSCRIBE on a connection that is not there would wait in its offline queue forever.
         await this.connections.ready(subscriber, `connecting the subscriber (to subscribe to ${channel})`);
-        await subscriber.subscribe(channel);
+        await this.subscribeTo(subscriber, [channel]);
       } catch (error) {
         this.channels.delete(channel);
         throw error;
@@ -232,7 +241,10 @@ export class RedisPubSubTransport implements Transport {
     const set = this.channels.get(channel);
     if (set?.delete(subscription) && set.size === 0) {
       this.channels.delete(channel);
-      await this.subscriberClient?.unsubscribe(channel).catch(() => undefined);
+      const subscriber = this.subscriberClient;
+      await (this.sharded ? subscriber?.sunsubscribe(channel) : subscriber?.unsubscribe(channel))?.catch(
+        () => undefined,
+      );
     }
     await subscription.queue.idle();
   }
@@ -245,7 +257,7 @@ export class RedisPubSubTransport implements Transport {
     await this.connections.closeAll();
   }
 
-  private publisher(): Redis {
+  private publisher(): RedisClient {
     this.publisherClient ??= this.connections.commands();
     return this.publisherClient;
   }
@@ -255,7 +267,7 @@ export class RedisPubSubTransport implements Transport {
     return this.publishGate;
   }
 
-  private subscriber(): Redis {
+  private subscriber(): RedisClient {
     if (this.subscriberClient) return this.subscriberClient;
     // Re-subscribed here on every ready, not by ioredis's autoResubscribe: that one leaves its
     // SUBSCRIBE promise unhandled, so a connection lost again before Redis answers is an unhandled
@@ -265,14 +277,28 @@ export class RedisPubSubTransport implements Transport {
       'subscriber',
       'messages published until it is back are lost (pub/sub is at-most-once)',
       { autoResubscribe: false },
+      // One subscriber connection per primary, each SSUBSCRIBEd to the channels of its slots.
+      this.sharded ? { shardedSubscribers: true } : undefined,
     );
-    client.on('messageBuffer', (channel: Buffer, frame: Buffer) => this.receive(channel.toString(), frame));
+    // ioredis before 5.5.0 ignores the option (it has no shard subscriber group): refuse rather than receive nothing.
+    const group = (client as unknown as { shardedSubscribers?: unknown }).shardedSubscribers;
+    if (this.sharded && isClusterClient(client) && group === undefined) {
+      client.disconnect();
+      throw new ShardedPubSubUnsupportedError(
+        'the ioredis loaded has no `shardedSubscribers` Cluster option: upgrade ioredis to 5.5.0 or later',
+      );
+    }
+    const event = this.sharded ? 'smessageBuffer' : 'messageBuffer';
+    client.on(event, (channel: Buffer, frame: Buffer) => this.receive(channel.toString(), frame));
     // Counted per loss of a ready connection, not per failed reconnect attempt; the connections'
     // outage log says it once, with the cause, and again when Redis is back.
     let ready = false;
     client.on('ready', () => {
       ready = true;
-      this.resubscribe(client);
+      // A Cluster moves its channels to each new subscriber connection itself (ClusterSubscriber
+      // and the shard subscribers re-subscribe the previous ones): subscribing again from here
+      // raced with that and left two connections subscribed, delivering messages twice.
+      if (!isClusterClient(client)) this.resubscribe(client);
     });
     client.on('close', () => {
       if (this.closed || !ready) return;
@@ -285,10 +311,10 @@ export class RedisPubSubTransport implements Transport {
   }
 
   /** Subscribes the connection to every channel a handler needs, after it (re)connected. */
-  private resubscribe(client: Redis): void {
+  private resubscribe(client: RedisClient): void {
     const channels = [...this.channels.keys()];
     if (channels.length === 0) return;
-    client.subscribe(...channels).catch((error: unknown) => {
+    this.subscribeTo(client, channels).catch((error: unknown) => {
       // Lost again before Redis answered: the next ready subscribes them. Anything else is worth a line.
       if (this.closed || client.status !== 'ready') return;
       this.logger.warn(
@@ -296,6 +322,31 @@ export class RedisPubSubTransport implements Transport {
           'messages on them are lost until the subscriber reconnects',
       );
     });
+  }
+
+  /**
+   * PUBLISH, or SPUBLISH to the shard that owns the channel's slot. A Cluster sends a keyless
+   * PUBLISH to any node, and messages published on different nodes reach a subscriber over
+   * different bus links, out of order: classic PUBLISH goes to the primary of the channel's slot,
+   * so one channel's messages take one path and keep their order.
+   */
+  private send(channel: string, message: Buffer | string): Promise<unknown> {
+    const publisher = this.publisher();
+    if (this.sharded) return publisher.spublish(channel, message);
+    const node = isClusterClient(publisher) ? slotOwner(publisher, channel) : undefined;
+    return (node ?? publisher).publish(channel, message);
+  }
+
+  /**
+   * SUBSCRIBE takes every channel at once; SSUBSCRIBE one at a time, since the channels of one
+   * call must hash to one slot (CROSSSLOT otherwise).
+   */
+  private async subscribeTo(client: RedisClient, channels: string[]): Promise<void> {
+    if (!this.sharded) {
+      await client.subscribe(...channels);
+      return;
+    }
+    await Promise.all(channels.map((channel) => client.ssubscribe(channel)));
   }
 
   private receive(channel: string, message: Buffer): void {

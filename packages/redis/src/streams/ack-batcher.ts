@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../connection/redis-client';
 
 /** What happened to acknowledgements that Redis did not confirm. */
 export interface AckFailure {
@@ -36,7 +36,7 @@ export class AckBatcher {
   private readonly clearWaiters = new Set<() => void>();
 
   constructor(
-    private readonly client: () => Redis,
+    private readonly client: () => RedisClient,
     private readonly group: string,
     private readonly maxBatch = 200,
     private readonly events: AckBatcherEvents = { onFailure: () => undefined, onRecovered: () => undefined },

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../connection/redis-client';
 import type { FrameRejectionReason } from '@smart-message/nestjs/transport-kit';
 
 /** An entry set aside from a message stream, with why. */
@@ -17,7 +17,7 @@ export interface SetAsideEntry {
  */
 export class DeadLetterStream {
   constructor(
-    private readonly client: () => Redis,
+    private readonly client: () => RedisClient,
     private readonly suffix: string,
     private readonly group: string,
     private readonly consumer: string,

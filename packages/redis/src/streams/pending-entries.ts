@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../connection/redis-client';
 import { RedisReplyShapeError } from '../errors/redis-reply-shape.error';
 import { describeShape } from './stream-reply';
 
@@ -10,7 +10,7 @@ export interface PendingCandidate {
 
 /** XPENDING's extended form: id and delivery count of each pending entry of `group` on `stream` that matches. */
 export async function pendingEntries(
-  commands: Redis,
+  commands: RedisClient,
   stream: string,
   group: string,
   ...range: (string | number)[]

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../connection/redis-client';
 import type { MessageLogger } from '@smart-message/nestjs';
 import { AckBatcher } from './ack-batcher';
 import { ConsumedStream, roomOf } from './consumed-stream';
@@ -18,7 +18,7 @@ export interface PendingReclaimerSettings {
 
 export interface PendingReclaimerDependencies {
   streams: ReadonlyMap<string, ConsumedStream>;
-  commands: () => Redis;
+  commands: () => RedisClient;
   acks: AckBatcher;
   heldBytes: HeldBytes;
   delivery: EntryDelivery;
@@ -187,7 +187,7 @@ export class PendingReclaimer {
       delivery.deliver(stream, entry, deliveries + 1);
     }
     for (const candidate of rest.filter((c) => !claimedIds.has(c.id))) {
-      // Not claimed: another consumer took it first, or the entry was trimmed (Redis then drops it from the pending list).
+      // Not claimed: another consumer took it first, or the entry was trimmed (RedisClient then drops it from the pending list).
       const exists = toStreamEntries(
         await commands.callBuffer('XRANGE', stream.key, candidate.id, candidate.id),
         'XRANGE',

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../connection/redis-client';
 import {
   Envelope,
   FrameCodec,
@@ -21,6 +21,8 @@ import {
   TransportSubscribeOptions,
   TransportSubscription,
 } from '@smart-message/nestjs/transport-kit';
+import { RedisClusterConfigError } from '../errors/redis-cluster-config.error';
+import { StreamClassNameError } from '../errors/stream-class-name.error';
 import { RedisConnections } from '../connection/redis-connections';
 import { RedisStreamsTransportOptions } from '../interfaces/redis-streams-transport-options.interface';
 import { consumerGroupBacklog } from '../health/consumer-group-backlog';
@@ -60,10 +62,12 @@ export class RedisStreamsTransport implements Transport {
   private readonly prefix: string;
   private readonly maxLen: number;
   private readonly logger: MessageLogger;
-  private commandsClient?: Redis;
+  private commandsClient?: RedisClient;
   private publishGate?: ReconnectGate;
   private readonly consumers = new Map<string, StreamConsumer>();
-  private readonly readers = new Map<string, Redis>();
+  private readonly readers = new Map<string, RedisClient>();
+  /** The group of each consumer key (see consumerKey). */
+  private readonly groupsByKey = new Map<string, string>();
   private readonly heldBytes: HeldBytes;
   private closed = false;
   private starting?: Promise<void>;
@@ -74,13 +78,26 @@ export class RedisStreamsTransport implements Transport {
     this.codec = options.codec ?? new CloudEventsFrameCodec();
     this.maxFrameBytes = frameLimitOption(options.maxFrameBytes, 'RedisStreamsTransport');
     this.prefix = options.prefix ?? 'smart-message:';
+    if (this.connections.isCluster && /[{}]/.test(this.prefix + (options.deadLetterSuffix ?? '')))
+      // A tag in the prefix would hash every stream to one slot, so one shard would carry them all.
+      throw new RedisClusterConfigError(
+        `the stream prefix "${this.prefix}" or dead letter suffix contains "{" or "}"`,
+        'In cluster mode each stream key is tagged with its message type (<prefix>{<class>}) by the transport: use a prefix without braces.',
+      );
     this.maxLen = options.maxLen ?? 100_000;
     this.heldBytes = new HeldBytes(options.maxHeldBytes ?? DEFAULT_MAX_HELD_BYTES);
     this.consumerName = options.consumerName ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   }
 
+  /**
+   * The stream key of a message type: `<prefix><class>` on one server; in cluster mode
+   * `<prefix>{<class>}`, so the stream and its dead letter stream share a slot while streams of
+   * different types spread over the cluster by their type's hash.
+   */
   streamOf(messageClass: string): string {
-    return `${this.prefix}${messageClass}`;
+    if (!this.connections.isCluster) return `${this.prefix}${messageClass}`;
+    if (/[{}]/.test(messageClass)) throw new StreamClassNameError(messageClass);
+    return `${this.prefix}{${messageClass}}`;
   }
 
   /** The stream key: what the AsyncAPI document gives as the channel's address. */
@@ -117,10 +134,10 @@ export class RedisStreamsTransport implements Transport {
     await this.start();
     const stream = this.streamOf(messageClass);
     const subscription: StreamSubscription = { options, queue: new DeliveryQueue(handler, options) };
-    const consumer = this.consumerFor(options.group);
+    const consumer = this.consumerFor(options.group, stream);
     // Bounded: a blocking read on a connection that is not there would wait in its offline queue.
     await this.connections.ready(
-      this.readers.get(options.group) as Redis,
+      this.readers.get(this.consumerKey(options.group, stream)) as RedisClient,
       `connecting the reader of consumer group ${options.group}`,
     );
     await consumer.add(stream, subscription, this.options.startFrom ?? '$');
@@ -135,8 +152,8 @@ export class RedisStreamsTransport implements Transport {
     return {
       commands: this.commandsClient?.status ?? 'not connected',
       consumer: this.consumerName,
-      groups: [...this.consumers].map(([group, consumer]) => ({
-        group,
+      groups: [...this.consumers].map(([key, consumer]) => ({
+        group: this.groupOf(key),
         running: consumer.isRunning,
         inFlight: consumer.inFlight,
         failedStreams: [...consumer.streamFailures().keys()],
@@ -165,7 +182,8 @@ export class RedisStreamsTransport implements Transport {
     const problems: string[] = [];
     const margin = this.options.readStallMarginMs ?? 3000;
     const groups = await Promise.all(
-      [...this.consumers].map(async ([group, consumer]) => {
+      [...this.consumers].map(async ([key, consumer]) => {
+        const group = this.groupOf(key);
         const liveness = consumer.liveness(margin);
         if (!liveness.reading) problems.push(`consumer group ${group}: ${liveness.reason ?? 'not reading'}`);
         const streams: Record<string, unknown> = {};
@@ -192,7 +210,7 @@ export class RedisStreamsTransport implements Transport {
             problems.push(`${stream} (${group}): ${(error as Error).message}`);
           }
         }
-        return [group, { ...liveness, inFlight: consumer.inFlight, streams }] as const;
+        return [key, { ...liveness, inFlight: consumer.inFlight, streams }] as const;
       }),
     );
     const warnings = await persistenceWarnings(commands, timeoutMs);
@@ -235,18 +253,36 @@ export class RedisStreamsTransport implements Transport {
     await this.connections.closeAll();
   }
 
-  private consumerFor(group: string): StreamConsumer {
-    let consumer = this.consumers.get(group);
+  /**
+   * Consumers by group on one server: one blocking XREADGROUP covers every stream of the group.
+   * In cluster mode by group and stream, each with a reader of its own: a read over several
+   * streams fails with CROSSSLOT when their keys hash to different slots (even on one node), and
+   * one blocking read per connection is all Redis allows (redis/ioredis#1646).
+   */
+  private consumerKey(group: string, stream: string): string {
+    return this.connections.isCluster ? `${group} ${stream}` : group;
+  }
+
+  private groupOf(consumerKey: string): string {
+    return this.groupsByKey.get(consumerKey) ?? consumerKey;
+  }
+
+  private consumerFor(group: string, stream: string): StreamConsumer {
+    const key = this.consumerKey(group, stream);
+    let consumer = this.consumers.get(key);
     if (!consumer) {
-      if (group === 'default')
+      // Once per group, also in cluster mode where a group has a consumer per stream.
+      if (group === 'default' && ![...this.groupsByKey.values()].includes(group))
         this.logger.warn(
           'Redis Streams consumer group is "default" because the bus has no `entity`: every service without one ' +
             'joins this group and they split messages between them instead of each getting every message. ' +
             "Set `entity` (SmartMessageModule.forRoot({ entity: 'orders', ... }) or new MessageBus({ entity }))",
           { group },
         );
-      const reader = this.connections.dedicated(`reader:${group}`);
-      this.readers.set(group, reader);
+      const reader = this.connections.dedicated(
+        this.connections.isCluster ? `reader:${group}:${stream}` : `reader:${group}`,
+      );
+      this.readers.set(key, reader);
       consumer = new StreamConsumer(
         {
           group,
@@ -273,7 +309,8 @@ export class RedisStreamsTransport implements Transport {
           ensureGroup: (stream, startFrom) => this.ensureGroup(stream, group, startFrom ?? '$'),
         },
       );
-      this.consumers.set(group, consumer);
+      this.consumers.set(key, consumer);
+      this.groupsByKey.set(key, group);
     }
     return consumer;
   }
@@ -287,7 +324,7 @@ export class RedisStreamsTransport implements Transport {
     }
   }
 
-  private commands(): Redis {
+  private commands(): RedisClient {
     this.commandsClient ??= this.connections.commands();
     return this.commandsClient;
   }

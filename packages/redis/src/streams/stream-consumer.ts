@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../connection/redis-client';
 import { FrameCodec, MessageLogger } from '@smart-message/nestjs';
 import { DEFAULT_MAX_FRAME_BYTES } from '@smart-message/nestjs/transport-kit';
 import { StreamKeyTypeError } from '../errors/stream-key-type.error';
@@ -24,8 +24,8 @@ export interface StreamConsumerSettings {
 }
 
 export interface StreamConsumerDependencies {
-  reader: Redis;
-  commands: () => Redis;
+  reader: RedisClient;
+  commands: () => RedisClient;
   codec: FrameCodec;
   logger: MessageLogger;
   deadLetters: DeadLetterStream;

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../connection/redis-client';
 import type { MessageLogger } from '@smart-message/nestjs';
 import { StreamKeyTypeError } from '../errors/stream-key-type.error';
 import { ConsumedStream } from './consumed-stream';
@@ -6,7 +6,7 @@ import { ConsumedStream } from './consumed-stream';
 export interface StreamKeyTypesDependencies {
   group: string;
   streams: ReadonlyMap<string, ConsumedStream>;
-  commands: () => Redis;
+  commands: () => RedisClient;
   logger: MessageLogger;
   ensureGroup(stream: string, startFrom?: '$' | '0'): Promise<void>;
   /** A stream is readable again: its own pending entries are taken back first. */

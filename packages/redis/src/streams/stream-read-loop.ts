@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../connection/redis-client';
 import type { MessageLogger } from '@smart-message/nestjs';
 import { backoffDelay } from '@smart-message/nestjs/transport-kit';
 import { RedisReplyShapeError } from '../errors/redis-reply-shape.error';
@@ -7,6 +7,8 @@ import { ConsumedStream, roomOf } from './consumed-stream';
 import { EntryDelivery } from './entry-delivery';
 import { HeldBytes } from './held-bytes';
 import { toStreamEntries } from './stream-entry';
+import { isClusterTopologyError } from '../cluster/cluster-errors';
+import { readUnblocker, ReadUnblocker } from './read-unblocker';
 import { isWrongType, StreamKeyTypes } from './stream-key-types';
 import { streamsOfReadReply } from './stream-reply';
 
@@ -20,8 +22,8 @@ export interface StreamReadLoopSettings {
 }
 
 export interface StreamReadLoopDependencies {
-  reader: Redis;
-  commands: () => Redis;
+  reader: RedisClient;
+  commands: () => RedisClient;
   streams: ReadonlyMap<string, ConsumedStream>;
   acks: AckBatcher;
   heldBytes: HeldBytes;
@@ -57,8 +59,7 @@ const READ_RETRY_BACKOFF = { baseMs: 50, maxMs: 1000 } as const;
 export class StreamReadLoop {
   private running = false;
   private loopDone: Promise<void> = Promise.resolve();
-  private readerId?: number;
-  private readerIdStale = true;
+  private readonly unblocker: ReadUnblocker;
   private inRead = false;
   private wakeLoop?: () => void;
   private failures = 0;
@@ -77,9 +78,7 @@ export class StreamReadLoop {
     private readonly deps: StreamReadLoopDependencies,
   ) {
     this.stopWatchingBytes = deps.heldBytes.onRelease(() => this.wake());
-    deps.reader.on('ready', () => {
-      this.readerIdStale = true;
-    });
+    this.unblocker = readUnblocker(deps.reader, deps.commands);
   }
 
   get isRunning(): boolean {
@@ -141,12 +140,7 @@ export class StreamReadLoop {
   async interrupt(): Promise<void> {
     this.wake();
     this.cutPause?.();
-    if (this.inRead && this.readerId !== undefined) {
-      await this.deps
-        .commands()
-        .client('UNBLOCK', this.readerId)
-        .catch(() => undefined);
-    }
+    if (this.inRead) await this.unblocker.unblock();
   }
 
   /** Read with `>` now: readable, not leaving, own pending entries taken back, with room. */
@@ -204,10 +198,7 @@ export class StreamReadLoop {
     const { reader } = this.deps;
     const { group, consumer, blockMs } = this.settings;
     try {
-      if (this.readerIdStale) {
-        this.readerId = (await reader.client('ID')) as number;
-        this.readerIdStale = false;
-      }
+      await this.unblocker.beforeRead(keys);
       if (!this.running) return undefined;
       this.inRead = true;
       const reply: unknown = await reader.callBuffer(
@@ -272,6 +263,18 @@ export class StreamReadLoop {
 
   private async recoverFromReadError(error: Error, keys: string[]): Promise<void> {
     if (isWrongType(error) && (await this.deps.keyTypes.isolate(keys))) return;
+    if (isClusterTopologyError(error)) {
+      // A slot moved or a failover is under way: the group and its pending entries move with the
+      // key, so the read is sent again (ioredis follows the MOVED it then gets). Never NOGROUP.
+      this.failures++;
+      if (this.failures === 4)
+        this.deps.logger.warn('Reading a stream keeps failing while the cluster changes; retrying', {
+          error: error.message,
+          streams: keys,
+        });
+      await this.pause(backoffDelay(this.failures, READ_RETRY_BACKOFF));
+      return;
+    }
     this.failures++;
     if (/NOGROUP/.test(error.message)) {
       // Redis lost the group (restarted without persistence): recreate it and read what arrived since.
