@@ -1,7 +1,9 @@
+import { NatsJetStreamTransport, NatsTransport } from '@smart-message/nats';
 import { Transport } from '@smart-message/nestjs';
 import { RabbitMqTransport } from '@smart-message/rabbitmq';
 import { MessagingConfigError } from '../src/messaging/messaging-config.error';
 import { MESSAGING_MODES, readMessagingSettings } from '../src/messaging/messaging-settings';
+import { subjectPrefixOf } from '../src/messaging/modes/nats.mode';
 import { exchangeOf } from '../src/messaging/modes/rabbitmq.mode';
 
 /** The kinds of a mode's two transports; builds them (nothing connects before start) and closes them. */
@@ -24,6 +26,7 @@ describe('the sample messaging modes (SMART_MESSAGE_TRANSPORT)', () => {
       { durable: 'redis-streams', broadcast: 'redis-pubsub' },
     ],
     [{ SMART_MESSAGE_TRANSPORT: 'rabbitmq' }, { durable: 'rabbitmq', broadcast: 'rabbitmq-broadcast' }],
+    [{ SMART_MESSAGE_TRANSPORT: 'nats' }, { durable: 'nats-jetstream', broadcast: 'nats' }],
   ])('%j gives the transports %j', async (env, kinds) => {
     expect(await kindsOf(env)).toEqual(kinds);
   });
@@ -33,13 +36,19 @@ describe('the sample messaging modes (SMART_MESSAGE_TRANSPORT)', () => {
 
     expect(error).toBeInstanceOf(MessagingConfigError);
     expect(error).toMatchObject({ code: 'SAMPLE_MESSAGING_CONFIG', variable: 'SMART_MESSAGE_TRANSPORT' });
-    expect(error.message).toBe('SMART_MESSAGE_TRANSPORT must be memory, redis, postgres or rabbitmq, got "kafka"');
+    expect(error.message).toBe(
+      'SMART_MESSAGE_TRANSPORT must be memory, redis, postgres, rabbitmq or nats, got "kafka"',
+    );
     for (const mode of MESSAGING_MODES) expect(error.message).toContain(mode.name);
   });
 
   it('keeps the dead letters in Redis in every mode that talks to Redis, and nowhere else', () => {
     expect(readMessagingSettings({}).redis).toBeUndefined();
     expect(readMessagingSettings({ SMART_MESSAGE_TRANSPORT: 'rabbitmq', SMART_MESSAGE_PREFIX: 'p:' }).redis).toEqual({
+      url: 'redis://127.0.0.1:6379',
+      prefix: 'p:',
+    });
+    expect(readMessagingSettings({ SMART_MESSAGE_TRANSPORT: 'nats', SMART_MESSAGE_PREFIX: 'p:' }).redis).toEqual({
       url: 'redis://127.0.0.1:6379',
       prefix: 'p:',
     });
@@ -76,6 +85,53 @@ describe('the sample messaging modes (SMART_MESSAGE_TRANSPORT)', () => {
       expect(error.message).toContain('SMART_MESSAGE_PREFIX "my shop:" cannot name the RabbitMQ exchange');
       expect((error.cause as { code?: string }).code).toBe('SM_RABBITMQ_INVALID_NAME');
     });
+  });
+
+  describe('nats', () => {
+    it('publishes on subjects and streams named by SMART_MESSAGE_PREFIX without its trailing ":", at NATS_URL', async () => {
+      const transports = readMessagingSettings({
+        SMART_MESSAGE_TRANSPORT: 'nats',
+        SMART_MESSAGE_PREFIX: 'shop-7:',
+        NATS_URL: 'nats://nats.invalid:4223',
+      }).transports();
+      try {
+        const durable = transports.durable as NatsJetStreamTransport;
+        const broadcast = transports.broadcast as NatsTransport;
+        expect(durable.topology.subjectOf('OrderPlaced')).toBe('shop-7.OrderPlaced');
+        expect(durable.topology.streamOf('OrderPlaced')).toBe('SHOP-7_OrderPlaced');
+        expect(durable.topology.consumerOf('fulfillment', 'OrderPlaced')).toBe('fulfillment__OrderPlaced');
+        expect(durable.status().endpoint).toBe('nats.invalid:4223');
+        expect(broadcast.status().endpoint).toBe('nats.invalid:4223');
+      } finally {
+        await Promise.all(Object.values(transports).map((transport) => transport.close()));
+      }
+    });
+
+    it('defaults to nats://127.0.0.1:4222 and the sample-shop prefix', async () => {
+      const transports = readMessagingSettings({ SMART_MESSAGE_TRANSPORT: 'nats' }).transports();
+      try {
+        const durable = transports.durable as NatsJetStreamTransport;
+        expect(durable.topology.prefix).toBe('sample-shop');
+        expect(durable.status().endpoint).toBe('127.0.0.1:4222');
+      } finally {
+        await Promise.all(Object.values(transports).map((transport) => transport.close()));
+      }
+      expect(subjectPrefixOf('sample-shop:')).toBe('sample-shop');
+    });
+
+    it.each(['my shop:', 'shop.eu:', 'shop*:', ':'])(
+      'refuses the prefix %j before anything connects, naming the variable',
+      (prefix) => {
+        const error = captured(() =>
+          readMessagingSettings({ SMART_MESSAGE_TRANSPORT: 'nats', SMART_MESSAGE_PREFIX: prefix }),
+        );
+
+        expect(error).toBeInstanceOf(MessagingConfigError);
+        expect(error).toMatchObject({ code: 'SAMPLE_MESSAGING_CONFIG', variable: 'SMART_MESSAGE_PREFIX' });
+        expect(error.message).toContain(`SMART_MESSAGE_PREFIX "${prefix}" cannot name the NATS subjects and streams`);
+        expect((error.cause as { code?: string }).code).toBe('SM_NATS_INVALID_NAME');
+      },
+    );
   });
 
   it('postgres mode names DATABASE_URL when it is missing', () => {

@@ -11,7 +11,7 @@ import { MessagingSettings } from '../messaging/messaging-settings';
 /**
  * Where the shop keeps its dead letters:
  * - `SMART_MESSAGE_DEAD_LETTERS=<path>`: that JSON Lines file, whatever the transport;
- * - in the modes that use Redis (redis, postgres, rabbitmq): in Redis, under `<SMART_MESSAGE_PREFIX>dead-letters:`, shared by every process;
+ * - in the modes that use Redis (redis, postgres, rabbitmq, nats): in Redis, under `<SMART_MESSAGE_PREFIX>dead-letters:`, shared by every process;
  * - otherwise (memory): `.smart-message/dead-letters.jsonl` under the working directory, except under
  *   jest (NODE_ENV=test), which keeps them in memory so that tests never write into the repository.
  */

@@ -1,6 +1,7 @@
 import { MessagingConfigError } from './messaging-config.error';
 import { memoryMode } from './modes/memory.mode';
 import { MessagingMode, MessagingSettings } from './modes/messaging-mode';
+import { natsMode } from './modes/nats.mode';
 import { postgresMode } from './modes/postgres.mode';
 import { rabbitMqMode } from './modes/rabbitmq.mode';
 import { redisMode } from './modes/redis.mode';
@@ -8,10 +9,10 @@ import { redisMode } from './modes/redis.mode';
 export type { MessagingSettings } from './modes/messaging-mode';
 
 /** Every value of `SMART_MESSAGE_TRANSPORT`; a new broker is one file under `modes/` and one entry here. */
-export const MESSAGING_MODES: readonly MessagingMode[] = [memoryMode, redisMode, postgresMode, rabbitMqMode];
+export const MESSAGING_MODES: readonly MessagingMode[] = [memoryMode, redisMode, postgresMode, rabbitMqMode, natsMode];
 
 /**
- * `SMART_MESSAGE_TRANSPORT=memory|redis|postgres|rabbitmq` (default memory), then the variables of
+ * `SMART_MESSAGE_TRANSPORT=memory|redis|postgres|rabbitmq|nats` (default memory), then the variables of
  * that mode (see its file under `modes/` and the README's Environment table).
  */
 export function readMessagingSettings(env: NodeJS.ProcessEnv): MessagingSettings {
