@@ -13,5 +13,6 @@ export type { RabbitMqTransportOptions } from './interfaces/rabbitmq-transport-o
 export type { RabbitMqBroadcastTransportOptions } from './interfaces/rabbitmq-broadcast-transport-options.interface';
 export type { QueueConsumerStatus } from './consume/queue-consumer';
 export type { QueueDepth } from './health/queue-depths';
+export type { RabbitMqQueueBacklog } from './health/queue-backlog';
 export { Topology } from './topology/topology';
 export * from './errors';

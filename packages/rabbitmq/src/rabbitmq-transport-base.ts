@@ -11,6 +11,7 @@ import {
 } from '@smart-message/nestjs';
 import {
   assertFrameSize,
+  backlogProblems,
   type Backoff,
   CloudEventsFrameCodec,
   EnvelopeHandler,
@@ -26,6 +27,8 @@ import { RabbitMqConnectionOptions } from './interfaces/rabbitmq-connection-opti
 import { ConfirmPublisher } from './publish/confirm-publisher';
 import { Topology } from './topology/topology';
 import { QueueDepth, queueDepths } from './health/queue-depths';
+import { RabbitMqQueueBacklog, backlogsOf } from './health/queue-backlog';
+import { RabbitMqBacklogError } from './errors/rabbitmq-backlog.error';
 
 const DEFAULT_URL = 'amqp://guest:guest@127.0.0.1:5672';
 
@@ -164,8 +167,9 @@ export abstract class RabbitMqTransportBase implements Transport {
    * A passive declare of every subscription's queue on a fresh channel of the consumer
    * connection (a real round trip; exclusive queues are visible only there): down when a
    * connection or the publisher channel is not ready, a consumer is not consuming or a queue
-   * holds more ready messages than `limits.maxLag`. Unacknowledged counts need the management
-   * plugin and are not reported (`maxPending` is not checked).
+   * holds more ready messages than `limits.maxLag` (`backlogProblems`, as the other transports).
+   * Unacknowledged counts and message ages need the management plugin and are not reported:
+   * `maxPending` and `maxOldestDueAgeMs` are never exceeded here.
    */
   async health(timeoutMs: number, limits: TransportHealthLimits = {}): Promise<TransportHealth> {
     const status = this.status();
@@ -176,20 +180,46 @@ export abstract class RabbitMqTransportBase implements Transport {
     if (status.consumer.connection !== 'ready') problems.push(`consumer connection ${status.consumer.connection}`);
     for (const subscription of status.subscriptions)
       if (!subscription.consuming) problems.push(`queue ${subscription.queue} has no consumer of this instance`);
+    const consuming = status.subscriptions.filter(({ consuming }) => consuming);
     const depths = await queueDepths(
       this.consumerConnection.current ?? this.publisherConnection.current,
-      status.subscriptions.filter(({ consuming }) => consuming).map(({ queue }) => queue),
+      uniqueQueues(consuming),
       timeoutMs,
     );
     if (depths.error) problems.push(depths.error);
-    for (const { queue, messageCount } of depths.queues)
-      if (limits.maxLag !== undefined && messageCount > limits.maxLag)
-        problems.push(`queue ${queue} has ${messageCount} ready messages, more than maxLag ${limits.maxLag}`);
+    const backlogs = backlogsOf(consuming, depths.queues);
+    for (const backlog of backlogs) problems.push(...backlogProblems(backlog, limits));
     const warnings = this.depthWarnings(depths.queues);
     return {
       up: problems.length === 0,
-      details: { ...status, queues: depths.queues, problems, ...(warnings.length > 0 ? { warnings } : {}) },
+      details: {
+        ...status,
+        queues: depths.queues,
+        backlogs,
+        problems,
+        ...(warnings.length > 0 ? { warnings } : {}),
+      },
     };
+  }
+
+  /**
+   * The ready messages and consumers of every queue this instance subscribes to, from one passive
+   * declare per queue, within `timeoutMs` or rejected with `RabbitMqBacklogError`. AMQP cannot
+   * list queues, so other services' queues are not included (each service reports its own);
+   * `leased` (unacknowledged), `delayed` and `oldestDueAgeMs` are 0: only the management
+   * plugin's HTTP API knows them. Subscriptions whose consumer is being restored are left out.
+   */
+  async backlog(timeoutMs: number): Promise<RabbitMqQueueBacklog[]> {
+    if (this.closing) throw new TransportClosedError(this.kind);
+    await this.start();
+    const consuming = this.status().subscriptions.filter(({ consuming }) => consuming);
+    const depths = await queueDepths(
+      this.consumerConnection.current ?? this.publisherConnection.current,
+      uniqueQueues(consuming),
+      timeoutMs,
+    );
+    if (depths.error) throw new RabbitMqBacklogError(this.status().endpoint, depths.error);
+    return backlogsOf(consuming, depths.queues);
   }
 
   /** Stops every consumer (handlers finish and are acknowledged), waits for confirms, then closes the connections. */
@@ -265,6 +295,11 @@ export abstract class RabbitMqTransportBase implements Transport {
       throw error;
     }
   }
+}
+
+/** Each queue once: two subscriptions of one group and class share their queue. */
+function uniqueQueues(subscriptions: readonly QueueConsumerStatus[]): string[] {
+  return [...new Set(subscriptions.map(({ queue }) => queue))];
 }
 
 /** An option that must be a positive integer, or `InvalidOptionError` naming the class and option. */

@@ -198,6 +198,10 @@ describe('RabbitMqBroadcastTransport', () => {
     const health = await created.health(2000);
     expect(health.details.queues).toEqual([expect.objectContaining({ messageCount: 10 })]);
     expect(health.details.warnings).toEqual([expect.stringMatching(/holds maxQueuedMessages \(10\)/)]);
+    // backlog() counts this instance's own queue: capped at maxQueuedMessages, one consumer (ours).
+    expect(await created.backlog(2000)).toEqual([
+      expect.objectContaining({ group, messageClass, queue: queueOf(created), ready: 10, leased: 0, consumers: 1 }),
+    ]);
     release();
     await waitFor(
       () => received.length === 11,

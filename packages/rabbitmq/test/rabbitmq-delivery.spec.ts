@@ -220,9 +220,41 @@ describe('RabbitMqTransport delivery', () => {
     );
     const lagging = await created.health(2000, { maxLag: 2 });
     expect(lagging.up).toBe(false);
-    expect(lagging.details.problems).toEqual([expect.stringMatching(/4 ready messages, more than maxLag 2/)]);
+    expect(lagging.details.problems).toEqual([`${messageClass} (${group}): lag 4 above 2`]);
+    // Unacknowledged counts are not over AMQP: maxPending cannot make it down.
+    expect((await created.health(2000, { maxLag: 10, maxPending: 0 })).up).toBe(true);
     release();
     await created.close();
     expect((await created.health(2000)).up).toBe(false);
+  });
+
+  it('reports backlog(): the ready messages and consumers of each subscribed queue, N ready reported as N', async () => {
+    const messageClass = className('Backlog');
+    const created = transport();
+    let release!: () => void;
+    const blocked = new Promise<void>((resolve) => (release = resolve));
+    await created.subscribe(messageClass, () => blocked, { concurrency: 1, group });
+    expect(await created.backlog(2000)).toEqual([
+      {
+        group,
+        messageClass,
+        queue: created.queueOf(group, messageClass),
+        ready: 0,
+        delayed: 0,
+        leased: 0,
+        oldestDueAgeMs: 0,
+        consumers: 1,
+      },
+    ]);
+
+    // Prefetch 1 and a blocked handler: one delivery held, the other six ready in the queue.
+    for (let sequence = 0; sequence < 7; sequence++) await created.publish(envelopeOf(messageClass, sequence));
+    await waitFor(async () => (await created.backlog(2000))[0]?.ready === 6, 'six ready messages', wait);
+    const [row] = await created.backlog(2000);
+    expect(row).toMatchObject({ group, messageClass, ready: 6, leased: 0, consumers: 1 });
+    release();
+    await waitFor(async () => (await created.backlog(2000))[0]?.ready === 0, 'the queue drained', wait);
+    await created.close();
+    await expect(created.backlog(2000)).rejects.toMatchObject({ code: 'SM_TRANSPORT_CLOSED' });
   });
 });

@@ -4,3 +4,4 @@ export * from './rabbitmq-publish-buffer-full.error';
 export * from './rabbitmq-publish-refused.error';
 export * from './rabbitmq-topology.error';
 export * from './rabbitmq-invalid-name.error';
+export * from './rabbitmq-backlog.error';
