@@ -1,5 +1,5 @@
 import { ConformanceBrokerControl, describeTransportConformance } from '@smart-message/testing';
-import { TcpProxy } from './support/tcp-proxy';
+import { startNatsProxy, TcpProxy } from './support/tcp-proxy';
 import { TestStreams } from './support/test-streams';
 
 // Both transports on the shared server, every connection through a proxy of this file's own so
@@ -9,7 +9,7 @@ const streams = new TestStreams();
 let proxy: TcpProxy;
 
 beforeAll(async () => {
-  proxy = await TcpProxy.start();
+  proxy = await startNatsProxy();
 });
 
 afterAll(async () => {

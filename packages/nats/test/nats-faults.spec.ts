@@ -13,7 +13,7 @@ import {
 } from '@smart-message/nats';
 import { envelopeOf, sequenceOf } from './support/envelopes';
 import { freePort, OwnNatsServer } from './support/own-nats-server';
-import { TcpProxy } from './support/tcp-proxy';
+import { startNatsProxy, TcpProxy } from './support/tcp-proxy';
 import { TestStreams, withManager } from './support/test-streams';
 
 // Faults on a nats-server of this file's own (free port, temporary store): it is killed and
@@ -44,7 +44,7 @@ const className = (label: string) => `Fault${label}_${process.pid}_${classes++}`
 
 beforeAll(async () => {
   server = await OwnNatsServer.start();
-  proxy = await TcpProxy.start({ host: '127.0.0.1', port: server.port });
+  proxy = await startNatsProxy({ host: '127.0.0.1', port: server.port });
   streams = new TestStreams(server.url);
 });
 

@@ -1,6 +1,6 @@
 import { ConformanceBrokerControl, describeTransportConformance } from '@smart-message/testing';
 import { OwnNatsServer } from './support/own-nats-server';
-import { TcpProxy } from './support/tcp-proxy';
+import { startNatsProxy, TcpProxy } from './support/tcp-proxy';
 import { TestStreams } from './support/test-streams';
 
 // The durable cases kill and restart the server, so they run on a nats-server of this file's
@@ -13,7 +13,7 @@ let streams: TestStreams;
 
 beforeAll(async () => {
   server = await OwnNatsServer.start();
-  proxy = await TcpProxy.start({ host: '127.0.0.1', port: server.port });
+  proxy = await startNatsProxy({ host: '127.0.0.1', port: server.port });
   streams = new TestStreams(server.url);
 });
 

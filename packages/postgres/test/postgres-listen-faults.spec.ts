@@ -3,7 +3,7 @@ import { PostgresTransport } from '@smart-message/postgres';
 import { waitFor } from '@smart-message/testing';
 import { envelopeOf, sequenceOf } from './support/envelopes';
 import { recordingLogger } from './support/recording-logger';
-import { TcpProxy } from './support/tcp-proxy';
+import { TcpProxy } from '@smart-message/testing';
 import { dropSchema, randomSchema, sql, TEST_DATABASE_URL } from './support/test-database';
 
 // The LISTEN connection goes through a proxy of this file's own, so it can be refused or made

@@ -4,7 +4,7 @@ import { DeliveryInfo, FrameRejection } from '@smart-message/nestjs/transport-ki
 import { RabbitMqBroadcastTransport } from '@smart-message/rabbitmq';
 import { waitFor } from '@smart-message/testing';
 import { envelopeOf, sequenceOf } from './support/envelopes';
-import { TcpProxy } from './support/tcp-proxy';
+import { startRabbitMqProxy, TcpProxy } from './support/tcp-proxy';
 import { TestTopology, withChannel } from './support/test-broker';
 
 jest.setTimeout(30_000);
@@ -16,7 +16,7 @@ const wait = { timeoutMs: 15_000 };
 let proxy: TcpProxy;
 
 beforeEach(async () => {
-  proxy = await TcpProxy.start();
+  proxy = await startRabbitMqProxy();
 });
 
 afterEach(async () => {

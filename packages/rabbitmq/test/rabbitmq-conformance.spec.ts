@@ -1,5 +1,5 @@
 import { ConformanceBrokerControl, describeTransportConformance } from '@smart-message/testing';
-import { TcpProxy } from './support/tcp-proxy';
+import { startRabbitMqProxy, TcpProxy } from './support/tcp-proxy';
 import { TestTopology } from './support/test-broker';
 
 // One prefix (exchange) for the file; each test's message classes are new names, and every
@@ -8,7 +8,7 @@ const topology = new TestTopology();
 let proxy: TcpProxy;
 
 beforeAll(async () => {
-  proxy = await TcpProxy.start();
+  proxy = await startRabbitMqProxy();
 });
 
 afterAll(async () => {

@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { RabbitMqConnectionError, RabbitMqTransport, RabbitMqUnavailableError } from '@smart-message/rabbitmq';
 import { waitFor } from '@smart-message/testing';
 import { envelopeOf, sequenceOf } from './support/envelopes';
-import { TcpProxy } from './support/tcp-proxy';
+import { startRabbitMqProxy, TcpProxy } from './support/tcp-proxy';
 import { silentLogger, TestTopology, withChannel } from './support/test-broker';
 
 jest.setTimeout(30_000);
@@ -15,7 +15,7 @@ const wait = { timeoutMs: 15_000 };
 let proxy: TcpProxy;
 
 beforeEach(async () => {
-  proxy = await TcpProxy.start();
+  proxy = await startRabbitMqProxy();
 });
 
 afterEach(async () => {
@@ -141,7 +141,7 @@ describe('RabbitMqTransport startup', () => {
   });
 
   it('fails at once on refused credentials', async () => {
-    const proxy = await TcpProxy.start();
+    const proxy = await startRabbitMqProxy();
     const created = new RabbitMqTransport({
       url: `amqp://guest:wrong@127.0.0.1:${proxy.port}`,
       connectTimeoutMs: 20_000,

@@ -1,7 +1,7 @@
 import { ConformanceBrokerControl, describeTransportConformance } from '@smart-message/testing';
 import { RabbitMqTransport } from '@smart-message/rabbitmq';
 import { OwnRabbitMqNode } from './support/own-rabbitmq-node';
-import { TcpProxy } from './support/tcp-proxy';
+import { startRabbitMqProxy, TcpProxy } from './support/tcp-proxy';
 import { silentLogger } from './support/test-broker';
 
 // The durable cases kill and restart the broker, so they run on a node of this file's own on
@@ -14,7 +14,7 @@ if (OwnRabbitMqNode.installed) {
 
   beforeAll(async () => {
     node = await OwnRabbitMqNode.start();
-    proxy = await TcpProxy.start({ host: '127.0.0.1', port: node.port });
+    proxy = await startRabbitMqProxy({ host: '127.0.0.1', port: node.port });
   }, 120_000);
 
   afterAll(async () => {

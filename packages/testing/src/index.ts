@@ -28,3 +28,5 @@ export { describeDeduplicationStoreContract } from './describe-deduplication-sto
 export type { DeduplicationStoreContractOptions } from './describe-deduplication-store-contract';
 export { describeDeadLetterStoreContract } from './dead-letter-store/describe-dead-letter-store-contract';
 export type { DeadLetterStoreContractOptions } from './dead-letter-store/dead-letter-store-contract-options';
+export { TcpProxy } from './faults/tcp-proxy';
+export type { TcpProxyOptions, TcpProxyTarget } from './faults/tcp-proxy';

@@ -1,11 +1,23 @@
 import { createServer, Server, Socket, connect } from 'node:net';
 
+/** Where a {@link TcpProxy} forwards to. */
+export interface TcpProxyTarget {
+  host: string;
+  port: number;
+}
+
+/** Options of {@link TcpProxy.start}. */
+export interface TcpProxyOptions {
+  /** The client URL of the proxied service at the proxy's port, returned by `url()` (e.g. `amqp://…:${port}`). */
+  url?: (port: number) => string;
+}
+
 /**
- * A TCP forwarder on a free loopback port in front of a PostgreSQL server, for putting one
- * connection (the transport's LISTEN connection) through faults the server itself cannot be
- * made to show without stopping it: refusing new connections (`refuse`), or going silent while
- * keeping every socket open (`pause`): a half-open connection the OS's keepalive would never
- * notice, because this process's kernel still answers it.
+ * A TCP forwarder on a free loopback port in front of a broker, for a transport's fault tests: it puts the
+ * transport's own connections through faults the broker cannot be made to show without stopping it, and
+ * touches nobody else's connections. `dropAll` resets every connection (both sides see it), `refuse` closes
+ * new ones at once (a broker that is away), `pause` goes silent while keeping every socket open (a half-open
+ * connection the OS's keepalive would never notice, because this process's kernel still answers it).
  */
 export class TcpProxy {
   /** Connections accepted so far (refused ones included). */
@@ -17,22 +29,34 @@ export class TcpProxy {
   private constructor(
     private readonly server: Server,
     readonly port: number,
-    private readonly target: { host: string; port: number },
+    private readonly target: TcpProxyTarget,
+    private readonly urlAt: ((port: number) => string) | undefined,
   ) {
     server.on('connection', (client) => this.accept(client));
   }
 
-  static async start(target: { host: string; port: number }): Promise<TcpProxy> {
+  /** Listens on a free loopback port and forwards every connection to `target`. */
+  static async start(target: TcpProxyTarget, options: TcpProxyOptions = {}): Promise<TcpProxy> {
     const server = createServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const address = server.address();
     if (!address || typeof address === 'string') throw new Error('the proxy has no port');
-    return new TcpProxy(server, address.port, target);
+    return new TcpProxy(server, address.port, target, options.url);
   }
 
-  /** `postgres://…` of the proxied server. */
-  url(database = 'test'): string {
-    return `postgres://postgres@127.0.0.1:${this.port}/${database}`;
+  /** The service's URL through the proxy, from the `url` option of `start`. */
+  url(): string {
+    if (!this.urlAt) throw new Error('TcpProxy.start was given no url option: pass one, or use `port`');
+    return this.urlAt(this.port);
+  }
+
+  /** Destroys every forwarded connection, both sides: the broker and the client each see a reset. */
+  dropAll(): void {
+    for (const { client, upstream } of this.pairs) {
+      client.destroy();
+      upstream.destroy();
+    }
+    this.pairs.clear();
   }
 
   /** New connections are closed at once; open ones keep working. */
@@ -67,10 +91,7 @@ export class TcpProxy {
   }
 
   async close(): Promise<void> {
-    for (const { client, upstream } of this.pairs) {
-      client.destroy();
-      upstream.destroy();
-    }
+    this.dropAll();
     for (const client of this.held) client.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
