@@ -8,6 +8,7 @@ export { NatsJetStreamTransport, DEAD_LETTER_HEADERS } from './nats-jetstream.tr
 export type { NatsJetStreamStatus } from './nats-jetstream.transport';
 export { NatsTransport } from './nats.transport';
 export type { NatsCoreStatus } from './nats.transport';
+export type { NatsConnectionStatus } from './connection/managed-nats-connection';
 export type {
   NatsCommonOptions,
   NatsJetStreamTransportOptions,

@@ -23,7 +23,7 @@ import {
   TransportSubscribeOptions,
   TransportSubscription,
 } from '@smart-message/nestjs/transport-kit';
-import { ManagedNatsConnection } from './connection/managed-nats-connection';
+import { ManagedNatsConnection, NatsConnectionStatus } from './connection/managed-nats-connection';
 import { parseNatsUrl } from './connection/nats-endpoint';
 import { DeadLetterCopy, JetStreamConsumer, JetStreamConsumerStatus } from './consume/jetstream-consumer';
 import { NatsConnectionError } from './errors/nats-connection.error';
@@ -47,12 +47,7 @@ export const DEAD_LETTER_HEADERS = {
 } as const;
 
 /** What `status()` reports without a round trip. */
-export interface NatsJetStreamStatus {
-  endpoint: string;
-  connection: string;
-  disconnects: number;
-  reconnects: number;
-  lastError?: string;
+export interface NatsJetStreamStatus extends NatsConnectionStatus {
   subscriptions: JetStreamConsumerStatus[];
 }
 
@@ -233,13 +228,8 @@ export class NatsJetStreamTransport implements Transport {
   }
 
   status(): NatsJetStreamStatus {
-    const { host, port } = this.connection.endpoint;
     return {
-      endpoint: `${host}:${port}`,
-      connection: this.connection.state,
-      disconnects: this.connection.disconnects,
-      reconnects: this.connection.reconnects,
-      ...(this.connection.lastError ? { lastError: this.connection.lastError } : {}),
+      ...this.connection.status(),
       subscriptions: [...this.consumers].map((consumer) => consumer.status()),
     };
   }

@@ -15,7 +15,7 @@ import {
   TransportSubscribeOptions,
   TransportSubscription,
 } from '@smart-message/nestjs/transport-kit';
-import { ManagedNatsConnection } from './connection/managed-nats-connection';
+import { ManagedNatsConnection, NatsConnectionStatus } from './connection/managed-nats-connection';
 import { parseNatsUrl } from './connection/nats-endpoint';
 import { CoreSubscription, CoreSubscriptionStatus } from './core/core-subscription';
 import { NatsTransportOptions } from './interfaces/nats-transport-options.interface';
@@ -24,12 +24,7 @@ import { CorePublisher } from './publish/core-publisher';
 import { NatsTopology } from './topology/nats-topology';
 
 /** What `NatsTransport.status()` reports without a round trip. */
-export interface NatsCoreStatus {
-  endpoint: string;
-  connection: string;
-  disconnects: number;
-  reconnects: number;
-  lastError?: string;
+export interface NatsCoreStatus extends NatsConnectionStatus {
   subscriptions: CoreSubscriptionStatus[];
 }
 
@@ -128,13 +123,8 @@ export class NatsTransport implements Transport {
   }
 
   status(): NatsCoreStatus {
-    const { host, port } = this.connection.endpoint;
     return {
-      endpoint: `${host}:${port}`,
-      connection: this.connection.state,
-      disconnects: this.connection.disconnects,
-      reconnects: this.connection.reconnects,
-      ...(this.connection.lastError ? { lastError: this.connection.lastError } : {}),
+      ...this.connection.status(),
       subscriptions: [...this.subscriptions].map((subscription) => subscription.status()),
     };
   }

@@ -18,6 +18,16 @@ export interface ManagedNatsConnectionOptions {
   readonly maxReconnectAttempts: number;
 }
 
+/** A transport's connection as its `status()` reports it. */
+export interface NatsConnectionStatus {
+  /** `host:port` of the first server. */
+  endpoint: string;
+  connection: NatsConnectionState;
+  disconnects: number;
+  reconnects: number;
+  lastError?: string;
+}
+
 /**
  * The one NATS connection of a transport. The client reconnects by itself (forever, with the
  * options given); this class opens it within a deadline with a coded error, and follows the
@@ -44,6 +54,17 @@ export class ManagedNatsConnection implements GatedConnection {
   get client(): NatsConnection {
     if (!this.nc) throw new Error('the NATS connection is not open');
     return this.nc;
+  }
+
+  status(): NatsConnectionStatus {
+    const { host, port } = this.endpoint;
+    return {
+      endpoint: `${host}:${port}`,
+      connection: this.state,
+      disconnects: this.disconnects,
+      reconnects: this.reconnects,
+      ...(this.lastError ? { lastError: this.lastError } : {}),
+    };
   }
 
   /** Connects within `timeoutMs`, retrying what waiting may fix; fails with `NatsConnectionError`. */

@@ -38,9 +38,7 @@ async function serverPersistenceWarnings(client: Redis, timeoutMs: number): Prom
   const warnings: string[] = [];
   const policy = config.get('maxmemory-policy');
   if (policy !== undefined && policy !== 'noeviction') {
-    warnings.push(
-      `maxmemory-policy is ${policy}: RedisClient may evict streams under memory pressure (use noeviction)`,
-    );
+    warnings.push(`maxmemory-policy is ${policy}: Redis may evict streams under memory pressure (use noeviction)`);
   }
   const appendOnly = config.get('appendonly') === 'yes';
   const snapshots = (config.get('save') ?? '').trim() !== '';
