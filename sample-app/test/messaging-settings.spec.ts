@@ -1,6 +1,8 @@
 import { NatsJetStreamTransport, NatsTransport } from '@smart-message/nats';
 import { Transport } from '@smart-message/nestjs';
 import { RabbitMqTransport } from '@smart-message/rabbitmq';
+import { RedisDeadLetterStore } from '@smart-message/redis';
+import { deadLetterStoreFor } from '../src/dead-letters/dead-letter-store.config';
 import { MessagingConfigError } from '../src/messaging/messaging-config.error';
 import { MESSAGING_MODES, readMessagingSettings } from '../src/messaging/messaging-settings';
 import { subjectPrefixOf } from '../src/messaging/modes/nats.mode';
@@ -27,6 +29,10 @@ describe('the sample messaging modes (SMART_MESSAGE_TRANSPORT)', () => {
     ],
     [{ SMART_MESSAGE_TRANSPORT: 'rabbitmq' }, { durable: 'rabbitmq', broadcast: 'rabbitmq-broadcast' }],
     [{ SMART_MESSAGE_TRANSPORT: 'nats' }, { durable: 'nats-jetstream', broadcast: 'nats' }],
+    [
+      { SMART_MESSAGE_TRANSPORT: 'redis-cluster', REDIS_CLUSTER_NODES: '127.0.0.1:7000' },
+      { durable: 'redis-streams', broadcast: 'redis-pubsub' },
+    ],
   ])('%j gives the transports %j', async (env, kinds) => {
     expect(await kindsOf(env)).toEqual(kinds);
   });
@@ -37,7 +43,7 @@ describe('the sample messaging modes (SMART_MESSAGE_TRANSPORT)', () => {
     expect(error).toBeInstanceOf(MessagingConfigError);
     expect(error).toMatchObject({ code: 'SAMPLE_MESSAGING_CONFIG', variable: 'SMART_MESSAGE_TRANSPORT' });
     expect(error.message).toBe(
-      'SMART_MESSAGE_TRANSPORT must be memory, redis, postgres, rabbitmq or nats, got "kafka"',
+      'SMART_MESSAGE_TRANSPORT must be memory, redis, postgres, rabbitmq, nats or redis-cluster, got "kafka"',
     );
     for (const mode of MESSAGING_MODES) expect(error.message).toContain(mode.name);
   });
@@ -132,6 +138,70 @@ describe('the sample messaging modes (SMART_MESSAGE_TRANSPORT)', () => {
         expect((error.cause as { code?: string }).code).toBe('SM_NATS_INVALID_NAME');
       },
     );
+  });
+
+  describe('redis-cluster', () => {
+    it('connects to the seed nodes of REDIS_CLUSTER_NODES, and keeps the dead letters on the cluster', () => {
+      const settings = readMessagingSettings({
+        SMART_MESSAGE_TRANSPORT: 'redis-cluster',
+        REDIS_CLUSTER_NODES: ' 10.0.0.1:7000,10.0.0.2:7001 , [::1]:7002',
+        SMART_MESSAGE_PREFIX: 'shop-7:',
+      });
+
+      expect(settings.redis).toEqual({
+        cluster: { nodes: ['10.0.0.1:7000', '10.0.0.2:7001', '[::1]:7002'] },
+        prefix: 'shop-7:',
+      });
+    });
+
+    it('tags the dead letter keys, so the store can write them in one MULTI on the cluster', async () => {
+      const settings = readMessagingSettings({
+        SMART_MESSAGE_TRANSPORT: 'redis-cluster',
+        REDIS_CLUSTER_NODES: '127.0.0.1:7000',
+        SMART_MESSAGE_PREFIX: 'shop-7:',
+      });
+      const store = deadLetterStoreFor(settings, {}) as RedisDeadLetterStore;
+      try {
+        expect(store).toBeInstanceOf(RedisDeadLetterStore);
+        expect(store.entriesKey).toBe('shop-7:{dead-letters}:entries');
+      } finally {
+        await store.close();
+      }
+    });
+
+    it.each([
+      [undefined, 'REDIS_CLUSTER_NODES is required in redis-cluster mode'],
+      ['  ', 'REDIS_CLUSTER_NODES is required in redis-cluster mode'],
+      ['127.0.0.1', 'the seed node "127.0.0.1" is not host:port'],
+      ['127.0.0.1:7000,', 'the seed node "" is not host:port'],
+      ['127.0.0.1:70000', 'the seed node "127.0.0.1:70000" is not host:port'],
+      ['redis://127.0.0.1:7000', 'the seed node "redis://127.0.0.1:7000" is not host:port'],
+    ])('refuses REDIS_CLUSTER_NODES=%j before anything connects, naming the variable', (nodes, message) => {
+      const error = captured(() =>
+        readMessagingSettings({
+          SMART_MESSAGE_TRANSPORT: 'redis-cluster',
+          ...(nodes === undefined ? {} : { REDIS_CLUSTER_NODES: nodes }),
+        }),
+      );
+
+      expect(error).toBeInstanceOf(MessagingConfigError);
+      expect(error).toMatchObject({ code: 'SAMPLE_MESSAGING_CONFIG', variable: 'REDIS_CLUSTER_NODES' });
+      expect(error.message).toContain(message);
+      expect(error.message).toContain('e.g. REDIS_CLUSTER_NODES=127.0.0.1:7000,127.0.0.1:7001');
+    });
+
+    it('refuses a prefix with a hash tag, which would put every stream on one shard', () => {
+      const error = captured(() =>
+        readMessagingSettings({
+          SMART_MESSAGE_TRANSPORT: 'redis-cluster',
+          REDIS_CLUSTER_NODES: '127.0.0.1:7000',
+          SMART_MESSAGE_PREFIX: '{shop}:',
+        }),
+      );
+
+      expect(error).toBeInstanceOf(MessagingConfigError);
+      expect(error).toMatchObject({ variable: 'SMART_MESSAGE_PREFIX' });
+    });
   });
 
   it('postgres mode names DATABASE_URL when it is missing', () => {

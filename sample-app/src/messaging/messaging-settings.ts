@@ -4,15 +4,23 @@ import { MessagingMode, MessagingSettings } from './modes/messaging-mode';
 import { natsMode } from './modes/nats.mode';
 import { postgresMode } from './modes/postgres.mode';
 import { rabbitMqMode } from './modes/rabbitmq.mode';
+import { redisClusterMode } from './modes/redis-cluster.mode';
 import { redisMode } from './modes/redis.mode';
 
 export type { MessagingSettings } from './modes/messaging-mode';
 
 /** Every value of `SMART_MESSAGE_TRANSPORT`; a new broker is one file under `modes/` and one entry here. */
-export const MESSAGING_MODES: readonly MessagingMode[] = [memoryMode, redisMode, postgresMode, rabbitMqMode, natsMode];
+export const MESSAGING_MODES: readonly MessagingMode[] = [
+  memoryMode,
+  redisMode,
+  postgresMode,
+  rabbitMqMode,
+  natsMode,
+  redisClusterMode,
+];
 
 /**
- * `SMART_MESSAGE_TRANSPORT=memory|redis|postgres|rabbitmq|nats` (default memory), then the variables of
+ * `SMART_MESSAGE_TRANSPORT=memory|redis|postgres|rabbitmq|nats|redis-cluster` (default memory), then the variables of
  * that mode (see its file under `modes/` and the README's Environment table).
  */
 export function readMessagingSettings(env: NodeJS.ProcessEnv): MessagingSettings {

@@ -1,12 +1,17 @@
 import { Transport } from '@smart-message/nestjs';
 import { TransportName } from '../transport-names';
 
-/** The Redis a mode talks to: `REDIS_URL` and `SMART_MESSAGE_PREFIX`. */
-export interface RedisSettings {
-  url: string;
+/**
+ * Where a mode's Redis is: one server (`REDIS_URL`), or the seed nodes of a Redis Cluster
+ * (`REDIS_CLUSTER_NODES`, redis-cluster mode). Spread into the options of a Redis transport or store.
+ */
+export type RedisConnection = { url: string } | { cluster: { nodes: readonly string[] } };
+
+/** The Redis a mode talks to, and `SMART_MESSAGE_PREFIX`. */
+export type RedisSettings = RedisConnection & {
   /** The start of every channel and stream name, and of the dead letter keys. */
   prefix: string;
-}
+};
 
 /** Orders and the transactional outbox in PostgreSQL (postgres mode). */
 export interface PostgresOrdersSettings {

@@ -6,17 +6,20 @@ import { MessagingMode, readRedisSettings, RedisSettings } from './messaging-mod
 /** Bound on each stream; far above any backlog the sample builds, so nothing pending is trimmed. */
 const STREAM_MAX_LEN = 10_000;
 
-/** Streams for the durable classes, pub/sub for broadcasts and replies: the transports of redis and postgres mode. */
-export function redisTransports({ url, prefix }: RedisSettings): Record<TransportName, Transport> {
+/**
+ * Streams for the durable classes, pub/sub for broadcasts and replies: the transports of redis,
+ * postgres and redis-cluster mode (on a cluster, stream keys are `<prefix>{<class>}` and pub/sub is classic PUBLISH).
+ */
+export function redisTransports({ prefix, ...connection }: RedisSettings): Record<TransportName, Transport> {
   return {
     [DURABLE_TRANSPORT]: new RedisStreamsTransport({
-      url,
+      ...connection,
       prefix,
       maxLen: STREAM_MAX_LEN,
       // A service started for the first time still gets the work published before it existed.
       startFrom: '0',
     }),
-    [BROADCAST_TRANSPORT]: new RedisPubSubTransport({ url, prefix }),
+    [BROADCAST_TRANSPORT]: new RedisPubSubTransport({ ...connection, prefix }),
   };
 }
 
