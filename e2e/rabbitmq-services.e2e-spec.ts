@@ -176,8 +176,7 @@ describe('sample app: each service in its own process over RabbitMQ', () => {
       expect(failure.message).toContain('exited before it was ready');
       expect(failure.message).toContain('SM_RABBITMQ_CONNECTION_FAILED');
       expect(failure.message).toContain(`Could not connect to RabbitMQ at 127.0.0.1:${closedPort}`);
-      // The cause: refused; on a loaded machine the last attempt before the deadline may time out instead.
-      expect(failure.message).toMatch(/nothing listens there: start RabbitMQ|unreachable: connect ETIMEDOUT/);
+      expect(failure.message).toContain('nothing listens there: start RabbitMQ');
     } finally {
       await child.stop();
     }

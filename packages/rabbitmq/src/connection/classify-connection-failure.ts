@@ -26,3 +26,8 @@ export function classifyConnectionFailure(error: unknown): RabbitMqConnectionFai
 export function isPermanentFailure(failure: RabbitMqConnectionFailure): boolean {
   return failure === 'auth' || failure === 'vhost' || failure === 'unknown-host';
 }
+
+/** Failures that say nothing about why (a timeout, an unexplained drop): a specific one seen before says more. */
+export function isInconclusiveFailure(failure: RabbitMqConnectionFailure): boolean {
+  return failure === 'timeout' || failure === 'unreachable';
+}

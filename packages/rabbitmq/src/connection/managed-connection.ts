@@ -1,8 +1,8 @@
 import { connect, type ChannelModel } from 'amqplib';
 import type { MessageLogger } from '@smart-message/nestjs';
 import { backoffDelay, type Backoff } from '@smart-message/nestjs/transport-kit';
-import { RabbitMqConnectionError } from '../errors/rabbitmq-connection.error';
-import { classifyConnectionFailure, isPermanentFailure } from './classify-connection-failure';
+import { RabbitMqConnectionError, type RabbitMqConnectionFailure } from '../errors/rabbitmq-connection.error';
+import { classifyConnectionFailure, isInconclusiveFailure, isPermanentFailure } from './classify-connection-failure';
 import { endpointOf } from './rabbitmq-endpoint';
 
 const STARTUP_RETRY_MS = 100;
@@ -44,6 +44,7 @@ export class ManagedConnection {
   /** Connects within `timeoutMs`, retrying what waiting may fix; fails with `RabbitMqConnectionError`. */
   async open(timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
+    let specific: { failure: RabbitMqConnectionFailure; cause: unknown } | undefined;
     for (;;) {
       try {
         this.adopt(await this.connectOnce(Math.max(1, deadline - Date.now())));
@@ -51,10 +52,15 @@ export class ManagedConnection {
       } catch (cause) {
         const failure = classifyConnectionFailure(cause);
         const left = deadline - Date.now();
-        if (isPermanentFailure(failure) || left <= 0)
-          throw new RabbitMqConnectionError(this.endpoint, failure, `connecting the ${this.role}`, timeoutMs, {
-            cause,
+        if (isPermanentFailure(failure) || left <= 0) {
+          // The last attempt has only what is left of the deadline and may time out on that alone:
+          // an earlier attempt's specific cause (nothing listens) is the one that names the fix.
+          const shown = isInconclusiveFailure(failure) && specific ? specific : { failure, cause };
+          throw new RabbitMqConnectionError(this.endpoint, shown.failure, `connecting the ${this.role}`, timeoutMs, {
+            cause: shown.cause,
           });
+        }
+        if (!isInconclusiveFailure(failure)) specific = { failure, cause };
         await pause(Math.min(STARTUP_RETRY_MS, left));
       }
     }
